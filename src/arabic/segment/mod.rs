@@ -131,6 +131,18 @@ impl Segmenter {
         Ok(Self { _private: () })
     }
 
+    /// Splits one word (no whitespace, no punctuation) into clitic segments
+    /// whose spans are byte ranges of `word`; they tile it. Used for NER
+    /// features on pre-tokenized corpora.
+    pub fn word_segments(&self, word: &str, mode: CliticMode) -> Vec<Segment> {
+        let _ = mode;
+        vec![Segment {
+            span: Span::new(0, word.len()),
+            role: SegmentRole::Stem,
+            form: None,
+        }]
+    }
+
     /// Segments `text`.
     pub fn segment(&self, text: &str, options: &SegmentOptions) -> Segmentation {
         let _ = options;
