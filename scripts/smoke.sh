@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Smoke test of a release binary: serve on a free loopback port, then with
+# grpcurl (server reflection v1alpha) list the services, check health, call
+# every RPC on the sample article, and check that SIGTERM drains and exits 0.
+# Usage: scripts/smoke.sh BIN SAMPLE.txt
+set -euo pipefail
+BIN=$1
+SAMPLE=$2
+PORT=${SMOKE_PORT:-50071}
+ADDR=127.0.0.1:$PORT
+WORK=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then kill -KILL "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; echo "--- server log"; tail -50 "$WORK/server.log" || true; exit 1; }
+
+ARABIC_TEXT_LISTEN=$ADDR ARABIC_TEXT_METRICS_LISTEN=127.0.0.1:$((PORT + 1)) ARABIC_TEXT_LOG_FORMAT=json \
+  "$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+for _ in $(seq 1 100); do
+  if grpcurl -plaintext -d '{"service":"readiness"}' "$ADDR" grpc.health.v1.Health/Check 2>/dev/null | grep -q SERVING; then break; fi
+  kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited early"
+  sleep 0.1
+done
+grpcurl -plaintext -d '{"service":"readiness"}' "$ADDR" grpc.health.v1.Health/Check | grep -q '"SERVING"' || fail "not ready"
+echo "PASS health readiness SERVING"
+grpcurl -plaintext -d '{"service":"arabic.text.v1.TextAnalysisService"}' "$ADDR" grpc.health.v1.Health/Check | grep -q '"SERVING"' || fail "service health"
+echo "PASS health arabic.text.v1.TextAnalysisService SERVING"
+
+services=$(grpcurl -plaintext "$ADDR" list)
+echo "$services"
+grep -qx 'arabic.text.v1.TextAnalysisService' <<<"$services" || fail "service not listed"
+grep -qx 'grpc.health.v1.Health' <<<"$services" || fail "health not listed"
+grpcurl -plaintext "$ADDR" describe arabic.text.v1.TextAnalysisService >/dev/null || fail "describe"
+echo "PASS reflection list/describe"
+
+python3 - "$SAMPLE" >"$WORK/req.json" <<'PY'
+import json, sys
+print(json.dumps({"document": {"content": open(sys.argv[1], encoding="utf-8").read()},
+                  "offset_encoding": "OFFSET_ENCODING_UTF16"}, ensure_ascii=False))
+PY
+call() { grpcurl -plaintext -d @ "$ADDR" "arabic.text.v1.TextAnalysisService/$1" <"$WORK/req.json" >"$WORK/$1.json" || fail "$1"; }
+call Normalize
+call Segment
+call ExtractEntities
+call Analyze
+python3 - "$WORK" "$SAMPLE" <<'PY'
+import json, sys
+work, sample = sys.argv[1], sys.argv[2]
+text = open(sample, encoding="utf-8").read()
+u16 = text.encode("utf-16-le")
+def sub(span):  # spans are UTF-16 code units, as requested
+    s, e = span.get("start", 0), span.get("end", 0)
+    return u16[2 * s:2 * e].decode("utf-16-le")
+norm = json.load(open(f"{work}/Normalize.json"))
+assert norm["normalizedText"], "empty normalization"
+seg = json.load(open(f"{work}/Segment.json"))
+assert len(seg["sentences"]) >= 10, len(seg["sentences"])
+assert len(seg["tokens"]) >= 300, len(seg["tokens"])
+for t in seg["tokens"]:
+    assert sub(t["span"]) == t["text"], t
+ents = json.load(open(f"{work}/ExtractEntities.json"))
+mentions = [m for e in ents.get("entities", []) for m in e["mentions"]]
+for m in mentions:
+    assert sub(m["span"]) == m["text"], m
+types = {e["type"] for e in ents.get("entities", [])}
+assert "ENTITY_TYPE_DATE" in types, types
+ana = json.load(open(f"{work}/Analyze.json"))
+assert len(ana["tokens"]) == len(seg["tokens"])
+print(f"PASS RPCs on the sample: {len(seg['sentences'])} sentences, {len(seg['tokens'])} tokens, "
+      f"{len(mentions)} mentions of types {sorted(types)}")
+PY
+
+# A bad request is INVALID_ARGUMENT, never INTERNAL.
+out=$(grpcurl -plaintext -d '{"document":{"content":"x","language_code":"fr"}}' "$ADDR" \
+  arabic.text.v1.TextAnalysisService/Normalize 2>&1 || true)
+grep -q 'InvalidArgument' <<<"$out" || fail "bad request answered: $out"
+echo "PASS bad request -> InvalidArgument"
+
+kill -TERM "$SERVER_PID"
+t0=$(date +%s)
+set +e
+wait "$SERVER_PID"
+code=$?
+set -e
+SERVER_PID=
+[ "$code" -eq 0 ] || fail "exit code $code after SIGTERM"
+echo "PASS SIGTERM -> exit 0 after $(($(date +%s) - t0))s"
