@@ -1,0 +1,283 @@
+//! Load generator for the gRPC API: a real tonic client.
+//!
+//! Closed loop (default): `--concurrency` workers each send the next call as soon
+//! as the previous one answers. Open loop (`--rate R`): calls start on a fixed
+//! schedule of R per second whatever the latency, and latency is measured from
+//! the scheduled start, so a stalled server cannot hide its queueing
+//! (no coordinated omission).
+//!
+//! ```text
+//! cargo run --release --example loadgen -- --addr http://127.0.0.1:50051 \
+//!     --rpc normalize --concurrency 64 --connections 4 --duration 10 --doc-bytes 1024
+//! cargo run --release --example loadgen -- --rate 12000 --duration 10
+//! ```
+//! Prints calls/s, p50/p90/p99/max latency and errors by status code.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arabic_text::pb;
+use clap::{Parser, ValueEnum};
+use pb::text_analysis_service_client::TextAnalysisServiceClient;
+use tokio::sync::Mutex;
+use tonic::transport::{Channel, Endpoint};
+
+/// Command-line options.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Server address.
+    #[arg(long, default_value = "http://127.0.0.1:50051")]
+    addr: String,
+    /// The RPC to call.
+    #[arg(long, value_enum, default_value_t = Rpc::Normalize)]
+    rpc: Rpc,
+    /// Concurrent calls in flight (closed loop), or the cap on in-flight calls (open loop).
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// HTTP/2 connections to spread the calls over.
+    #[arg(long, default_value_t = 4)]
+    connections: usize,
+    /// Seconds to measure.
+    #[arg(long, default_value_t = 10.0)]
+    duration: f64,
+    /// Seconds of warm-up before measuring.
+    #[arg(long, default_value_t = 1.0)]
+    warmup: f64,
+    /// Size of each document in bytes (Arabic news-like text, cut on a char boundary).
+    #[arg(long, default_value_t = 1024)]
+    doc_bytes: usize,
+    /// Open-loop mode: calls started per second.
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Per-call deadline in milliseconds (sent as grpc-timeout).
+    #[arg(long, default_value_t = 5000)]
+    timeout_ms: u64,
+}
+
+/// The RPCs the generator can call.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Rpc {
+    Normalize,
+    Segment,
+    Entities,
+    Analyze,
+}
+
+/// Arabic text the documents are cut from (written for this tool).
+const TEXT: &str = "أعلنت وزارة الصحة في بغداد يوم الاثنين 22 يناير 2024 عن افتتاح مستشفى جديد \
+في مدينة البصرة، بكلفة بلغت 35 مليون دولار. وقال الوزير صالح الحسناوي للصحفيين إن المستشفى \
+سيخدم أكثر من ٥٠٠ ألف نسمة، وإنّ العمل بدأ قبل عامين بالتعاون مع منظمة الصحة العالمية. \
+وأضاف أن الحكومة العراقية تخطط لبناء مستشفيات أخرى في الموصل وكركوك والنجف خلال العام المقبل، \
+مشيرًا إلى أن نسبة الإنجاز في مشاريع القطاع الصحي بلغت 75% حتى الآن. ";
+
+/// Latencies and outcomes gathered by the workers.
+#[derive(Default)]
+struct Stats {
+    /// Latency of each successful call, in microseconds.
+    latencies_us: Vec<u64>,
+    /// Failed calls by gRPC code name.
+    errors: BTreeMap<String, u64>,
+}
+
+fn document(bytes: usize) -> String {
+    let mut text = String::with_capacity(bytes + TEXT.len());
+    while text.len() < bytes {
+        text.push_str(TEXT);
+    }
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text
+}
+
+async fn call(
+    client: &mut TextAnalysisServiceClient<Channel>,
+    rpc: Rpc,
+    content: &str,
+    timeout: Duration,
+) -> Result<(), tonic::Status> {
+    let document = Some(pb::Document {
+        content: content.to_owned(),
+        language_code: String::new(),
+    });
+    macro_rules! send {
+        ($method:ident, $req:expr) => {{
+            let mut request = tonic::Request::new($req);
+            request.set_timeout(timeout);
+            client.$method(request).await.map(|_| ())
+        }};
+    }
+    match rpc {
+        Rpc::Normalize => send!(
+            normalize,
+            pb::NormalizeRequest {
+                document,
+                ..Default::default()
+            }
+        ),
+        Rpc::Segment => send!(
+            segment,
+            pb::SegmentRequest {
+                document,
+                ..Default::default()
+            }
+        ),
+        Rpc::Entities => {
+            send!(
+                extract_entities,
+                pb::ExtractEntitiesRequest {
+                    document,
+                    ..Default::default()
+                }
+            )
+        }
+        Rpc::Analyze => send!(
+            analyze,
+            pb::AnalyzeRequest {
+                document,
+                ..Default::default()
+            }
+        ),
+    }
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)] as f64 / 1000.0
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let content: Arc<str> = document(args.doc_bytes).into();
+    let mut clients = Vec::new();
+    for _ in 0..args.connections.max(1) {
+        let channel = Endpoint::from_shared(args.addr.clone())?
+            .tcp_nodelay(true)
+            .connect()
+            .await?;
+        clients.push(TextAnalysisServiceClient::new(channel));
+    }
+    let timeout = Duration::from_millis(args.timeout_ms);
+    let stats = Arc::new(Mutex::new(Stats::default()));
+    let warmup_end = Instant::now() + Duration::from_secs_f64(args.warmup);
+    let end = warmup_end + Duration::from_secs_f64(args.duration);
+
+    let mut tasks = Vec::new();
+    match args.rate {
+        None => {
+            for i in 0..args.concurrency.max(1) {
+                let mut client = clients[i % clients.len()].clone();
+                let (content, stats) = (content.clone(), stats.clone());
+                let rpc = args.rpc;
+                tasks.push(tokio::spawn(async move {
+                    let mut local = Stats::default();
+                    loop {
+                        let t0 = Instant::now();
+                        if t0 >= end {
+                            break;
+                        }
+                        let result = call(&mut client, rpc, &content, timeout).await;
+                        if t0 < warmup_end {
+                            continue;
+                        }
+                        match result {
+                            Ok(()) => local.latencies_us.push(t0.elapsed().as_micros() as u64),
+                            Err(status) => {
+                                *local
+                                    .errors
+                                    .entry(format!("{:?}", status.code()))
+                                    .or_default() += 1
+                            }
+                        }
+                    }
+                    let mut all = stats.lock().await;
+                    all.latencies_us.extend(local.latencies_us);
+                    for (code, n) in local.errors {
+                        *all.errors.entry(code).or_default() += n;
+                    }
+                }));
+            }
+        }
+        Some(rate) => {
+            let interval = Duration::from_secs_f64(1.0 / rate.max(1.0));
+            let permits = Arc::new(tokio::sync::Semaphore::new(args.concurrency.max(1)));
+            let mut next = Instant::now();
+            let mut i = 0usize;
+            while next < end {
+                tokio::time::sleep_until(next.into()).await;
+                let scheduled = next;
+                next += interval;
+                let Ok(permit) = permits.clone().try_acquire_owned() else {
+                    if scheduled >= warmup_end {
+                        *stats
+                            .lock()
+                            .await
+                            .errors
+                            .entry("ClientOverflow".into())
+                            .or_default() += 1;
+                    }
+                    continue;
+                };
+                let mut client = clients[i % clients.len()].clone();
+                i += 1;
+                let (content, stats) = (content.clone(), stats.clone());
+                let rpc = args.rpc;
+                tasks.push(tokio::spawn(async move {
+                    let result = call(&mut client, rpc, &content, timeout).await;
+                    drop(permit);
+                    if scheduled < warmup_end {
+                        return;
+                    }
+                    let mut all = stats.lock().await;
+                    match result {
+                        Ok(()) => all
+                            .latencies_us
+                            .push(scheduled.elapsed().as_micros() as u64),
+                        Err(status) => {
+                            *all.errors
+                                .entry(format!("{:?}", status.code()))
+                                .or_default() += 1
+                        }
+                    }
+                }));
+            }
+        }
+    }
+    for task in tasks {
+        task.await?;
+    }
+
+    let mut stats = stats.lock().await;
+    stats.latencies_us.sort_unstable();
+    let ok = stats.latencies_us.len() as u64;
+    let failed: u64 = stats.errors.values().sum();
+    let l = &stats.latencies_us;
+    println!(
+        "rpc={:?} doc_bytes={} concurrency={} connections={} mode={}",
+        args.rpc,
+        content.len(),
+        args.concurrency,
+        args.connections,
+        args.rate
+            .map_or("closed-loop".to_owned(), |r| format!("open-loop {r}/s"))
+    );
+    println!(
+        "ok={ok} failed={failed} rps={:.0} p50={:.2}ms p90={:.2}ms p99={:.2}ms max={:.2}ms",
+        ok as f64 / args.duration,
+        percentile(l, 0.50),
+        percentile(l, 0.90),
+        percentile(l, 0.99),
+        percentile(l, 1.0)
+    );
+    for (code, n) in &stats.errors {
+        println!("errors {code}={n}");
+    }
+    Ok(())
+}
