@@ -1,0 +1,74 @@
+# Container image of the arabic-text gRPC service.
+#
+# Targets:
+#   runtime (default)   builds the binary in the official Rust image, then copies it into an empty image:
+#                         docker build -t arabic-text:0.1.0 .
+#   runtime-prebuilt    copies a static binary already built on the host (how CI verifies the runtime stage
+#                       on machines that cannot pull images; scripts/container-check.sh):
+#                         RUSTFLAGS="-C target-feature=+crt-static" \
+#                           cargo build --locked --release --target x86_64-unknown-linux-gnu
+#                         DOCKER_BUILDKIT=0 docker build --target runtime-prebuilt -t arabic-text:dev .
+#
+# The runtime image is FROM scratch: one static binary (models embedded), no shell, no libc, no package manager.
+# It runs as the numeric non-root user 65532 and works with a read-only root filesystem.
+#
+# Stage order matters: the classic builder (DOCKER_BUILDKIT=0) builds every stage up to --target, so the stages
+# that need no registry pull come first and the Rust builder stage comes after them.
+
+# The Rust toolchain of the builder stage; keep in step with the toolchain CI builds the host binary with.
+ARG RUST_VERSION=1.95.0
+ARG DEBIAN_RELEASE=bookworm
+
+# ---------------------------------------------------------------------------------------------------------------
+# runtime-base: what every runtime image shares (metadata only; the binary is added by the stages below).
+FROM scratch AS runtime-base
+LABEL org.opencontainers.image.title="arabic-text" \
+      org.opencontainers.image.description="Arabic text analysis over gRPC: normalization, segmentation, named entities" \
+      org.opencontainers.image.licenses="MIT OR Apache-2.0"
+# gRPC API, then Prometheus metrics (/metrics).
+EXPOSE 50051 9090
+# Any non-root uid works (nothing is read from or written to the filesystem); 65532 is the usual "nonroot".
+USER 65532:65532
+STOPSIGNAL SIGTERM
+# Exec form: the server is PID 1 and receives SIGTERM itself, then drains (ARABIC_TEXT_DRAIN_TIMEOUT) and exits 0.
+ENTRYPOINT ["/usr/local/bin/arabic-text"]
+CMD ["serve"]
+
+# ---------------------------------------------------------------------------------------------------------------
+# runtime-prebuilt: the runtime image around a static binary built on the host (path relative to the context).
+FROM runtime-base AS runtime-prebuilt
+ARG PREBUILT=target/x86_64-unknown-linux-gnu/release/arabic-text
+COPY ${PREBUILT} /usr/local/bin/arabic-text
+
+# ---------------------------------------------------------------------------------------------------------------
+# builder: the official Rust image, pinned to an exact toolchain version.
+FROM rust:${RUST_VERSION}-slim-${DEBIAN_RELEASE} AS builder
+ARG TARGET=x86_64-unknown-linux-gnu
+# A fully static executable (static-pie against glibc): runs FROM scratch. The musl target is not needed.
+ENV RUSTFLAGS="-C target-feature=+crt-static" \
+    CARGO_TERM_COLOR=never \
+    CARGO_INCREMENTAL=0
+WORKDIR /src
+
+# Dependency layer: fetch and compile every dependency against stub sources, so that a change to the crate's own
+# code reuses this layer and recompiles only the crate.
+COPY Cargo.toml Cargo.lock build.rs ./
+COPY proto ./proto
+RUN mkdir -p src \
+ && printf 'fn main() {}\n' > src/main.rs \
+ && : > src/lib.rs \
+ && cargo fetch --locked \
+ && cargo build --locked --release --target "${TARGET}" \
+ && rm -rf src "target/${TARGET}/release/.fingerprint/arabic-text-"* \
+           "target/${TARGET}/release/deps/arabic_text-"* "target/${TARGET}/release/deps/libarabic_text-"*
+
+# The crate itself (sources, protos, embedded models; see .dockerignore for what is left out).
+COPY . .
+RUN cargo build --locked --release --target "${TARGET}" \
+ && cp "target/${TARGET}/release/arabic-text" /arabic-text \
+ && /arabic-text --version
+
+# ---------------------------------------------------------------------------------------------------------------
+# runtime (default target): the runtime image around the binary built above.
+FROM runtime-base AS runtime
+COPY --from=builder /arabic-text /usr/local/bin/arabic-text
