@@ -178,7 +178,7 @@ user = c.get("User") or ""
 uid = user.split(":")[0]
 assert uid.isdigit() and uid != "0", f"USER must be a numeric non-root uid, got {user!r}"
 ep = c.get("Entrypoint") or []
-assert ep == ["/usr/local/bin/arabic-text"], f"exec-form ENTRYPOINT expected, got {ep!r}"
+assert ep == ["/app/arabic-text"], f"exec-form ENTRYPOINT expected, got {ep!r}"
 ports = sorted(c.get("ExposedPorts") or {})
 assert {"50051/tcp", "9090/tcp"} <= set(ports), f"EXPOSE 50051 and 9090 expected, got {ports}"
 cmd = c.get("Cmd")
