@@ -1,11 +1,20 @@
-//! The command line: `serve` (the default) and local commands on files or stdin.
-//! SKELETON: `serve` and the local commands are being implemented.
+//! The command line: `serve` (the default) and local commands on files or
+//! stdin. The local commands build the very responses the API returns (same
+//! conversion code) and print them in the proto3 JSON mapping.
 
+use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use crate::training;
+use crate::arabic::offsets::OffsetUnit;
+use crate::arabic::segment::{CliticMode, SegmentOptions};
+use crate::arabic::{AnalyzeOptions, Analyzer};
+use crate::arabic::{entities::EntityOptions, normalize::NormalizeOptions, normalize::Preset};
+use crate::config::Config;
+use crate::grpc::convert;
+use crate::{server, training};
 
 /// Arabic text analysis: gRPC server and local tools.
 #[derive(Debug, Parser)]
@@ -19,8 +28,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the gRPC API (the default).
-    Serve,
+    /// Serve the gRPC API (the default; configured by flags or environment).
+    Serve(Config),
     /// Normalize a file or stdin; prints JSON.
     Normalize(InputArgs),
     /// Segment a file or stdin; prints JSON or CoNLL-U.
@@ -28,7 +37,7 @@ pub enum Command {
     /// Extract entities from a file or stdin; prints JSON.
     Entities(InputArgs),
     /// Normalize, segment and extract entities; prints JSON.
-    Analyze(InputArgs),
+    Analyze(AnalyzeArgs),
     /// Check the CAMeL-compatible normalization rules against reference outputs.
     Conformance(training::conformance::Args),
     /// Score the segmenter on UD Arabic-PUD with the CoNLL 2018 evaluator.
@@ -39,11 +48,86 @@ pub enum Command {
     EvalNer(training::ner::EvalArgs),
 }
 
-/// Input of a local command.
+/// The unit of printed offsets (the API's `offset_encoding`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OffsetsArg {
+    /// UTF-8 bytes.
+    #[default]
+    Utf8,
+    /// UTF-16 code units.
+    Utf16,
+    /// Unicode code points.
+    CodePoint,
+}
+
+impl From<OffsetsArg> for OffsetUnit {
+    fn from(value: OffsetsArg) -> Self {
+        match value {
+            OffsetsArg::Utf8 => Self::Utf8,
+            OffsetsArg::Utf16 => Self::Utf16,
+            OffsetsArg::CodePoint => Self::CodePoint,
+        }
+    }
+}
+
+/// A normalization preset (the API's `NormalizationPreset`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PresetArg {
+    /// No rule.
+    None,
+    /// Marks and invisible characters only.
+    Light,
+    /// Canonical spelling without folding letters.
+    #[default]
+    Standard,
+    /// Aggressive folding for search.
+    Search,
+}
+
+impl From<PresetArg> for Preset {
+    fn from(value: PresetArg) -> Self {
+        match value {
+            PresetArg::None => Self::None,
+            PresetArg::Light => Self::Light,
+            PresetArg::Standard => Self::Standard,
+            PresetArg::Search => Self::Search,
+        }
+    }
+}
+
+/// A clitic segmentation mode (the API's `CliticMode`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum CliticsArg {
+    /// One segment per token.
+    None,
+    /// Split clitics; the article stays on its stem.
+    #[default]
+    Clitics,
+    /// Split clitics and the article.
+    CliticsAndArticle,
+}
+
+impl From<CliticsArg> for CliticMode {
+    fn from(value: CliticsArg) -> Self {
+        match value {
+            CliticsArg::None => Self::None,
+            CliticsArg::Clitics => Self::Clitics,
+            CliticsArg::CliticsAndArticle => Self::CliticsAndArticle,
+        }
+    }
+}
+
+/// Input and output options of a local command.
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
     /// The input file; stdin when omitted or `-`.
     pub input: Option<PathBuf>,
+    /// Unit of the printed offsets.
+    #[arg(long, value_enum, default_value_t)]
+    pub offsets: OffsetsArg,
+    /// Normalization preset (the normalized text and each token's form).
+    #[arg(long, value_enum, default_value_t)]
+    pub preset: PresetArg,
 }
 
 /// Output format of `segment`.
@@ -68,15 +152,133 @@ pub struct SegmentArgs {
     /// CoNLL-U convention.
     #[arg(long, value_enum, default_value_t)]
     pub style: training::conllu::Style,
+    /// Clitic segmentation mode.
+    #[arg(long, value_enum, default_value_t)]
+    pub clitics: CliticsArg,
+}
+
+/// Arguments of `analyze`.
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    /// The input.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Clitic segmentation mode.
+    #[arg(long, value_enum, default_value_t)]
+    pub clitics: CliticsArg,
+}
+
+/// Reads the input file, or stdin for `None` / `-`.
+fn read_input(input: Option<&PathBuf>) -> anyhow::Result<String> {
+    match input {
+        Some(path) if path.as_os_str() != "-" => std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {} as UTF-8 text", path.display())),
+        _ => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read stdin as UTF-8 text")?;
+            Ok(text)
+        }
+    }
+}
+
+/// Prints a response in the proto3 JSON mapping.
+fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out));
+    match written {
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}
+
+/// The analyzer with the embedded models.
+fn analyzer() -> anyhow::Result<Analyzer> {
+    Analyzer::embedded().context("cannot load the embedded models")
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = match cli.command {
+        Some(command) => command,
+        None => {
+            // No subcommand: serve, configured by the environment.
+            #[derive(Parser)]
+            struct ServeOnly {
+                #[command(flatten)]
+                config: Config,
+            }
+            Command::Serve(
+                ServeOnly::try_parse_from(["arabic-text"])
+                    .unwrap_or_else(|e| e.exit())
+                    .config,
+            )
+        }
+    };
+    match command {
+        Command::Serve(config) => server::serve_blocking(config),
+        Command::Normalize(args) => {
+            let text = read_input(args.input.as_ref())?;
+            let call = convert::NormalizeCall {
+                text,
+                options: NormalizeOptions::preset(args.preset.into()),
+                unit: args.offsets.into(),
+            };
+            print_json(&call.run(&analyzer()?)?)
+        }
+        Command::Segment(args) => {
+            let text = read_input(args.input.input.as_ref())?;
+            let call = convert::SegmentCall {
+                text,
+                options: SegmentOptions {
+                    clitics: args.clitics.into(),
+                },
+                normalize: NormalizeOptions::preset(args.input.preset.into()),
+                unit: args.input.offsets.into(),
+            };
+            let analyzer = analyzer()?;
+            match args.format {
+                SegmentFormat::Json => print_json(&call.run(&analyzer)?),
+                SegmentFormat::Conllu => {
+                    let seg = analyzer.segment(&call.text, &call.options);
+                    let mut out = std::io::stdout().lock();
+                    training::conllu::write(&mut out, &call.text, &seg, args.style)?;
+                    out.flush()?;
+                    Ok(())
+                }
+            }
+        }
+        Command::Entities(args) => {
+            let text = read_input(args.input.as_ref())?;
+            let call = convert::EntitiesCall {
+                text,
+                options: EntityOptions::default(),
+                unit: args.offsets.into(),
+            };
+            print_json(&call.run(&analyzer()?)?)
+        }
+        Command::Analyze(args) => {
+            let text = read_input(args.input.input.as_ref())?;
+            let call = convert::AnalyzeCall {
+                text,
+                options: AnalyzeOptions {
+                    normalize: NormalizeOptions::preset(args.input.preset.into()),
+                    segment: SegmentOptions {
+                        clitics: args.clitics.into(),
+                    },
+                    entities: EntityOptions::default(),
+                },
+                unit: args.input.offsets.into(),
+            };
+            print_json(&call.run(&analyzer()?)?)
+        }
         Command::Conformance(args) => training::conformance::run(&args),
         Command::EvalSegment(args) => training::eval_segment::run(&args),
         Command::TrainNer(args) => training::ner::train(&args),
         Command::EvalNer(args) => training::ner::eval(&args),
-        other => anyhow::bail!("not implemented yet: {other:?}"),
     }
 }

@@ -4,6 +4,10 @@
 
 pub mod arabic;
 pub mod cli;
+pub mod config;
+pub mod grpc;
+pub mod metrics;
+pub mod server;
 pub mod training;
 
 /// Generated protobuf and tonic code, fenced off from hand-written code.
@@ -11,6 +15,7 @@ pub mod training;
 mod generated {
     pub mod arabic_text_v1 {
         tonic::include_proto!("arabic.text.v1");
+        include!(concat!(env!("OUT_DIR"), "/arabic.text.v1.serde.rs"));
 
         /// Encoded file descriptor set of the API, for server reflection.
         pub const FILE_DESCRIPTOR_SET: &[u8] =

@@ -1,0 +1,282 @@
+//! The server's configuration: one struct, read from flags and environment
+//! variables (flags win), each field with its default and the reason it exists.
+//! `docs/configuration.md` is the same table for operators.
+
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines, for terminals.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// A duration given as `20s`, `500ms`, `2m`, `1h` or a bare number of seconds;
+/// `0` or `off` means zero (the feature is off where that applies).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ConfigDuration(pub Duration);
+
+impl FromStr for ConfigDuration {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("off") || s.is_empty() {
+            return Ok(Self(Duration::ZERO));
+        }
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(s.len());
+        let (number, unit) = s.split_at(split);
+        let value: f64 = number
+            .parse()
+            .map_err(|_| format!("invalid duration {s:?}: expected e.g. 20s, 500ms, 2m"))?;
+        let seconds = match unit.trim() {
+            "" | "s" | "sec" | "secs" => value,
+            "ms" => value / 1000.0,
+            "m" | "min" | "mins" => value * 60.0,
+            "h" => value * 3600.0,
+            other => return Err(format!("invalid duration unit {other:?} in {s:?}")),
+        };
+        Duration::try_from_secs_f64(seconds)
+            .map(Self)
+            .map_err(|e| format!("invalid duration {s:?}: {e}"))
+    }
+}
+
+impl std::fmt::Display for ConfigDuration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = self.0.as_millis();
+        if ms.is_multiple_of(1000) {
+            write!(f, "{}s", ms / 1000)
+        } else {
+            write!(f, "{ms}ms")
+        }
+    }
+}
+
+/// An optional listen address: `off` or an empty string disables the listener.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OptionalAddr(pub Option<SocketAddr>);
+
+impl FromStr for OptionalAddr {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.is_empty() || s.eq_ignore_ascii_case("off") {
+            return Ok(Self(None));
+        }
+        s.parse()
+            .map(|a| Self(Some(a)))
+            .map_err(|e| format!("invalid address {s:?}: {e}"))
+    }
+}
+
+/// Everything the server can be told at start-up.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Config {
+    /// Address the gRPC server listens on; 0.0.0.0 so it is reachable in a container.
+    #[arg(long, env = "ARABIC_TEXT_LISTEN", default_value = "0.0.0.0:50051")]
+    pub listen: SocketAddr,
+
+    /// Largest encoded request message accepted (bytes); bigger ones get
+    /// RESOURCE_EXHAUSTED before any work, which bounds memory per call.
+    #[arg(
+        long,
+        env = "ARABIC_TEXT_MAX_REQUEST_BYTES",
+        default_value_t = 4 * 1024 * 1024
+    )]
+    pub max_request_bytes: usize,
+
+    /// Longest document content accepted (UTF-8 bytes); longer ones get
+    /// INVALID_ARGUMENT, which bounds the CPU time of one call.
+    #[arg(long, env = "ARABIC_TEXT_MAX_TEXT_BYTES", default_value_t = 1024 * 1024)]
+    pub max_text_bytes: usize,
+
+    /// How long in-flight calls may take to finish after SIGTERM/SIGINT before
+    /// the server exits anyway (keep it below Kubernetes'
+    /// terminationGracePeriodSeconds).
+    #[arg(long, env = "ARABIC_TEXT_DRAIN_TIMEOUT", default_value = "20s")]
+    pub drain_timeout: ConfigDuration,
+
+    /// Log line format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "ARABIC_TEXT_LOG_FORMAT", value_enum, default_value_t)]
+    pub log_format: LogFormat,
+
+    /// Log filter in `tracing` EnvFilter syntax (e.g. `info`,
+    /// `arabic_text=debug`); falls back to RUST_LOG, then `info`.
+    #[arg(long, env = "ARABIC_TEXT_LOG")]
+    pub log: Option<String>,
+
+    /// A NER model file to use instead of the embedded one (e.g. a model
+    /// retrained on in-house data); the embedded model when unset.
+    #[arg(long, env = "ARABIC_TEXT_NER_MODEL")]
+    pub ner_model: Option<PathBuf>,
+
+    /// A gazetteer file of the operator's own names (one `TYPE<TAB>phrase` per
+    /// line) recognised in every request, on top of the model.
+    #[arg(long, env = "ARABIC_TEXT_GAZETTEER")]
+    pub gazetteer: Option<PathBuf>,
+
+    /// Most analysis calls in flight at once; beyond it calls are shed at once
+    /// with RESOURCE_EXHAUSTED instead of queueing without bound, so admitted
+    /// calls keep a bounded latency. 0 means no limit.
+    #[arg(long, env = "ARABIC_TEXT_MAX_CONCURRENCY", default_value_t = 256)]
+    pub max_concurrency: usize,
+
+    /// Documents at least this long (bytes) are analysed on the bounded
+    /// blocking pool, so small calls are never stuck behind big ones on the
+    /// async reactor; smaller ones run inline (cheaper).
+    #[arg(
+        long,
+        env = "ARABIC_TEXT_BLOCKING_THRESHOLD_BYTES",
+        default_value_t = 16 * 1024
+    )]
+    pub blocking_threshold_bytes: usize,
+
+    /// Most large documents analysed at once on the blocking pool; 0 means the
+    /// number of CPUs. More would only add queueing inside the OS scheduler.
+    #[arg(long, env = "ARABIC_TEXT_BLOCKING_THREADS", default_value_t = 0)]
+    pub blocking_threads: usize,
+
+    /// Close each client connection gracefully after this age (GOAWAY), so
+    /// clients reconnect and load spreads over new replicas behind a
+    /// Kubernetes Service; `0`/`off` keeps connections forever. In-flight calls
+    /// get the drain timeout to finish.
+    #[arg(long, env = "ARABIC_TEXT_MAX_CONNECTION_AGE", default_value = "off")]
+    pub max_connection_age: ConfigDuration,
+
+    /// Interval of HTTP/2 PING keepalives, to detect dead peers and keep NAT /
+    /// load-balancer state alive; `0`/`off` disables.
+    #[arg(
+        long,
+        env = "ARABIC_TEXT_HTTP2_KEEPALIVE_INTERVAL",
+        default_value = "60s"
+    )]
+    pub http2_keepalive_interval: ConfigDuration,
+
+    /// How long to wait for a keepalive PING's answer before closing the
+    /// connection.
+    #[arg(
+        long,
+        env = "ARABIC_TEXT_HTTP2_KEEPALIVE_TIMEOUT",
+        default_value = "20s"
+    )]
+    pub http2_keepalive_timeout: ConfigDuration,
+
+    /// Address of the Prometheus `/metrics` endpoint, a separate port so it is
+    /// never exposed with the API; `off` or empty disables it.
+    #[arg(
+        long,
+        env = "ARABIC_TEXT_METRICS_LISTEN",
+        default_value = "0.0.0.0:9090"
+    )]
+    pub metrics_listen: OptionalAddr,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([0, 0, 0, 0], 50051)),
+            max_request_bytes: 4 * 1024 * 1024,
+            max_text_bytes: 1024 * 1024,
+            drain_timeout: ConfigDuration(Duration::from_secs(20)),
+            log_format: LogFormat::Text,
+            log: None,
+            ner_model: None,
+            gazetteer: None,
+            max_concurrency: 256,
+            blocking_threshold_bytes: 16 * 1024,
+            blocking_threads: 0,
+            max_connection_age: ConfigDuration(Duration::ZERO),
+            http2_keepalive_interval: ConfigDuration(Duration::from_secs(60)),
+            http2_keepalive_timeout: ConfigDuration(Duration::from_secs(20)),
+            metrics_listen: OptionalAddr(Some(SocketAddr::from(([0, 0, 0, 0], 9090)))),
+        }
+    }
+}
+
+impl Config {
+    /// The number of large documents analysed at once on the blocking pool.
+    pub fn effective_blocking_threads(&self) -> usize {
+        if self.blocking_threads > 0 {
+            self.blocking_threads
+        } else {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        }
+    }
+
+    /// The log filter: `--log`/ARABIC_TEXT_LOG, else RUST_LOG, else `info`.
+    pub fn log_filter(&self) -> String {
+        self.log
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| {
+                std::env::var("RUST_LOG")
+                    .ok()
+                    .filter(|s| !s.trim().is_empty())
+            })
+            .unwrap_or_else(|| "info".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_with_and_without_units() {
+        let d = |s: &str| s.parse::<ConfigDuration>().map(|d| d.0);
+        assert_eq!(d("20s"), Ok(Duration::from_secs(20)));
+        assert_eq!(d("20"), Ok(Duration::from_secs(20)));
+        assert_eq!(d("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(d("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(d("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(d("off"), Ok(Duration::ZERO));
+        assert!(d("soon").is_err());
+        assert!(d("5 parsecs").is_err());
+    }
+
+    #[test]
+    fn metrics_address_can_be_switched_off() {
+        assert_eq!("off".parse::<OptionalAddr>(), Ok(OptionalAddr(None)));
+        assert_eq!("".parse::<OptionalAddr>(), Ok(OptionalAddr(None)));
+        assert!(
+            "127.0.0.1:9"
+                .parse::<OptionalAddr>()
+                .is_ok_and(|a| a.0.is_some())
+        );
+        assert!("nonsense".parse::<OptionalAddr>().is_err());
+    }
+
+    #[test]
+    fn defaults_match_the_command_line_defaults() {
+        use clap::Parser as _;
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            config: Config,
+        }
+        // Ignore the environment of whoever runs the tests.
+        let parsed = Wrapper::parse_from(["x"]).config;
+        let default = Config::default();
+        if std::env::vars().any(|(k, _)| k.starts_with("ARABIC_TEXT_")) {
+            return;
+        }
+        assert_eq!(parsed.listen, default.listen);
+        assert_eq!(parsed.max_request_bytes, default.max_request_bytes);
+        assert_eq!(parsed.max_text_bytes, default.max_text_bytes);
+        assert_eq!(parsed.drain_timeout, default.drain_timeout);
+        assert_eq!(parsed.max_concurrency, default.max_concurrency);
+        assert_eq!(parsed.max_connection_age, default.max_connection_age);
+        assert_eq!(parsed.metrics_listen, default.metrics_listen);
+        assert_eq!(
+            parsed.http2_keepalive_interval,
+            default.http2_keepalive_interval
+        );
+    }
+}

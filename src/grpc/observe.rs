@@ -1,0 +1,450 @@
+//! A tower layer around every gRPC call: the concurrency gate with load
+//! shedding, a `tracing` span and one log line per call (method, request and
+//! response bytes, latency, status code), and the call metrics.
+//!
+//! It sits outside tonic's routing so it sees every call, including the ones
+//! tonic answers itself (decode errors, message too large, unknown methods).
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tonic::body::Body;
+use tonic::codegen::Bytes;
+use tower::{Layer, Service};
+use tracing::Instrument as _;
+
+use crate::metrics::{CallLabels, MethodLabels, Metrics};
+
+/// Path prefix of the analysis service: only its calls are gated and shed
+/// (health checks and reflection must keep working under overload).
+const GATED_PREFIX: &str = "/arabic.text.v1.TextAnalysisService/";
+
+/// Services whose method names are metric labels; anything else is `unknown`
+/// so random paths cannot blow up label cardinality.
+const KNOWN_PREFIXES: &[&str] = &[
+    GATED_PREFIX,
+    "/grpc.health.v1.Health/",
+    "/grpc.reflection.v1.ServerReflection/",
+    "/grpc.reflection.v1alpha.ServerReflection/",
+];
+
+/// Shared state of the layer.
+#[derive(Debug)]
+struct Shared {
+    /// Where call metrics go.
+    metrics: Arc<Metrics>,
+    /// Permits for analysis calls in flight; `None` means no limit.
+    gate: Option<Arc<Semaphore>>,
+    /// The configured limit, for the shed message.
+    limit: usize,
+}
+
+/// Builds [`Observe`] services.
+#[derive(Clone, Debug)]
+pub struct ObserveLayer {
+    /// State shared by every connection's service.
+    shared: Arc<Shared>,
+}
+
+impl ObserveLayer {
+    /// A layer reporting to `metrics` that admits at most `max_concurrency`
+    /// analysis calls at once (0: no limit).
+    pub fn new(metrics: Arc<Metrics>, max_concurrency: usize) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                metrics,
+                gate: (max_concurrency > 0).then(|| Arc::new(Semaphore::new(max_concurrency))),
+                limit: max_concurrency,
+            }),
+        }
+    }
+}
+
+impl<S> Layer<S> for ObserveLayer {
+    type Service = Observe<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Observe {
+            inner,
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+/// The service built by [`ObserveLayer`].
+#[derive(Clone, Debug)]
+pub struct Observe<S> {
+    /// The wrapped service (tonic's router).
+    inner: S,
+    /// Shared state.
+    shared: Arc<Shared>,
+}
+
+/// The metric label of a request path.
+fn method_label(path: &str) -> String {
+    if KNOWN_PREFIXES.iter().any(|p| path.starts_with(p)) {
+        path.trim_start_matches('/').to_owned()
+    } else {
+        "unknown".to_owned()
+    }
+}
+
+/// Parses a `grpc-timeout` header value (e.g. `100m`, `5S`).
+pub fn parse_grpc_timeout(value: &str) -> Option<Duration> {
+    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(n.saturating_mul(3600)),
+        "M" => Duration::from_secs(n.saturating_mul(60)),
+        "S" => Duration::from_secs(n),
+        "m" => Duration::from_millis(n),
+        "u" => Duration::from_micros(n),
+        "n" => Duration::from_nanos(n),
+        _ => return None,
+    })
+}
+
+/// The name of a numeric gRPC status code (as in `google.rpc.Code`).
+fn code_name(code: i32) -> String {
+    match tonic::Code::from_i32(code) {
+        tonic::Code::Ok => "OK",
+        tonic::Code::Cancelled => "CANCELLED",
+        tonic::Code::Unknown => "UNKNOWN",
+        tonic::Code::InvalidArgument => "INVALID_ARGUMENT",
+        tonic::Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        tonic::Code::NotFound => "NOT_FOUND",
+        tonic::Code::AlreadyExists => "ALREADY_EXISTS",
+        tonic::Code::PermissionDenied => "PERMISSION_DENIED",
+        tonic::Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        tonic::Code::FailedPrecondition => "FAILED_PRECONDITION",
+        tonic::Code::Aborted => "ABORTED",
+        tonic::Code::OutOfRange => "OUT_OF_RANGE",
+        tonic::Code::Unimplemented => "UNIMPLEMENTED",
+        tonic::Code::Internal => "INTERNAL",
+        tonic::Code::Unavailable => "UNAVAILABLE",
+        tonic::Code::DataLoss => "DATA_LOSS",
+        tonic::Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+    .to_owned()
+}
+
+/// The grpc-status of a header map, if present.
+fn grpc_status(headers: &http::HeaderMap) -> Option<i32> {
+    headers
+        .get("grpc-status")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+/// Tonic answers an over-size request message with OUT_OF_RANGE; the gRPC
+/// spec says RESOURCE_EXHAUSTED (a limit, not a value range), so rewrite it.
+fn fix_message_too_large(headers: &mut http::HeaderMap) {
+    let too_large = grpc_status(headers) == Some(tonic::Code::OutOfRange as i32)
+        && headers
+            .get("grpc-message")
+            .and_then(|m| m.to_str().ok())
+            .is_some_and(|m| {
+                // grpc-message is percent-encoded on the wire.
+                m.contains("message length too large")
+                    || m.contains("message%20length%20too%20large")
+            });
+    if too_large {
+        headers.insert(
+            "grpc-status",
+            http::HeaderValue::from(tonic::Code::ResourceExhausted as i32),
+        );
+    }
+}
+
+/// Everything known about one call; logged and counted exactly once, on drop
+/// (response finished, failed, or abandoned by the client).
+#[derive(Debug)]
+struct CallRecord {
+    /// Where the numbers go.
+    metrics: Arc<Metrics>,
+    /// The call's span, parent of the log line.
+    span: tracing::Span,
+    /// The request path.
+    path: String,
+    /// When the request headers arrived.
+    start: Instant,
+    /// The caller's deadline, if any.
+    timeout: Option<Duration>,
+    /// Request bytes, counted by the request body wrapper.
+    request_bytes: Arc<AtomicU64>,
+    /// Response bytes sent so far.
+    response_bytes: u64,
+    /// The status code once known.
+    code: Option<i32>,
+    /// The admission permit, released when the call ends.
+    _permit: Option<OwnedSemaphorePermit>,
+}
+
+impl CallRecord {
+    /// Starts recording a call.
+    fn new(
+        metrics: Arc<Metrics>,
+        path: String,
+        timeout: Option<Duration>,
+        permit: Option<OwnedSemaphorePermit>,
+    ) -> Self {
+        metrics.in_flight.inc();
+        let span = tracing::info_span!("grpc", method = %path);
+        Self {
+            metrics,
+            span,
+            path,
+            start: Instant::now(),
+            timeout,
+            request_bytes: Arc::new(AtomicU64::new(0)),
+            response_bytes: 0,
+            code: None,
+            _permit: permit,
+        }
+    }
+}
+
+impl Drop for CallRecord {
+    fn drop(&mut self) {
+        let latency = self.start.elapsed();
+        let code = self.code.unwrap_or_else(|| {
+            // No status was sent: the deadline fired (tonic answers it outside
+            // this layer) or the client went away.
+            if self.timeout.is_some_and(|t| latency >= t) {
+                tonic::Code::DeadlineExceeded as i32
+            } else {
+                tonic::Code::Cancelled as i32
+            }
+        });
+        let code = code_name(code);
+        let method = method_label(&self.path);
+        let request_bytes = self.request_bytes.load(Ordering::Relaxed);
+        self.metrics.in_flight.dec();
+        self.metrics.request_bytes.inc_by(request_bytes);
+        self.metrics.response_bytes.inc_by(self.response_bytes);
+        self.metrics
+            .latency
+            .get_or_create(&MethodLabels {
+                method: method.clone(),
+            })
+            .observe(latency.as_secs_f64());
+        self.metrics
+            .calls
+            .get_or_create(&CallLabels {
+                method,
+                code: code.clone(),
+            })
+            .inc();
+        tracing::info!(
+            target: "arabic_text::access",
+            parent: &self.span,
+            method = %self.path,
+            code = %code,
+            latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+            request_bytes,
+            response_bytes = self.response_bytes,
+            "call"
+        );
+    }
+}
+
+/// A request body that counts its bytes.
+struct CountedRequest {
+    /// The real body.
+    inner: Body,
+    /// Where the count goes.
+    bytes: Arc<AtomicU64>,
+}
+
+impl HttpBody for CountedRequest {
+    type Data = Bytes;
+    type Error = tonic::Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let poll = Pin::new(&mut self.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &poll
+            && let Some(data) = frame.data_ref()
+        {
+            self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        }
+        poll
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// A response body that records the call when it ends.
+struct ObservedResponse {
+    /// The real body.
+    inner: Body,
+    /// The call; dropped (logged) with the body.
+    record: CallRecord,
+}
+
+impl HttpBody for ObservedResponse {
+    type Data = Bytes;
+    type Error = tonic::Status;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let this = &mut *self;
+        let poll = Pin::new(&mut this.inner).poll_frame(cx);
+        match &poll {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    this.record.response_bytes += data.len() as u64;
+                }
+                if let Some(trailers) = frame.trailers_ref() {
+                    this.record.code = grpc_status(trailers).or(this.record.code);
+                }
+            }
+            Poll::Ready(Some(Err(status))) => {
+                this.record.code = Some(status.code() as i32);
+            }
+            Poll::Ready(None) | Poll::Pending => {}
+        }
+        poll
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl<S> Service<http::Request<Body>> for Observe<S>
+where
+    S: Service<http::Request<Body>, Response = http::Response<Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
+    type Response = http::Response<Body>;
+    type Error = S::Error;
+    type Future =
+        Pin<Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let path = req.uri().path().to_owned();
+        let timeout = req
+            .headers()
+            .get("grpc-timeout")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_grpc_timeout);
+        let shared = &self.shared;
+        let mut permit = None;
+        if let Some(gate) = shared
+            .gate
+            .as_ref()
+            .filter(|_| path.starts_with(GATED_PREFIX))
+        {
+            match Arc::clone(gate).try_acquire_owned() {
+                Ok(p) => permit = Some(p),
+                Err(_) => {
+                    shared
+                        .metrics
+                        .shed
+                        .get_or_create(&MethodLabels {
+                            method: method_label(&path),
+                        })
+                        .inc();
+                    let mut record =
+                        CallRecord::new(Arc::clone(&shared.metrics), path, timeout, None);
+                    let status = super::errors::overloaded(shared.limit);
+                    record.code = Some(status.code() as i32);
+                    let response = status.into_http::<Body>();
+                    return Box::pin(std::future::ready(Ok(
+                        response.map(|inner| Body::new(ObservedResponse { inner, record }))
+                    )));
+                }
+            }
+        }
+        let mut record = CallRecord::new(Arc::clone(&shared.metrics), path, timeout, permit);
+        let span = record.span.clone();
+        let req = req.map(|inner| {
+            Body::new(CountedRequest {
+                inner,
+                bytes: Arc::clone(&record.request_bytes),
+            })
+        });
+        // The clone is ready only if polled; swap so the ready one is used.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(
+            async move {
+                let mut response = inner.call(req).await?;
+                fix_message_too_large(response.headers_mut());
+                record.code = grpc_status(response.headers());
+                Ok(response.map(|inner| Body::new(ObservedResponse { inner, record })))
+            }
+            .instrument(span),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grpc_timeouts_parse_in_every_unit() {
+        assert_eq!(parse_grpc_timeout("100m"), Some(Duration::from_millis(100)));
+        assert_eq!(parse_grpc_timeout("5S"), Some(Duration::from_secs(5)));
+        assert_eq!(parse_grpc_timeout("2M"), Some(Duration::from_secs(120)));
+        assert_eq!(parse_grpc_timeout("1H"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_grpc_timeout("7u"), Some(Duration::from_micros(7)));
+        assert_eq!(parse_grpc_timeout("9n"), Some(Duration::from_nanos(9)));
+        assert_eq!(parse_grpc_timeout("123456789S"), None);
+        assert_eq!(parse_grpc_timeout("S"), None);
+        assert_eq!(parse_grpc_timeout(""), None);
+        assert_eq!(parse_grpc_timeout("10x"), None);
+    }
+
+    #[test]
+    fn unknown_paths_share_one_metric_label() {
+        assert_eq!(
+            method_label("/arabic.text.v1.TextAnalysisService/Analyze"),
+            "arabic.text.v1.TextAnalysisService/Analyze"
+        );
+        assert_eq!(method_label("/wp-admin/login.php"), "unknown");
+    }
+
+    #[test]
+    fn over_size_messages_are_reported_as_resource_exhausted() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("grpc-status", http::HeaderValue::from(11));
+        headers.insert(
+            "grpc-message",
+            http::HeaderValue::from_static(
+                "Error, decoded message length too large: found 9 bytes, the limit is: 4 bytes",
+            ),
+        );
+        fix_message_too_large(&mut headers);
+        assert_eq!(grpc_status(&headers), Some(8));
+    }
+}

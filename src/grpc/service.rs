@@ -1,0 +1,287 @@
+//! The `TextAnalysisService` implementation: validate the request, run the
+//! analyzer (large documents on a bounded blocking pool, small ones inline),
+//! convert the result. Nothing a caller sends makes it panic or answer INTERNAL.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio_stream::StreamExt as _;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status, Streaming};
+
+use super::convert::{self, InvalidSpan, Limits};
+use super::errors;
+use super::observe::parse_grpc_timeout;
+use crate::arabic::Analyzer;
+use crate::metrics::Metrics;
+use crate::pb;
+use crate::pb::text_analysis_service_server::TextAnalysisService;
+
+/// How many stream items are read ahead of the one being answered: bounds the
+/// memory of one stream (backpressure) while keeping a few cores busy.
+pub const STREAM_READ_AHEAD: usize = 4;
+
+/// Tuning of the service, from the configuration.
+#[derive(Clone, Copy, Debug)]
+pub struct ServiceOptions {
+    /// Request limits.
+    pub limits: Limits,
+    /// Documents at least this long (bytes) run on the blocking pool.
+    pub blocking_threshold_bytes: usize,
+    /// Most documents analysed at once on the blocking pool.
+    pub blocking_threads: usize,
+}
+
+/// State shared by every call.
+#[derive(Debug)]
+struct Shared {
+    /// The analyzer, set once the models are loaded (readiness).
+    analyzer: Arc<OnceLock<Arc<Analyzer>>>,
+    /// Tuning.
+    options: ServiceOptions,
+    /// Permits for blocking-pool work: bounds the CPU given to big documents.
+    blocking: Arc<Semaphore>,
+    /// Metrics (bytes analysed).
+    metrics: Arc<Metrics>,
+}
+
+/// The gRPC service; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct TextAnalysis {
+    /// Shared state.
+    shared: Arc<Shared>,
+}
+
+/// The message of a panic payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(non-string panic payload)")
+}
+
+/// The caller's deadline, from the `grpc-timeout` header.
+fn deadline<T>(request: &Request<T>) -> Option<Instant> {
+    request
+        .metadata()
+        .get("grpc-timeout")
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_grpc_timeout)
+        .and_then(|t| Instant::now().checked_add(t))
+}
+
+impl TextAnalysis {
+    /// A service whose analyzer appears in `analyzer` once loaded; calls before
+    /// that get UNAVAILABLE.
+    pub fn new(
+        analyzer: Arc<OnceLock<Arc<Analyzer>>>,
+        options: ServiceOptions,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                analyzer,
+                blocking: Arc::new(Semaphore::new(options.blocking_threads.max(1))),
+                options,
+                metrics,
+            }),
+        }
+    }
+
+    /// Runs `work` on `call`: inline for small texts, on the bounded blocking
+    /// pool for large ones; panics become INTERNAL, an expired deadline stops
+    /// the work before it starts.
+    async fn execute<C, R>(
+        &self,
+        call: C,
+        text_len: usize,
+        deadline: Option<Instant>,
+        work: fn(&C, &Analyzer) -> Result<R, InvalidSpan>,
+    ) -> Result<R, Status>
+    where
+        C: Send + 'static,
+        R: Send + 'static,
+    {
+        let analyzer = Arc::clone(self.shared.analyzer.get().ok_or_else(errors::not_ready)?);
+        self.shared.metrics.text_bytes.inc_by(text_len as u64);
+        let expired = move || deadline.is_some_and(|d| Instant::now() >= d);
+        let outcome = if text_len < self.shared.options.blocking_threshold_bytes {
+            std::panic::catch_unwind(AssertUnwindSafe(|| work(&call, &analyzer)))
+                .map_err(|p| errors::internal_panic(panic_message(&*p)))?
+        } else {
+            // Waiting for a permit is cancellation-safe: if the deadline fires
+            // (tonic drops this future) the queued work never starts.
+            let permit = Arc::clone(&self.shared.blocking)
+                .acquire_owned()
+                .await
+                .map_err(|_| Status::unavailable("server is shutting down"))?;
+            let task = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                if expired() {
+                    return None;
+                }
+                Some(work(&call, &analyzer))
+            });
+            match task.await {
+                Ok(Some(outcome)) => outcome,
+                Ok(None) => return Err(errors::deadline_exceeded()),
+                Err(e) if e.is_panic() => {
+                    let payload = e.into_panic();
+                    return Err(errors::internal_panic(panic_message(&*payload)));
+                }
+                Err(_) => return Err(Status::cancelled("analysis task cancelled")),
+            }
+        };
+        outcome.map_err(|e| errors::internal_span(&e))
+    }
+
+    /// Validates and runs one Analyze request (unary or stream item).
+    async fn analyze_one(
+        &self,
+        request: pb::AnalyzeRequest,
+        prefix: &str,
+        deadline: Option<Instant>,
+    ) -> Result<pb::AnalyzeResponse, Status> {
+        let call = convert::analyze_request(request, self.shared.options.limits, prefix)
+            .map_err(|v| errors::invalid_argument(&v))?;
+        let len = call.text.len();
+        self.execute(call, len, deadline, convert::AnalyzeCall::run)
+            .await
+    }
+}
+
+#[tonic::async_trait]
+impl TextAnalysisService for TextAnalysis {
+    async fn normalize(
+        &self,
+        request: Request<pb::NormalizeRequest>,
+    ) -> Result<Response<pb::NormalizeResponse>, Status> {
+        let deadline = deadline(&request);
+        let call = convert::normalize_request(request.into_inner(), self.shared.options.limits)
+            .map_err(|v| errors::invalid_argument(&v))?;
+        let len = call.text.len();
+        self.execute(call, len, deadline, convert::NormalizeCall::run)
+            .await
+            .map(Response::new)
+    }
+
+    async fn segment(
+        &self,
+        request: Request<pb::SegmentRequest>,
+    ) -> Result<Response<pb::SegmentResponse>, Status> {
+        let deadline = deadline(&request);
+        let call = convert::segment_request(request.into_inner(), self.shared.options.limits)
+            .map_err(|v| errors::invalid_argument(&v))?;
+        let len = call.text.len();
+        self.execute(call, len, deadline, convert::SegmentCall::run)
+            .await
+            .map(Response::new)
+    }
+
+    async fn extract_entities(
+        &self,
+        request: Request<pb::ExtractEntitiesRequest>,
+    ) -> Result<Response<pb::ExtractEntitiesResponse>, Status> {
+        let deadline = deadline(&request);
+        let call = convert::entities_request(request.into_inner(), self.shared.options.limits)
+            .map_err(|v| errors::invalid_argument(&v))?;
+        let len = call.text.len();
+        self.execute(call, len, deadline, convert::EntitiesCall::run)
+            .await
+            .map(Response::new)
+    }
+
+    async fn analyze(
+        &self,
+        request: Request<pb::AnalyzeRequest>,
+    ) -> Result<Response<pb::AnalyzeResponse>, Status> {
+        let deadline = deadline(&request);
+        self.analyze_one(request.into_inner(), "", deadline)
+            .await
+            .map(Response::new)
+    }
+
+    type AnalyzeStreamStream = ReceiverStream<Result<pb::AnalyzeStreamResponse, Status>>;
+
+    async fn analyze_stream(
+        &self,
+        request: Request<Streaming<pb::AnalyzeStreamRequest>>,
+    ) -> Result<Response<Self::AnalyzeStreamStream>, Status> {
+        let deadline = deadline(&request);
+        let mut inbound = request.into_inner();
+        // Items being analysed, in request order; its capacity is the read-ahead.
+        let (pending_tx, mut pending_rx) = mpsc::channel(STREAM_READ_AHEAD);
+        let (out_tx, out_rx) = mpsc::channel(STREAM_READ_AHEAD);
+        let service = self.clone();
+        tokio::spawn(async move {
+            while let Some(item) = inbound.next().await {
+                match item {
+                    Ok(item) => {
+                        let service = service.clone();
+                        let id = item.id.clone();
+                        let task = tokio::spawn(async move {
+                            let Some(request) = item.request else {
+                                let mut v = convert::Violations::default();
+                                v.add("request", "a request is required");
+                                return Err(errors::invalid_argument(&v));
+                            };
+                            service.analyze_one(request, "request.", deadline).await
+                        });
+                        // Waits while STREAM_READ_AHEAD items are pending.
+                        if pending_tx.send(Ok((id, task))).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(status) => {
+                        // The client's side failed (e.g. over-size item): end
+                        // the stream with that status after the pending items.
+                        let _ = pending_tx.send(Err(status)).await;
+                        return;
+                    }
+                }
+            }
+        });
+        tokio::spawn(async move {
+            while let Some(pending) = pending_rx.recv().await {
+                let (id, task) = match pending {
+                    Ok(item) => item,
+                    Err(status) => {
+                        let _ = out_tx.send(Err(status)).await;
+                        return;
+                    }
+                };
+                let result = match task.await {
+                    Ok(Ok(response)) => pb::analyze_stream_response::Result::Response(response),
+                    Ok(Err(status)) => stream_error(&status),
+                    Err(e) => {
+                        let message = if e.is_panic() {
+                            panic_message(&*e.into_panic()).to_owned()
+                        } else {
+                            "cancelled".to_owned()
+                        };
+                        stream_error(&errors::internal_panic(&message))
+                    }
+                };
+                let response = pb::AnalyzeStreamResponse {
+                    id,
+                    result: Some(result),
+                };
+                if out_tx.send(Ok(response)).await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Response::new(ReceiverStream::new(out_rx)))
+    }
+}
+
+/// The per-item error of a stream item that failed.
+fn stream_error(status: &Status) -> pb::analyze_stream_response::Result {
+    pb::analyze_stream_response::Result::Error(pb::StreamItemError {
+        code: status.code() as i32,
+        message: status.message().to_owned(),
+    })
+}

@@ -1,0 +1,288 @@
+//! Builds and runs the tonic server: the analysis service, health, reflection,
+//! limits, the call observer, metrics and the bounded graceful drain.
+//!
+//! [`run`] takes its listener and its shutdown signal from the caller, so the
+//! binary passes SIGTERM/SIGINT and tests pass a channel.
+
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tonic::server::NamedService;
+use tonic::transport::Server;
+use tonic::transport::server::TcpIncoming;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+use crate::arabic::Analyzer;
+use crate::config::{Config, LogFormat};
+use crate::grpc::convert::Limits;
+use crate::grpc::observe::ObserveLayer;
+use crate::grpc::service::{ServiceOptions, TextAnalysis};
+use crate::metrics::{self, Metrics};
+use crate::pb;
+use crate::pb::text_analysis_service_server::TextAnalysisServiceServer;
+
+/// The analysis service's full name, as health checks and reflection know it.
+pub const SERVICE_NAME: &str = <TextAnalysisServiceServer<TextAnalysis> as NamedService>::NAME;
+
+/// Health name that is SERVING while the process runs (a liveness probe).
+pub const LIVENESS: &str = "liveness";
+
+/// Health name that is SERVING once the models are loaded and until shutdown
+/// starts (a readiness probe).
+pub const READINESS: &str = "readiness";
+
+/// Sets up `tracing` from the configuration (text or JSON lines). Call once.
+pub fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(config.log_filter())
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init(),
+    };
+}
+
+/// Loads the analyzer: the embedded models, or the operator's files.
+fn load_analyzer(config: &Config) -> anyhow::Result<Analyzer> {
+    // HOOK (NER helper): when `EntityExtractor::from_model_file` and gazetteer
+    // loading exist, build the extractor from `config.ner_model` /
+    // `config.gazetteer` here and pass it to `Analyzer::new`.
+    if let Some(path) = &config.ner_model {
+        anyhow::bail!(
+            "ARABIC_TEXT_NER_MODEL={} is not supported by this build yet",
+            path.display()
+        );
+    }
+    if let Some(path) = &config.gazetteer {
+        anyhow::bail!(
+            "ARABIC_TEXT_GAZETTEER={} is not supported by this build yet",
+            path.display()
+        );
+    }
+    Ok(Analyzer::embedded()?)
+}
+
+/// Sets every health name (overall, the service, readiness) to `status`.
+async fn set_ready(reporter: &HealthReporter, status: ServingStatus) {
+    for name in ["", SERVICE_NAME, READINESS] {
+        reporter.set_service_status(name, status).await;
+    }
+}
+
+/// Serves on `listener` with the metrics endpoint at `config.metrics_listen`
+/// until `shutdown` resolves, then drains (see [`run_with_metrics`]).
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let metrics_listener = match config.metrics_listen.0 {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot bind the metrics address {addr}"))?,
+        ),
+        None => None,
+    };
+    run_with_metrics(listener, metrics_listener, config, shutdown).await
+}
+
+/// Serves the API on `listener` (and `/metrics` on `metrics_listener`) until
+/// `shutdown` resolves. Then health goes NOT_SERVING, no new connection is
+/// accepted, in-flight calls finish, and this returns once they have, or when
+/// `config.drain_timeout` has passed since the signal, whichever is first.
+pub async fn run_with_metrics(
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let local = listener.local_addr().ok();
+    let metrics = Arc::new(Metrics::new());
+
+    let (reporter, health_service) = tonic_health::server::health_reporter();
+    set_ready(&reporter, ServingStatus::NotServing).await;
+    reporter
+        .set_service_status(LIVENESS, ServingStatus::Serving)
+        .await;
+
+    let analyzer_cell = Arc::new(OnceLock::new());
+    let service = TextAnalysis::new(
+        Arc::clone(&analyzer_cell),
+        ServiceOptions {
+            limits: Limits {
+                max_text_bytes: config.max_text_bytes,
+            },
+            blocking_threshold_bytes: config.blocking_threshold_bytes,
+            blocking_threads: config.effective_blocking_threads(),
+        },
+        Arc::clone(&metrics),
+    );
+
+    // Load the models off the reactor; readiness flips when they are in.
+    let (load_failed_tx, mut load_failed_rx) = watch::channel(None::<String>);
+    {
+        let reporter = reporter.clone();
+        let config = config.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            match tokio::task::spawn_blocking(move || load_analyzer(&config)).await {
+                Ok(Ok(analyzer)) => {
+                    let _ = analyzer_cell.set(Arc::new(analyzer));
+                    set_ready(&reporter, ServingStatus::Serving).await;
+                    tracing::info!(
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "models loaded; ready"
+                    );
+                }
+                Ok(Err(e)) => {
+                    let _ = load_failed_tx.send(Some(format!("{e:#}")));
+                }
+                Err(e) => {
+                    let _ = load_failed_tx.send(Some(format!("model loading panicked: {e}")));
+                }
+            }
+        });
+    }
+
+    let reflection_v1 = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()?;
+
+    let nonzero = |d: Duration| (!d.is_zero()).then_some(d);
+    let mut builder = Server::builder()
+        .http2_keepalive_interval(nonzero(config.http2_keepalive_interval.0))
+        .http2_keepalive_timeout(nonzero(config.http2_keepalive_timeout.0));
+    if let Some(age) = nonzero(config.max_connection_age.0) {
+        builder = builder
+            .max_connection_age(age)
+            .max_connection_age_grace(config.drain_timeout.0);
+    }
+    let router = builder
+        .layer(ObserveLayer::new(
+            Arc::clone(&metrics),
+            config.max_concurrency,
+        ))
+        .add_service(health_service)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
+        .add_service(
+            TextAnalysisServiceServer::new(service)
+                .max_decoding_message_size(config.max_request_bytes),
+        );
+
+    let metrics_task = metrics_listener.map(|l| {
+        tracing::info!(address = ?l.local_addr().ok(), "metrics on /metrics");
+        tokio::spawn(metrics::serve(
+            l,
+            Arc::clone(&metrics),
+            std::future::pending(),
+        ))
+    });
+
+    let (draining_tx, mut draining_rx) = watch::channel(false);
+    let signal = {
+        let reporter = reporter.clone();
+        async move {
+            shutdown.await;
+            tracing::info!("shutdown signal: draining in-flight calls");
+            set_ready(&reporter, ServingStatus::NotServing).await;
+            reporter
+                .set_service_status(LIVENESS, ServingStatus::NotServing)
+                .await;
+            let _ = draining_tx.send(true);
+        }
+    };
+    let drain_timeout = config.drain_timeout.0;
+    let drain_deadline = async move {
+        if draining_rx.wait_for(|d| *d).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(drain_timeout).await;
+    };
+    let load_failed = async move {
+        match load_failed_rx.wait_for(Option::is_some).await {
+            Ok(message) => message.clone().unwrap_or_default(),
+            Err(_) => std::future::pending().await,
+        }
+    };
+
+    tracing::info!(address = ?local, "serving gRPC");
+    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    let serve = router.serve_with_incoming_shutdown(incoming, signal);
+    let outcome = tokio::select! {
+        result = serve => result.context("gRPC server failed").map(|()| {
+            tracing::info!("drained; all calls finished");
+        }),
+        () = drain_deadline => {
+            tracing::warn!(timeout = ?drain_timeout, "drain timeout: exiting with calls still in flight");
+            Ok(())
+        }
+        message = load_failed => Err(anyhow::anyhow!("cannot load the models: {message}")),
+    };
+    if let Some(task) = metrics_task {
+        task.abort();
+    }
+    outcome
+}
+
+/// Resolves on SIGTERM or SIGINT (Ctrl-C): the binary's shutdown signal.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
+
+/// Binds `config.listen` and serves until SIGTERM/SIGINT, on a new runtime:
+/// what `arabic-text serve` runs.
+pub fn serve_blocking(config: Config) -> anyhow::Result<()> {
+    init_tracing(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the tokio runtime")?;
+    runtime.block_on(async move {
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("cannot bind {}", config.listen))?;
+        run(listener, config, shutdown_signal()).await
+    })?;
+    // Do not wait for blocking tasks abandoned by a timed-out drain.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(())
+}
