@@ -133,8 +133,11 @@ hadolint Dockerfile || fail "hadolint Dockerfile"
 pass "hadolint Dockerfile: no finding"
 
 # ----------------------------------------------------------------------------------------------- binary
+WORK=$(mktemp -d /tmp/container-check.XXXXXX)
 info "static release build (as the Dockerfile's builder stage)"
-RUSTFLAGS="-C target-feature=+crt-static" cargo build --locked --release --target "$TARGET" 2>&1 | tail -1
+RUSTFLAGS="-C target-feature=+crt-static" cargo build --locked --release --target "$TARGET" >"$WORK/cargo.log" 2>&1 ||
+  { tail -30 "$WORK/cargo.log"; fail "cargo build --release"; }
+tail -1 "$WORK/cargo.log"
 python3 - "$BIN" <<'PY' || fail "the binary is not static: it would not run FROM scratch"
 import struct, sys
 data = open(sys.argv[1], "rb").read()
@@ -147,7 +150,6 @@ PY
 pass "static binary $(du -h "$BIN" | cut -f1) (no ELF interpreter): $BIN"
 
 # ----------------------------------------------------------------------------------------------- engine
-WORK=$(mktemp -d /tmp/container-check.XXXXXX)
 export DOCKER_HOST=unix://$WORK/docker.sock DOCKER_CONFIG=$WORK/client
 info "start a private dockerd in $WORK"
 dockerd --iptables=false --ip6tables=false --bridge=none \

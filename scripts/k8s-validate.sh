@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Kubernetes manifests check (CI), offline:
+#  0. yamllint the sources;
 #  1. render deploy/kubernetes with `kubectl kustomize` (what `kubectl apply -k deploy/kubernetes` applies);
 #  2. validate every rendered object with `kubernetes-validate --strict` (schemas of each Kubernetes version,
 #     unknown fields rejected) against the oldest version the manifests need (1.30: the native preStop sleep
@@ -17,10 +18,19 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 [ -n "$OUT" ] || OUT=$WORK/rendered.yaml
 
-if ! command -v kubernetes-validate >/dev/null; then
-  python3 -m pip install --quiet --disable-pip-version-check kubernetes-validate 2>&1 | grep -v -i 'root user' || true
+need=()
+command -v kubernetes-validate >/dev/null || need+=(kubernetes-validate)
+command -v yamllint >/dev/null || need+=(yamllint)
+if [ "${#need[@]}" -gt 0 ]; then
+  python3 -m pip install --quiet --disable-pip-version-check "${need[@]}" 2>&1 | grep -v -i 'root user' || true
 fi
-command -v kubernetes-validate >/dev/null || { echo "FAIL kubernetes-validate not installable"; exit 1; }
+for tool in kubernetes-validate yamllint; do
+  command -v "$tool" >/dev/null || { echo "FAIL $tool not installable"; exit 1; }
+done
+
+yamllint -s -d '{extends: default, rules: {line-length: {max: 120}, document-start: disable}}' "$DIR" ||
+  { echo "FAIL yamllint $DIR"; exit 1; }
+echo "PASS yamllint $DIR"
 
 if command -v kubectl >/dev/null; then
   kubectl kustomize "$DIR" >"$OUT" || { echo "FAIL kubectl kustomize $DIR"; exit 1; }
