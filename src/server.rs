@@ -219,8 +219,13 @@ pub async fn run_with_metrics(
         tokio::time::sleep(drain_timeout).await;
     };
     let load_failed = async move {
-        match load_failed_rx.wait_for(Option::is_some).await {
-            Ok(message) => message.clone().unwrap_or_default(),
+        let failure = load_failed_rx
+            .wait_for(Option::is_some)
+            .await
+            .map(|message| message.clone().unwrap_or_default());
+        match failure {
+            Ok(message) => message,
+            // The loader succeeded and went away: never fires.
             Err(_) => std::future::pending().await,
         }
     };
