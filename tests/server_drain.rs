@@ -56,7 +56,9 @@ async fn a_call_in_flight_when_shutdown_starts_still_succeeds() {
         watch.next().await.and_then(Result::ok).map(|r| r.status),
         Some(ServingStatus::NotServing as i32)
     );
-    drop(watch);
+    // ... and the Watch stream ends, so it does not hold the drain.
+    let ended = tokio::time::timeout(Duration::from_secs(2), watch.next()).await;
+    assert!(matches!(ended, Ok(None)), "watch ended: {ended:?}");
     // New connections are refused.
     tokio::time::sleep(Duration::from_millis(100)).await;
     let refused = tokio::net::TcpStream::connect(server.addr).await;
