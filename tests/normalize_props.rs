@@ -59,7 +59,7 @@ proptest! {
 
     #[test]
     fn normalization_is_idempotent_and_alignment_rebuilds_output(
-        text in any_text(), o in options()
+        text in prop_oneof![any_text(), whitespace_soup()], o in options()
     ) {
         let n = normalize(&text, &o);
         prop_assert_eq!(invariant_violation(&text, &n, &o), None);
@@ -240,12 +240,22 @@ fn long_arabic_text() -> impl Strategy<Value = String> {
         .prop_map(|v| v.into_iter().collect())
 }
 
+/// Spaces, line breaks and deletable characters densely mixed with letters:
+/// every whitespace-run situation (leading, trailing, across blocks).
+fn whitespace_soup() -> impl Strategy<Value = String> {
+    let c = prop::sample::select(vec![
+        ' ', ' ', '\n', '\t', '\r', '\u{A0}', '\u{2029}', 'a', 'ب', '\u{200B}', '\u{064E}', 'ـ',
+        '\u{FE70}', 'ﻻ', 'ة',
+    ]);
+    prop::collection::vec(c, 0..80).prop_map(|v| v.into_iter().collect())
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(3000))]
 
     #[test]
     fn output_equals_the_character_by_character_reference(
-        text in prop_oneof![long_arabic_text(), any_text()], o in options()
+        text in prop_oneof![long_arabic_text(), any_text(), whitespace_soup()], o in options()
     ) {
         let n = normalize(&text, &o);
         prop_assert_eq!(n.text.as_ref(), reference(&text, &o));

@@ -560,44 +560,19 @@ fn pair_bits(b0: u8, b1: u8) -> u16 {
     PAIR_BITS[(LEAD_ROW[b0 as usize] & 15) as usize][b1 as usize]
 }
 
-/// Bytes scanned per block by the fast path.
+/// Bytes scanned per block.
 const BLOCK: usize = 16;
 
-/// Whether no enabled rule can touch a character starting in
-/// `bytes[at..at + BLOCK]` (reads one byte more).
+/// Bit `j` set when an enabled rule can touch the character starting at
+/// `w[j]` (`w[j + 1]` is its next byte), for `j < BLOCK`.
 #[inline(always)]
-fn block_is_clean(bytes: &[u8], at: usize, mask: u16) -> bool {
-    let Some(w) = bytes.get(at..at + BLOCK + 1) else {
-        return false;
-    };
-    let Ok(w) = <&[u8; BLOCK + 1]>::try_from(w) else {
-        return false;
-    };
-    let mut acc = 0u16;
+fn block_flags(w: &[u8; BLOCK + 1], mask: u16) -> u32 {
+    let mut bits = 0u32;
     for j in 0..BLOCK {
-        acc |= pair_bits(w[j], w[j + 1]);
+        let hit = pair_bits(w[j], w[j + 1]) & mask != 0;
+        bits |= (hit as u32) << j;
     }
-    acc & mask == 0
-}
-
-/// Length of the UTF-8 sequence a lead byte starts.
-#[inline(always)]
-const fn utf8_len(b0: u8) -> usize {
-    if b0 < 0x80 {
-        1
-    } else if b0 < 0xE0 {
-        2
-    } else if b0 < 0xF0 {
-        3
-    } else {
-        4
-    }
-}
-
-/// Whether `b` continues a UTF-8 sequence.
-#[inline(always)]
-const fn is_continuation(b: u8) -> bool {
-    (b & 0xC0) == 0x80
+    bits
 }
 
 // ---------------------------------------------------------------------------
@@ -626,6 +601,9 @@ struct Engine<'a, 'o> {
     out: String,
     /// Original bytes before this offset are in `out` (or edited away).
     copied: usize,
+    /// End of the last character looked at; the characters between it and
+    /// the next flagged one are unchanged and not whitespace runs.
+    cursor: usize,
     /// The edits so far, merged when adjacent.
     edits: Vec<AlignmentEdit>,
     /// The open whitespace run, if any.
@@ -644,6 +622,7 @@ impl<'a, 'o> Engine<'a, 'o> {
             collapse: options.collapse_whitespace,
             out: String::new(),
             copied: 0,
+            cursor: 0,
             edits: Vec::new(),
             run: None,
             changed: false,
@@ -654,13 +633,6 @@ impl<'a, 'o> Engine<'a, 'o> {
     #[inline]
     fn out_pos(&self, at: usize) -> usize {
         self.out.len() + at.saturating_sub(self.copied)
-    }
-
-    /// Whether the scanner may skip clean blocks from `at`: no run is open
-    /// and, when trimming, some output precedes (a leading run must be seen).
-    #[inline]
-    fn can_skip(&self, at: usize) -> bool {
-        !self.collapse || (self.run.is_none() && self.out_pos(at) > 0)
     }
 
     /// Starts an edit at original `start`: copies the unchanged text before it.
@@ -733,92 +705,122 @@ impl<'a, 'o> Engine<'a, 'o> {
         }
     }
 
-    /// Runs the pass.
+    /// Runs the pass: scans blocks of byte pairs and looks only at the
+    /// characters an enabled rule can touch.
     fn run(mut self) -> Normalized<'a> {
         let bytes = self.text.as_bytes();
         let n = bytes.len();
-        let mut p = 0;
-        while p < n {
-            if self.can_skip(p) {
-                while p + BLOCK < n && block_is_clean(bytes, p, self.mask) {
-                    p += BLOCK;
-                    while p < n && bytes.get(p).is_some_and(|&b| is_continuation(b)) {
-                        p += 1;
-                    }
-                }
-                if p >= n {
-                    break;
-                }
-            }
-            let end = if p + BLOCK < n { p + BLOCK } else { n };
-            p = self.slow(p, end);
+        if self.collapse && matches!(bytes.first(), Some(b' ' | b'\n')) {
+            // A canonical space is flagged only before whitespace; a leading
+            // one must be seen to be trimmed.
+            self.visit(0);
         }
+        let mut base = 0;
+        while base + BLOCK < n {
+            let Some(Ok(w)) = bytes
+                .get(base..base + BLOCK + 1)
+                .map(<&[u8; BLOCK + 1]>::try_from)
+            else {
+                break;
+            };
+            let mut bits = block_flags(w, self.mask);
+            while bits != 0 {
+                let j = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                self.visit(base + j);
+            }
+            base += BLOCK;
+        }
+        // The tail, padded: the end of the text acts as whitespace after it,
+        // so a trailing space is flagged (and trimmed).
+        let mut w = [0u8; BLOCK + 1];
+        let tail = bytes.get(base..).unwrap_or_default();
+        for (slot, &b) in w.iter_mut().zip(tail) {
+            *slot = b;
+        }
+        if let Some(slot) = w.get_mut(tail.len()) {
+            *slot = b' ';
+        }
+        let mut bits = block_flags(&w, self.mask) & ((1u32 << tail.len().min(BLOCK)) - 1);
+        while bits != 0 {
+            let j = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            self.visit(base + j);
+        }
+        self.settle_run(n);
         self.close_run(n, true);
         self.finish()
     }
 
-    /// Processes characters one by one from `p` (a char boundary) until past
-    /// `end` and free to skip again; returns the next char boundary.
-    fn slow(&mut self, mut p: usize, end: usize) -> usize {
-        let bytes = self.text.as_bytes();
-        let n = bytes.len();
-        // A canonical ' ' or '\n' skipped just before may start a run.
-        if self.collapse
-            && self.run.is_none()
-            && p > self.copied
-            && matches!(bytes.get(p.wrapping_sub(1)), Some(b' ' | b'\n'))
-        {
-            self.run = Some(Run {
-                start: p - 1,
-                has_break: bytes.get(p - 1) == Some(&b'\n'),
-            });
-        }
-        while p < n && (p < end || !self.can_skip(p)) {
-            let Some(&b0) = bytes.get(p) else { break };
-            if b0 < 0x80 {
-                if self.collapse && matches!(b0, b'\t'..=b'\r' | b' ') {
-                    self.extend_run(p, b0 != b'\t' && b0 != b' ');
-                } else {
-                    self.close_run(p, false);
-                }
-                p += 1;
-                continue;
-            }
-            let len = utf8_len(b0);
-            let b1 = bytes.get(p + 1).copied().unwrap_or(0);
-            if pair_bits(b0, b1) & self.mask == 0 {
-                self.close_run(p, false);
-                p += len;
-                continue;
-            }
-            let Some(c) = self.text.get(p..).and_then(|s| s.chars().next()) else {
-                break;
-            };
-            let q = p + c.len_utf8();
-            self.char_at(c, p, q);
-            p = q;
-        }
-        p
-    }
-
-    /// Adds the whitespace character at `p` to the open run (or opens one).
+    /// Before looking at the character at `p`: an open run takes in the
+    /// unflagged text since the last character looked at. That text holds at
+    /// most one leading canonical `' '`/`'\n'` (flagged otherwise), then
+    /// non-whitespace that ends the run.
     #[inline]
-    fn extend_run(&mut self, p: usize, is_break: bool) {
-        match &mut self.run {
-            Some(run) => run.has_break |= is_break,
-            None => {
-                self.run = Some(Run {
-                    start: p,
-                    has_break: is_break,
-                })
+    fn settle_run(&mut self, p: usize) {
+        if self.run.is_none() || self.cursor >= p {
+            return;
+        }
+        let bytes = self.text.as_bytes();
+        if let Some(&b) = bytes.get(self.cursor)
+            && (b == b' ' || b == b'\n')
+        {
+            if let Some(run) = &mut self.run {
+                run.has_break |= b == b'\n';
             }
+            self.cursor += 1;
+        }
+        if self.cursor < p {
+            self.close_run(self.cursor, false);
         }
     }
 
-    /// Applies the rules to the non-ASCII character `c` at `p..q`.
-    fn char_at(&mut self, c: char, p: usize, q: usize) {
+    /// The unflagged `' '` or `'\n'` just before `p`, if any (`seen` is where
+    /// the characters not yet looked at start): `Some(is_break)`.
+    #[inline]
+    fn space_before(&self, p: usize, seen: usize) -> Option<bool> {
+        let b = p.checked_sub(1).filter(|&b| b >= seen)?;
+        match self.text.as_bytes().get(b) {
+            Some(b' ') => Some(false),
+            Some(b'\n') => Some(true),
+            _ => None,
+        }
+    }
+
+    /// Opens a run for a deletion or whitespace at `p` if none is open,
+    /// starting at an unflagged `' '`/`'\n'` just before `p` if there is one.
+    #[inline]
+    fn open_run(&mut self, p: usize, is_break: bool, seen: usize) {
+        if let Some(run) = &mut self.run {
+            run.has_break |= is_break;
+            return;
+        }
+        let (start, prev_break) = match self.space_before(p, seen) {
+            Some(prev_break) => (p - 1, prev_break),
+            None => (p, false),
+        };
+        self.run = Some(Run {
+            start,
+            has_break: prev_break || is_break,
+        });
+    }
+
+    /// Applies the rules to the flagged character starting at `p`.
+    fn visit(&mut self, p: usize) {
+        if p < self.cursor {
+            return;
+        }
+        if self.collapse {
+            self.settle_run(p);
+        }
+        let Some(c) = self.text.get(p..).and_then(|s| s.chars().next()) else {
+            return;
+        };
+        let q = p + c.len_utf8();
+        let seen = self.cursor;
+        self.cursor = q;
         if self.collapse && is_whitespace(c) {
-            self.extend_run(p, is_line_break(c));
+            self.open_run(p, is_line_break(c), seen);
             return;
         }
         let options = self.options;
@@ -829,7 +831,7 @@ impl<'a, 'o> Engine<'a, 'o> {
                 .chars()
                 .all(|e| fold_char(e, options) == Fold::Delete)
             {
-                self.delete(p, q);
+                self.delete(p, q, seen);
                 return;
             }
             self.close_run(p, false);
@@ -846,7 +848,7 @@ impl<'a, 'o> Engine<'a, 'o> {
         }
         match fold_char(c, options) {
             Fold::Keep => self.close_run(p, false),
-            Fold::Delete => self.delete(p, q),
+            Fold::Delete => self.delete(p, q, seen),
             Fold::Char(d) => {
                 self.close_run(p, false);
                 let out_start = self.begin_edit(p);
@@ -856,11 +858,17 @@ impl<'a, 'o> Engine<'a, 'o> {
         }
     }
 
-    /// Deletes `p..q`; inside an open run the run absorbs it.
-    fn delete(&mut self, p: usize, q: usize) {
-        if self.run.is_none() {
-            self.edit(p, q, "");
+    /// Deletes `p..q`. When collapsing, a deletion next to whitespace or at
+    /// the start of the output joins a run, so no double or leading space
+    /// is left behind.
+    fn delete(&mut self, p: usize, q: usize, seen: usize) {
+        if self.collapse
+            && (self.run.is_some() || self.space_before(p, seen).is_some() || self.out_pos(p) == 0)
+        {
+            self.open_run(p, false, seen);
+            return;
         }
+        self.edit(p, q, "");
     }
 
     /// The result.
