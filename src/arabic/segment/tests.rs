@@ -68,9 +68,39 @@ fn sentences_end_at_arabic_and_latin_terminators() {
         sentences("قال الرئيس. هل جاء؟ نعم! Really? Yes."),
         vec!["قال الرئيس.", "هل جاء؟", "نعم!", "Really?", "Yes."]
     );
+    assert_eq!(sentences("ثم بدأ۔ آخر"), vec!["ثم بدأ۔", "آخر"]);
+}
+
+#[test]
+fn ellipsis_ends_a_sentence_only_before_a_line_break() {
     assert_eq!(
-        sentences("انتهى… ثم بدأ۔ آخر"),
-        vec!["انتهى…", "ثم بدأ۔", "آخر"]
+        sentences("إن ما تقوله... في الواقع, أمر."),
+        vec!["إن ما تقوله... في الواقع, أمر."]
+    );
+    assert_eq!(sentences("انتهى…\nثم بدأ."), vec!["انتهى…", "ثم بدأ."]);
+}
+
+#[test]
+fn quoted_speech_of_several_sentences_stays_in_its_sentence() {
+    assert_eq!(
+        sentences("قال: \"نحن هنا. سنبقى\". ثم غادر."),
+        vec!["قال: \"نحن هنا. سنبقى\".", "ثم غادر."]
+    );
+    assert_eq!(
+        sentences("يقول: \"قال: 'هل لاحظتم؟'\". نعم."),
+        vec!["يقول: \"قال: 'هل لاحظتم؟'\".", "نعم."]
+    );
+}
+
+#[test]
+fn arabic_abbreviations_and_initials_do_not_break() {
+    assert_eq!(
+        sentences("عاش عام 3300 ق.م تقريباً. أحمد ز. أمين حضر."),
+        vec!["عاش عام 3300 ق.م تقريباً.", "أحمد ز. أمين حضر."]
+    );
+    assert_eq!(
+        sentences("ولد عام 1950 م. ثم سافر."),
+        vec!["ولد عام 1950 م.", "ثم سافر."]
     );
 }
 

@@ -446,8 +446,20 @@ fn is_non_final_period(text: &str, tokens: &[Token], k: usize) -> bool {
         if w.is_ascii() && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w)) {
             return true;
         }
-        if ARABIC_ABBREVIATIONS.contains(&w) {
-            // only when the abbreviation starts its phrase (د. أحمد), not "عام 2010 م."
+        let single_arabic = {
+            let mut cs = w.chars().filter(|&c| !chars::is_word_internal(c));
+            matches!((cs.next(), cs.next()), (Some(c), None) if chars::is_arabic_letter(c))
+        };
+        // ق.م، ص.ب: a letter glued to the full stop continues the abbreviation
+        if single_arabic
+            && tokens
+                .get(k + 1)
+                .is_some_and(|t| t.span.start == tok.span.end && t.kind == TokenKind::Word)
+        {
+            return true;
+        }
+        if ARABIC_ABBREVIATIONS.contains(&w) || single_arabic {
+            // an initial or a title (د. أحمد، أحمد ز. أمين), not a unit after a number ("عام 2010 م.")
             let before = k.checked_sub(2).and_then(|p| tokens.get(p)).map(|t| t.kind);
             if before != Some(TokenKind::Number) {
                 return true;
@@ -473,6 +485,61 @@ fn line_break_between(text: &str, a: usize, b: usize) -> bool {
         .is_some_and(|g| !g.is_ascii() && g.contains(['\u{2028}', '\u{2029}', '\u{85}']))
 }
 
+/// Whether the ellipsis token `k` ("..." or "…") trails off inside a sentence:
+/// it ends one only before a line break or the end of the text.
+fn is_inner_ellipsis(text: &str, tokens: &[Token], k: usize) -> bool {
+    let Some(tok) = tokens.get(k) else {
+        return false;
+    };
+    let s = slice(text, tok.span).unwrap_or("");
+    if !(s == "…" || s.len() >= 3 && s.bytes().all(|b| b == b'.')) {
+        return false;
+    }
+    tokens
+        .get(k + 1)
+        .is_some_and(|next| !line_break_between(text, tok.span.end, next.span.start))
+}
+
+/// For each token, whether it lies inside a quotation (« », “ ”, "...") that
+/// closes later on the same line and is not the quotation's last token before
+/// its closing mark: terminators there end no sentence, so quoted speech of
+/// several sentences stays in the sentence that quotes it.
+fn quoted_continuations(text: &str, tokens: &[Token]) -> Vec<bool> {
+    let mut inside = vec![false; tokens.len()];
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut prev_end = 0usize;
+    for (k, tok) in tokens.iter().enumerate() {
+        if line_break_between(text, prev_end, tok.span.start) {
+            stack.clear();
+        }
+        prev_end = tok.span.end;
+        if tok.kind != TokenKind::Punctuation {
+            continue;
+        }
+        let c = slice(text, tok.span).and_then(|s| s.chars().next());
+        let closes = match c {
+            Some('»') => stack.last().is_some_and(|&(_, o)| o == '«'),
+            Some('”') => stack.last().is_some_and(|&(_, o)| o == '“'),
+            Some('"') => stack.last().is_some_and(|&(_, o)| o == '"'),
+            _ => false,
+        };
+        if closes {
+            if let Some((open, _)) = stack.pop() {
+                // every token strictly inside except the one just before the closing mark
+                for flag in inside
+                    .get_mut(open + 1..k.saturating_sub(1))
+                    .unwrap_or(&mut [])
+                {
+                    *flag = true;
+                }
+            }
+        } else if let Some(o @ ('«' | '“' | '"')) = c {
+            stack.push((k, o));
+        }
+    }
+    inside
+}
+
 /// Groups `tokens` into sentences, appending them to `out`.
 pub(super) fn sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
     let n = tokens.len();
@@ -489,6 +556,7 @@ pub(super) fn sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
             });
         }
     };
+    let quoted = quoted_continuations(text, tokens);
     while k < n {
         let Some(tok) = tokens.get(k) else { break };
         let mut end = k + 1; // exclusive end of the sentence if it ends here
@@ -498,6 +566,8 @@ pub(super) fn sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
                 .and_then(|s| s.chars().next())
                 .is_some_and(is_terminator)
             && !is_non_final_period(text, tokens, k)
+            && !quoted.get(k).copied().unwrap_or(false)
+            && !is_inner_ellipsis(text, tokens, k)
         {
             ends = true;
             // absorb adjacent closers ('"' only when no word follows it directly)
@@ -505,7 +575,8 @@ pub(super) fn sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
                 let prev_end = tokens.get(end - 1).map_or(0, |t| t.span.end);
                 let s = slice(text, next.span).unwrap_or("");
                 let mut cs = s.chars();
-                let is_close = matches!((cs.next(), cs.next()), (Some(c), None) if is_closer(c));
+                let is_close = matches!((cs.next(), cs.next()), (Some(c), None) if is_closer(c))
+                    || s.chars().all(is_terminator);
                 if next.span.start != prev_end || !is_close {
                     break;
                 }
