@@ -42,9 +42,13 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 kib() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$PID/status"; }
 mib() { awk -v x="$1" 'BEGIN{printf "%.1f", x / 1024}'; }
 report() { # phase, wall ns, cpu ticks used, loadgen summary
-  local cores
+  local cores per_call rps
   cores=$(awk -v t="$3" -v c="$CLK" -v w="$2" 'BEGIN{printf "%.2f", (t / c) / (w / 1e9)}')
-  printf '%-34s cpu %5s cores  rss %6s MiB  peak %6s MiB  threads %3s  %s\n' "$1" "$cores" \
+  # CPU time per call: CPU seconds over the calls of the whole phase (warm-up included, at about the same rate).
+  rps=$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$4")
+  per_call=$(awk -v t="$3" -v c="$CLK" -v w="$2" -v r="${rps:-0}" \
+    'BEGIN{ if (r > 0) printf "%.0f us/call", (t / c) / (r * w / 1e9) * 1e6; else printf "-" }')
+  printf '%-40s cpu %5s cores %16s  rss %6s MiB  peak %6s MiB  threads %2s  %s\n' "$1" "$cores" "$per_call" \
     "$(mib "$(kib VmRSS)")" "$(mib "$(kib VmHWM)")" "$(kib Threads)" "$4"
 }
 phase() { # name, loadgen args...
