@@ -108,6 +108,8 @@ for f in glob.glob("/proc/[0-9]*/cmdline"):
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+# A write to a stream whose reader is gone must fail the check with a message, not kill the script.
+trap '' PIPE
 
 [ "$(id -u)" = 0 ] || fail "must run as root (it starts a Docker engine)"
 
@@ -203,7 +205,7 @@ docker run -d --name "$NAME" --network host --read-only --cap-drop ALL --securit
 
 running() { [ "$(docker inspect -f '{{.State.Running}}' "$NAME" 2>/dev/null)" = true ]; }
 health() { # service name -> SERVING / NOT_SERVING / error text
-  grpcurl -plaintext -max-time 2 -d "{\"service\":\"$1\"}" "$ADDR" grpc.health.v1.Health/Check 2>&1 |
+  { grpcurl -plaintext -max-time 2 -d "{\"service\":\"$1\"}" "$ADDR" grpc.health.v1.Health/Check 2>&1 || true; } |
     python3 -c 'import json,sys
 t = sys.stdin.read()
 try: print(json.loads(t).get("status", "UNKNOWN"))
@@ -290,7 +292,8 @@ done
 pass "after SIGTERM readiness is no longer SERVING (${st})"
 
 running || fail "the container exited while a call was in flight"
-item second
+alive "$STREAM_PID" || fail "the in-flight AnalyzeStream ended at SIGTERM: $(tail -5 "$WORK/stream.out")"
+item second || fail "could not send on the in-flight AnalyzeStream"
 exec 3>&-
 wait_gone "$STREAM_PID" 15 || fail "the in-flight stream did not finish"
 set +e

@@ -4,7 +4,8 @@
 # image carries, idle and under load from examples/loadgen.rs (a real tonic client) on loopback.
 #
 # Phases: idle; light open-loop load (Analyze, 1 KiB documents, RATE calls/s); saturation (closed loop,
-# 32 in flight over 4 connections); large documents (Analyze, 64 KiB documents, 8 in flight).
+# 32 in flight over 4 connections); large documents (Analyze, 64 KiB, 8 in flight); the largest accepted
+# documents (ARABIC_TEXT_MAX_TEXT_BYTES default 1 MiB, 4 in flight), which bound the memory a pod needs.
 # On a 2-core machine the load generator shares the cores with the server, so saturation shows the cores the
 # server got, not what it could use.
 # Usage: scripts/measure-resources.sh   (env: MEASURE_SECONDS=10, MEASURE_RATE=200)
@@ -41,9 +42,13 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }
 kib() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$PID/status"; }
 mib() { awk -v x="$1" 'BEGIN{printf "%.1f", x / 1024}'; }
 report() { # phase, wall ns, cpu ticks used, loadgen summary
-  local cores
+  local cores per_call rps
   cores=$(awk -v t="$3" -v c="$CLK" -v w="$2" 'BEGIN{printf "%.2f", (t / c) / (w / 1e9)}')
-  printf '%-34s cpu %5s cores  rss %6s MiB  peak %6s MiB  threads %3s  %s\n' "$1" "$cores" \
+  # CPU time per call: CPU seconds over the calls of the whole phase (warm-up included, at about the same rate).
+  rps=$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$4")
+  per_call=$(awk -v t="$3" -v c="$CLK" -v w="$2" -v r="${rps:-0}" \
+    'BEGIN{ if (r > 0) printf "%.0f us/call", (t / c) / (r * w / 1e9) * 1e6; else printf "-" }')
+  printf '%-40s cpu %5s cores %16s  rss %6s MiB  peak %6s MiB  threads %2s  %s\n' "$1" "$cores" "$per_call" \
     "$(mib "$(kib VmRSS)")" "$(mib "$(kib VmHWM)")" "$(kib Threads)" "$4"
 }
 phase() { # name, loadgen args...
@@ -61,6 +66,8 @@ phase "light: Analyze 1 KiB, ${RATE}/s" --rpc analyze --doc-bytes 1024 --rate "$
 phase "saturation: Analyze 1 KiB, 32 inflight" --rpc analyze --doc-bytes 1024 --concurrency 32 --connections 4
 phase "saturation: Normalize 1 KiB, 32 inflight" --rpc normalize --doc-bytes 1024 --concurrency 32 --connections 4
 phase "large: Analyze 64 KiB, 8 inflight" --rpc analyze --doc-bytes 65536 --concurrency 8 --connections 2
+phase "largest: Analyze 1 MiB, 4 inflight" --rpc analyze --doc-bytes 1048576 --concurrency 4 --connections 1 \
+  --timeout-ms 60000
 sleep 2
 c0=$(cpu_ticks); w0=$(date +%s%N); sleep 3
 report "idle again (3 s)" $(($(date +%s%N) - w0)) $(($(cpu_ticks) - c0)) ""
