@@ -40,15 +40,20 @@ pub const READINESS: &str = "readiness";
 /// streams are ended at shutdown.
 const HEALTH_WATCH_GRACE: Duration = Duration::from_millis(100);
 
-/// Sets up `tracing` from the configuration (text or JSON lines). Call once.
-pub fn init_tracing(config: &Config) {
+/// Sets up `tracing` from the configuration (text or JSON lines on stdout).
+/// Lines are written by a background thread so a slow stdout never stalls a
+/// call; keep the returned guard alive until exit (it flushes on drop).
+pub fn init_tracing(config: &Config) -> tracing_appender::non_blocking::WorkerGuard {
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stdout());
     let filter = tracing_subscriber::EnvFilter::try_new(config.log_filter())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     let _ = match config.log_format {
-        LogFormat::Text => builder.try_init(),
+        LogFormat::Text => builder.with_ansi(false).try_init(),
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
@@ -56,6 +61,7 @@ pub fn init_tracing(config: &Config) {
             .with_span_list(false)
             .try_init(),
     };
+    guard
 }
 
 /// Loads the analyzer: the embedded models, or the operator's files.
@@ -289,7 +295,7 @@ pub async fn shutdown_signal() {
 /// Binds `config.listen` and serves until SIGTERM/SIGINT, on a new runtime:
 /// what `arabic-text serve` runs.
 pub fn serve_blocking(config: Config) -> anyhow::Result<()> {
-    init_tracing(&config);
+    let _log_guard = init_tracing(&config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

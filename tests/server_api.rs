@@ -455,3 +455,37 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
         "{metrics}"
     );
 }
+
+#[tokio::test]
+async fn a_stream_past_its_deadline_ends_with_deadline_exceeded() {
+    let server = TestServer::start(test_config()).await;
+    let mut client = server.client().await;
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let mut request = tonic::Request::new(tokio_stream::wrappers::ReceiverStream::new(rx));
+    request.set_timeout(std::time::Duration::from_millis(300));
+    let mut stream = client
+        .analyze_stream(request)
+        .await
+        .expect("stream")
+        .into_inner();
+    tx.send(pb::AnalyzeStreamRequest {
+        id: "1".into(),
+        request: Some(pb::AnalyzeRequest {
+            document: doc("سلام"),
+            ..Default::default()
+        }),
+    })
+    .await
+    .expect("send");
+    assert!(matches!(stream.next().await, Some(Ok(_))));
+    let started = std::time::Instant::now();
+    let end = tokio::time::timeout(std::time::Duration::from_secs(3), stream.next())
+        .await
+        .expect("the stream ends by itself");
+    match end {
+        Some(Err(status)) => assert_eq!(status.code(), Code::DeadlineExceeded),
+        other => panic!("expected DEADLINE_EXCEEDED, got {other:?}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    drop(tx);
+}
