@@ -66,22 +66,10 @@ pub fn init_tracing(config: &Config) -> tracing_appender::non_blocking::WorkerGu
 
 /// Loads the analyzer: the embedded models, or the operator's files.
 fn load_analyzer(config: &Config) -> anyhow::Result<Analyzer> {
-    // HOOK (NER helper): when `EntityExtractor::from_model_file` and gazetteer
-    // loading exist, build the extractor from `config.ner_model` /
-    // `config.gazetteer` here and pass it to `Analyzer::new`.
-    if let Some(path) = &config.ner_model {
-        anyhow::bail!(
-            "ARABIC_TEXT_NER_MODEL={} is not supported by this build yet",
-            path.display()
-        );
-    }
-    if let Some(path) = &config.gazetteer {
-        anyhow::bail!(
-            "ARABIC_TEXT_GAZETTEER={} is not supported by this build yet",
-            path.display()
-        );
-    }
-    Ok(Analyzer::embedded()?)
+    Ok(Analyzer::load(
+        config.ner_model.as_deref(),
+        config.gazetteer.as_deref(),
+    )?)
 }
 
 /// Sets every health name (overall, the service, readiness) to `status`.

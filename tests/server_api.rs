@@ -489,3 +489,35 @@ async fn a_stream_past_its_deadline_ends_with_deadline_exceeded() {
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     drop(tx);
 }
+
+#[tokio::test]
+async fn an_operator_gazetteer_file_is_recognised_in_every_request() {
+    let dir = std::env::temp_dir().join(format!("arabic-text-gazetteer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("names.tsv");
+    std::fs::write(&path, "# operator names\nزيتونة سوفت\tORGANIZATION\n")
+        .expect("write gazetteer");
+    let mut config = test_config();
+    config.gazetteer = Some(path);
+    let mut server = TestServer::start(config).await;
+    let mut client = server.client().await;
+
+    let text = "أعلنت شركة لزيتونة سوفت عن منتج جديد.";
+    let response = client
+        .extract_entities(pb::ExtractEntitiesRequest {
+            document: doc(text),
+            ..Default::default()
+        })
+        .await
+        .expect("extract")
+        .into_inner();
+    let mention = response
+        .entities
+        .iter()
+        .flat_map(|e| &e.mentions)
+        .find(|m| m.source == pb::MentionSource::Gazetteer as i32)
+        .expect("a gazetteer mention");
+    assert_eq!(mention.text, "زيتونة سوفت");
+    assert_eq!(mention.r#type, pb::EntityType::Organization as i32);
+    let _ = std::fs::remove_dir_all(dir);
+}
