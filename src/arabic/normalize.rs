@@ -554,6 +554,68 @@ static PAIR_BITS: [[u16; 256]; 16] = {
     t
 };
 
+/// For U+0600 + i: the rule bits that change it (at most one rule per code
+/// point of this block) and what that rule makes of it (0: deleted).
+static ARABIC_FOLD: [(u16, u32); 256] = {
+    let mut t = [(0u16, 0u32); 256];
+    let mut i = 0;
+    while i < 256 {
+        let cp = 0x600 + i as u32;
+        let bits = char_bits(cp);
+        let target = match char::from_u32(cp) {
+            None => 0,
+            Some(c) => {
+                if bits & (DIAC | QURAN | TATW | INVI) != 0 {
+                    0
+                } else if bits & PERS != 0 {
+                    persian_letter(c) as u32
+                } else if bits & ALEF != 0 {
+                    0x0627
+                } else if bits & MAKS != 0 {
+                    0x064A
+                } else if bits & TEH != 0 {
+                    0x0647
+                } else if bits & HAMZ != 0 {
+                    if cp == 0x0624 { 0x0648 } else { 0x064A }
+                } else if bits & DIGI != 0 {
+                    ascii_digit(c) as u32
+                } else if bits & PUNC != 0 {
+                    ascii_punctuation(c) as u32
+                } else {
+                    cp
+                }
+            }
+        };
+        t[i] = (bits, target);
+        i += 1;
+    }
+    t
+};
+
+/// [`fold_char`] for U+0600 + `index` (`index < 256`) under rule bits `mask`,
+/// by table: the char's own rule, then the rule of its result (ۃ → ة → ه).
+#[inline]
+fn arabic_fold(index: usize, mask: u16) -> Fold {
+    let Some(&(bits, target)) = ARABIC_FOLD.get(index) else {
+        return Fold::Keep;
+    };
+    if bits & mask == 0 {
+        return Fold::Keep;
+    }
+    let mut d = target;
+    if let Some(&(bits2, target2)) = d
+        .checked_sub(0x600)
+        .and_then(|i| ARABIC_FOLD.get(i as usize))
+        && bits2 & mask != 0
+    {
+        d = target2;
+    }
+    match char::from_u32(d) {
+        Some(c) if d != 0 => Fold::Char(c),
+        _ => Fold::Delete,
+    }
+}
+
 /// Rule bits of the character starting with `b0 b1` (see [`PAIR_BITS`]).
 #[inline(always)]
 fn pair_bits(b0: u8, b1: u8) -> u16 {
@@ -812,6 +874,25 @@ impl<'a, 'o> Engine<'a, 'o> {
         }
         if self.collapse {
             self.settle_run(p);
+        }
+        let bytes = self.text.as_bytes();
+        if let (Some(&b0 @ 0xD8..=0xDB), Some(&b1)) = (bytes.get(p), bytes.get(p + 1)) {
+            // U+0600..U+06FF, the bulk of the work: one table lookup.
+            let q = p + 2;
+            let seen = self.cursor;
+            self.cursor = q;
+            let index = (usize::from(b0 & 3) << 6) | usize::from(b1 & 0x3F);
+            match arabic_fold(index, self.mask) {
+                Fold::Keep => self.close_run(p, false),
+                Fold::Delete => self.delete(p, q, seen),
+                Fold::Char(d) => {
+                    self.close_run(p, false);
+                    let out_start = self.begin_edit(p);
+                    self.out.push(d);
+                    self.end_edit(p, q, out_start);
+                }
+            }
+            return;
         }
         let Some(c) = self.text.get(p..).and_then(|s| s.chars().next()) else {
             return;
