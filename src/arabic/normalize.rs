@@ -616,10 +616,22 @@ fn arabic_fold(index: usize, mask: u16) -> Fold {
     }
 }
 
+/// [`PAIR_BITS`] flattened to one lookup per byte pair (128 KB; the scanner
+/// touches only the few rows real text uses).
+static FLAT_PAIR_BITS: [u16; 65536] = {
+    let mut t = [0u16; 65536];
+    let mut i = 0;
+    while i < 65536 {
+        t[i] = PAIR_BITS[(LEAD_ROW[i >> 8] & 15) as usize][i & 255];
+        i += 1;
+    }
+    t
+};
+
 /// Rule bits of the character starting with `b0 b1` (see [`PAIR_BITS`]).
 #[inline(always)]
 fn pair_bits(b0: u8, b1: u8) -> u16 {
-    PAIR_BITS[(LEAD_ROW[b0 as usize] & 15) as usize][b1 as usize]
+    FLAT_PAIR_BITS[(usize::from(b0) << 8) | usize::from(b1)]
 }
 
 /// Bytes scanned per block.
@@ -703,6 +715,7 @@ impl<'a, 'o> Engine<'a, 'o> {
         if !self.changed {
             self.changed = true;
             self.out.reserve(self.text.len() + 16);
+            self.edits.reserve((self.text.len() / 32).clamp(8, 4096));
         }
         if let Some(unchanged) = self.text.get(self.copied..start) {
             self.out.push_str(unchanged);
