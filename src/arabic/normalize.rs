@@ -31,10 +31,11 @@
 //!
 //! Every character a rule can touch starts with one of a few lead bytes (ASCII
 //! whitespace, 0xC2, 0xD8..0xDB, 0xE1..0xE3, 0xEF). The scanner classifies each
-//! byte pair with two small static tables into a bit set of the rules that can
-//! touch the character starting there, ORs 16 positions at a time and skips the
-//! block when no enabled rule is hit; unchanged text is copied in bulk, and the
-//! output is allocated only at the first change.
+//! byte pair with one static table lookup into a bit set of the rules that can
+//! touch the character starting there, makes a bitmap of the touchable
+//! positions of each 16-byte block and looks only at those characters
+//! (U+0600..U+06FF by table); unchanged text is copied in bulk, and the output
+//! is allocated only at the first change.
 
 use std::borrow::Cow;
 
@@ -50,9 +51,10 @@ mod presentation;
 pub struct NormalizeOptions {
     /// Delete U+064B..U+0652 and U+0670 (CAMeL `dediac_ar`).
     pub remove_diacritics: bool,
-    /// Delete the other Arabic combining marks (Quranic annotation marks).
+    /// Delete the other Arabic combining marks ([`chars::is_quranic_mark`]:
+    /// U+0610..U+061A, U+0653..U+065F, Quranic annotation marks).
     pub remove_quranic_marks: bool,
-    /// Delete tatweel U+0640.
+    /// Delete tatweel U+0640 (PyArabic `strip_tatweel`).
     pub remove_tatweel: bool,
     /// أ إ آ ٱ → ا (CAMeL `normalize_alef_ar`).
     pub normalize_alef: bool,
@@ -60,19 +62,21 @@ pub struct NormalizeOptions {
     pub normalize_alef_maksura: bool,
     /// ة → ه (CAMeL `normalize_teh_marbuta_ar`).
     pub normalize_teh_marbuta: bool,
-    /// ؤ → و, ئ → ي.
+    /// ؤ U+0624 → و U+0648, ئ U+0626 → ي U+064A.
     pub normalize_hamza: bool,
     /// Arabic-Indic and Persian digits → ASCII; ٫ ٬ → . ,
     pub normalize_digits: bool,
-    /// Persian/Urdu letter variants → Arabic letters.
+    /// Persian/Urdu letter variants → Arabic letters ([`persian_letter`]).
     pub normalize_persian_letters: bool,
-    /// Presentation forms and ligatures → base letters.
+    /// Presentation forms U+FB50..U+FDFF, U+FE70..U+FEFC and ligatures → base
+    /// letters ([`presentation_expansion`]).
     pub decompose_presentation_forms: bool,
-    /// Delete invisible format characters.
+    /// Delete invisible format characters ([`chars::is_invisible`]).
     pub remove_invisible: bool,
-    /// ، ؛ ؟ ٪ → , ; ? %
+    /// ، ؛ ؟ ٪ ۔ (U+060C U+061B U+061F U+066A U+06D4) → , ; ? % .
     pub normalize_punctuation: bool,
-    /// Collapse whitespace runs and trim the ends.
+    /// Collapse [`is_whitespace`] runs to one space (`\n` if the run holds a
+    /// [`is_line_break`]) and trim the ends.
     pub collapse_whitespace: bool,
 }
 
