@@ -1,6 +1,6 @@
 //! The server's configuration: one struct, read from flags and environment
 //! variables (flags win), each field with its default and the reason it exists.
-//! `docs/configuration.md` is the same table for operators.
+//! The README's Configuration section is the same table for operators.
 
 use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
