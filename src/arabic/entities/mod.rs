@@ -192,7 +192,7 @@ impl EntityExtractor {
         segmentation: &Segmentation,
         options: &EntityOptions,
     ) -> Vec<Mention> {
-        let units = units::units(text, segmentation, &self.model);
+        let units = units::units(text, segmentation);
         let mut cands: Vec<Mention> = Vec::new();
         // Gazetteers: the operator's and the request's.
         let request = gazetteer::Gazetteer::from_entries(&options.gazetteer);
