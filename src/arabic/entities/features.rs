@@ -141,6 +141,7 @@ struct Tok {
     sb: u8,
     place: u8,
     gaz: u8,
+    part: u8,
     trig: u8,
     /// How the stem behaves in wordfreq: frequency buckets of ال+stem,
     /// stem+ها, stem+هم, stem+ات and ي+stem. Proper names rarely take the
@@ -235,6 +236,10 @@ pub fn sentence_features(
             let (pro, _, bare) = split_greedy(&folded);
             let (pro, bare) = (pro.to_string(), bare.to_string());
             let stem = stem_with_article(&folded);
+            let part = gaz
+                .get(format!("{}{stem}", super::tagger::PART).as_str())
+                .copied()
+                .unwrap_or(0);
             let mut morph = [0u8; 5];
             if bare.chars().count() >= 2 {
                 let mut buf = String::with_capacity(bare.len() + 8);
@@ -253,6 +258,7 @@ pub fn sentence_features(
                 }
             }
             Tok {
+                part,
                 morph,
                 shape: shape(&folded),
                 fb: k.freq_bucket(&folded),
@@ -362,6 +368,9 @@ pub fn sentence_features(
         f.push(H::new(44).s(&p1.folded).b(t.shape).b(t.sb).done());
         f.push(H::new(45).b(p1.gaz).b(t.gaz).done());
         f.push(H::new(46).s(&p2.stem).s(&p1.stem).done());
+        f.push(H::new(51).b(t.part).done());
+        f.push(H::new(52).b(p1.part).b(t.part).b(n1.part).done());
+        f.push(H::new(53).b(t.part).b(t.sb).b(t.gaz).done());
         for (j, &m) in t.morph.iter().enumerate() {
             f.push(H::new(47).b(j as u8).b(m).done());
             f.push(H::new(48).b(j as u8).b(m).b(t.sb).done());

@@ -124,8 +124,10 @@ pub struct EntityExtractor {
 }
 
 impl EntityExtractor {
-    /// Loads the embedded model.
+    /// Loads the embedded model and knowledge lists (so the first request
+    /// does not pay for them).
     pub fn embedded() -> Result<Self, ModelError> {
+        let _ = knowledge::Knowledge::get();
         Ok(Self {
             model: Arc::clone(embedded_arc()?),
             gazetteer: gazetteer::Gazetteer::default(),

@@ -474,6 +474,11 @@ impl SplitMix {
     }
 }
 
+/// Key prefix of the gazetteer's single-word entries: each word of a train
+/// entity with its most frequent type (first names, surnames, head words),
+/// which generalise to unseen full names.
+pub const PART: char = '\u{1}';
+
 /// Collects the entity phrases (folded clitic-free stems joined by spaces)
 /// of the samples with their most frequent type.
 pub fn build_gazetteer<'a>(samples: impl Iterator<Item = &'a Sample>) -> TrainGazetteer {
@@ -484,6 +489,9 @@ pub fn build_gazetteer<'a>(samples: impl Iterator<Item = &'a Sample>) -> TrainGa
                 .iter()
                 .map(|w| super::fold::stem_with_article(&super::fold::fold(w)))
                 .collect();
+            for w in &phrase {
+                counts.entry(format!("{PART}{w}")).or_default()[t as usize] += 1;
+            }
             counts.entry(phrase.join(" ")).or_default()[t as usize] += 1;
         }
     }
@@ -495,7 +503,7 @@ pub fn build_gazetteer<'a>(samples: impl Iterator<Item = &'a Sample>) -> TrainGa
                 .enumerate()
                 .skip(1)
                 .max_by_key(|(i, n)| (**n, 5 - *i))?;
-            (p.chars().count() >= 2).then_some((p, t as u8))
+            (p.trim_start_matches(PART).chars().count() >= 2).then_some((p, t as u8))
         })
         .collect()
 }
