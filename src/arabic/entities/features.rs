@@ -368,6 +368,16 @@ pub fn sentence_features(
         f.push(H::new(44).s(&p1.folded).b(t.shape).b(t.sb).done());
         f.push(H::new(45).b(p1.gaz).b(t.gaz).done());
         f.push(H::new(46).s(&p2.stem).s(&p1.stem).done());
+        // Nearest trigger within the 4 previous words, with its distance
+        // (وزير الخارجية الأمريكي كولن باول).
+        let near = (1..=4)
+            .find_map(|d| {
+                let tr = at(i, -(d as isize)).trig;
+                (tr != b'-').then_some((d as u8, tr))
+            })
+            .unwrap_or((0, b'-'));
+        f.push(H::new(54).b(near.0).b(near.1).done());
+        f.push(H::new(55).b(near.1).b(t.sb).b(t.part).done());
         f.push(H::new(51).b(t.part).done());
         f.push(H::new(52).b(p1.part).b(t.part).b(n1.part).done());
         f.push(H::new(53).b(t.part).b(t.sb).b(t.gaz).done());

@@ -456,7 +456,7 @@ impl Default for TrainConfig {
         Self {
             epochs: 12,
             seed: 0x5eed,
-            folds: 5,
+            folds: 10,
         }
     }
 }
