@@ -56,6 +56,8 @@ pub struct CliticWeights {
     pub restored_final: i32,
     /// Lowest stem frequency (Zipf × 20) that licenses a split.
     pub min_stem: i32,
+    /// Weight of a two-letter stem (ات، ذا، حر are mostly fragments of longer words).
+    pub short_stem: i32,
 }
 
 impl Default for CliticWeights {
@@ -70,6 +72,7 @@ impl Default for CliticWeights {
             restored_article: 27,
             restored_final: 11,
             min_stem: 18,
+            short_stem: 0,
         }
     }
 }
@@ -93,6 +96,7 @@ impl CliticWeights {
                 "restored_article" => Some(&mut w.restored_article),
                 "restored_final" => Some(&mut w.restored_final),
                 "min_stem" => Some(&mut w.min_stem),
+                "short_stem" => Some(&mut w.short_stem),
                 _ => {
                     if let Some(i) = idx("conj") {
                         w.conj.get_mut(i)
@@ -381,6 +385,9 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
                         }
                         if fin != 0 {
                             score += w.restored_final;
+                        }
+                        if stem_len == 2 {
+                            score += w.short_stem;
                         }
                         if score > best_score {
                             best_score = score;
