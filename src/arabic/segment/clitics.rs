@@ -178,11 +178,10 @@ impl Letters {
                 if l.n >= MAX_LETTERS {
                     return None;
                 }
-                let mut b = [0u8; 4];
-                let s = c.encode_utf8(&mut b).as_bytes();
+                // U+0621..U+064A are two bytes in UTF-8
                 l.key
                     .get_mut(2 * l.n..2 * l.n + 2)?
-                    .copy_from_slice(s.get(..2)?);
+                    .copy_from_slice(word.as_bytes().get(i..i + 2)?);
                 *l.starts.get_mut(l.n)? = u32::try_from(i).ok()?;
                 l.n += 1;
             } else if !crate::arabic::chars::is_word_internal(c) {
@@ -258,6 +257,21 @@ fn stem_key(
         }
     }
     n
+}
+
+/// The analysis of a word's letters, from the hot lexicon's cache when the
+/// word is one of the most frequent forms.
+fn analyse_cached(lex: &Lexicon, hot: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
+    if let Some(s) = hot.find(l.bytes(0, l.n)) {
+        let c = hot.cached(s);
+        if c != 0 {
+            return Code(c);
+        }
+        let code = analyse(lex, w, l);
+        hot.store(s, code.0);
+        return code;
+    }
+    analyse(lex, w, l)
 }
 
 /// Finds the best analysis of a word's letters.
@@ -408,6 +422,7 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
 /// to `out`; they tile `base..base + word.len()`.
 pub(super) fn segment_word(
     lex: &Lexicon,
+    hot: &Lexicon,
     w: &CliticWeights,
     word: &str,
     base: usize,
@@ -427,7 +442,7 @@ pub(super) fn segment_word(
     let Some(l) = Letters::read(word) else {
         return whole(out);
     };
-    let code = analyse(lex, w, &l);
+    let code = analyse_cached(lex, hot, w, &l);
     let len = word.len();
     let n = l.n;
     let mut push = |a: usize, b: usize, role: SegmentRole, form: Option<Box<str>>| {
