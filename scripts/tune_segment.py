@@ -38,10 +38,10 @@ def words_f1(weights):
 
 def main():
     # start from the committed defaults (src/arabic/segment/clitics.rs)
-    w = {"keep": -16, "conj0": -11, "conj1": -21, "prep0": 8, "prep1": 0, "prep2": -30,
+    w = {"keep": -16, "conj0": -7, "conj1": -13, "prep0": 8, "prep1": -8, "prep2": -30,
          "prep3": -14, "enclitic0": -8, "enclitic1": -16, "enclitic2": -76, "enclitic3": -40,
          "enclitic4": -32, "restored_article": 27, "restored_final": 11, "min_stem": 18,
-         "short_stem": 0}
+         "short_stem": -8}
     steps = [int(x) for x in sys.argv[2].split(",")] if len(sys.argv) > 2 else [16, 8, 4]
     best = words_f1(w)
     print(f"start {best:.5f}", flush=True)

@@ -66,13 +66,13 @@ impl Default for CliticWeights {
         // (documents with an even id) only.
         Self {
             keep: -16,
-            conj: [-11, -21],
-            prep: [8, 0, -30, -14],
+            conj: [-7, -13],
+            prep: [8, -8, -30, -14],
             enclitic: [-8, -16, -76, -40, -32],
             restored_article: 27,
             restored_final: 11,
             min_stem: 18,
-            short_stem: 0,
+            short_stem: -8,
         }
     }
 }
