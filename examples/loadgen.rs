@@ -12,10 +12,14 @@
 //! cargo run --release --example loadgen -- --rate 12000 --duration 10
 //! ```
 //! Prints calls/s, p50/p90/p99/max latency and errors by status code.
+//!
+//! `--record FILE` also writes one CSV line per call (`start_us,end_us,code,message`,
+//! wall-clock microseconds since the Unix epoch, warm-up included), so a script
+//! can split the calls around an event such as SIGTERM sent to the server.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use arabic_text::pb;
 use clap::{Parser, ValueEnum};
@@ -53,6 +57,69 @@ struct Args {
     /// Per-call deadline in milliseconds (sent as grpc-timeout).
     #[arg(long, default_value_t = 5000)]
     timeout_ms: u64,
+    /// Write one CSV line per call (start_us,end_us,code,message; Unix-epoch
+    /// microseconds) to this file, for analyses around an event.
+    #[arg(long)]
+    record: Option<std::path::PathBuf>,
+    /// Closed loop: pause this long after a failed call, so workers do not
+    /// spin on a server that is gone (connection refused) and steal its CPU.
+    #[arg(long, default_value_t = 0)]
+    error_backoff_ms: u64,
+}
+
+/// One call for `--record`: start and end (Unix-epoch microseconds) and the
+/// gRPC code name (`Ok` for success).
+struct CallRecord {
+    /// When the call started (scheduled start in open loop).
+    start_us: u64,
+    /// When its answer (or error) arrived.
+    end_us: u64,
+    /// Its outcome.
+    code: tonic::Code,
+    /// The error message (empty on success), to tell transport errors apart.
+    message: String,
+}
+
+impl CallRecord {
+    /// A record of a call that started at `start` and ended now.
+    fn new(clock: WallClock, start: Instant, result: &Result<(), tonic::Status>) -> Self {
+        let (code, message) = match result {
+            Ok(()) => (tonic::Code::Ok, String::new()),
+            Err(s) => (s.code(), s.message().replace([',', '\n', '\r'], " ")),
+        };
+        Self {
+            start_us: clock.us(start),
+            end_us: clock.us(Instant::now()),
+            code,
+            message,
+        }
+    }
+}
+
+/// Microseconds since the Unix epoch of an `Instant`, via a base pair taken at
+/// start-up (monotonic within the run, comparable with `date +%s%N`).
+#[derive(Clone, Copy)]
+struct WallClock {
+    /// A monotonic instant ...
+    base: Instant,
+    /// ... and the wall-clock microseconds at that instant.
+    base_us: u64,
+}
+
+impl WallClock {
+    fn new() -> Self {
+        let base_us = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_micros() as u64);
+        Self {
+            base: Instant::now(),
+            base_us,
+        }
+    }
+
+    fn us(&self, t: Instant) -> u64 {
+        self.base_us + t.saturating_duration_since(self.base).as_micros() as u64
+    }
 }
 
 /// The RPCs the generator can call.
@@ -78,6 +145,8 @@ struct Stats {
     latencies_us: Vec<u64>,
     /// Failed calls by gRPC code name.
     errors: BTreeMap<String, u64>,
+    /// Every call, when `--record` is set.
+    records: Vec<CallRecord>,
 }
 
 fn document(bytes: usize) -> String {
@@ -165,6 +234,9 @@ async fn main() -> anyhow::Result<()> {
         clients.push(TextAnalysisServiceClient::new(channel));
     }
     let timeout = Duration::from_millis(args.timeout_ms);
+    let record = args.record.is_some();
+    let clock = WallClock::new();
+    let backoff = Duration::from_millis(args.error_backoff_ms);
     let stats = Arc::new(Mutex::new(Stats::default()));
     let warmup_end = Instant::now() + Duration::from_secs_f64(args.warmup);
     let end = warmup_end + Duration::from_secs_f64(args.duration);
@@ -184,6 +256,12 @@ async fn main() -> anyhow::Result<()> {
                             break;
                         }
                         let result = call(&mut client, rpc, &content, timeout).await;
+                        if record {
+                            local.records.push(CallRecord::new(clock, t0, &result));
+                        }
+                        if result.is_err() && !backoff.is_zero() {
+                            tokio::time::sleep(backoff).await;
+                        }
                         if t0 < warmup_end {
                             continue;
                         }
@@ -199,6 +277,7 @@ async fn main() -> anyhow::Result<()> {
                     }
                     let mut all = stats.lock().await;
                     all.latencies_us.extend(local.latencies_us);
+                    all.records.extend(local.records);
                     for (code, n) in local.errors {
                         *all.errors.entry(code).or_default() += n;
                     }
@@ -232,10 +311,13 @@ async fn main() -> anyhow::Result<()> {
                 tasks.push(tokio::spawn(async move {
                     let result = call(&mut client, rpc, &content, timeout).await;
                     drop(permit);
+                    let mut all = stats.lock().await;
+                    if record {
+                        all.records.push(CallRecord::new(clock, scheduled, &result));
+                    }
                     if scheduled < warmup_end {
                         return;
                     }
-                    let mut all = stats.lock().await;
                     match result {
                         Ok(()) => all
                             .latencies_us
@@ -255,6 +337,20 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let mut stats = stats.lock().await;
+    if let Some(path) = &args.record {
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+        writeln!(out, "start_us,end_us,code,message")?;
+        stats.records.sort_unstable_by_key(|r| r.start_us);
+        for r in &stats.records {
+            writeln!(
+                out,
+                "{},{},{:?},{}",
+                r.start_us, r.end_us, r.code, r.message
+            )?;
+        }
+        out.flush()?;
+    }
     stats.latencies_us.sort_unstable();
     let ok = stats.latencies_us.len() as u64;
     let failed: u64 = stats.errors.values().sum();

@@ -36,6 +36,10 @@ pub const LIVENESS: &str = "liveness";
 /// starts (a readiness probe).
 pub const READINESS: &str = "readiness";
 
+/// How long health watchers get to see NOT_SERVING before their Watch
+/// streams are ended at shutdown.
+const HEALTH_WATCH_GRACE: Duration = Duration::from_millis(100);
+
 /// Sets up `tracing` from the configuration (text or JSON lines). Call once.
 pub fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(config.log_filter())
@@ -49,6 +53,7 @@ pub fn init_tracing(config: &Config) {
             .json()
             .flatten_event(true)
             .with_current_span(false)
+            .with_span_list(false)
             .try_init(),
     };
 }
@@ -200,15 +205,23 @@ pub async fn run_with_metrics(
 
     let (draining_tx, mut draining_rx) = watch::channel(false);
     let signal = {
-        let reporter = reporter.clone();
+        let mut reporter = reporter.clone();
         async move {
             shutdown.await;
             tracing::info!("shutdown signal: draining in-flight calls");
+            // The drain timer starts now.
+            let _ = draining_tx.send(true);
             set_ready(&reporter, ServingStatus::NotServing).await;
             reporter
                 .set_service_status(LIVENESS, ServingStatus::NotServing)
                 .await;
-            let _ = draining_tx.send(true);
+            // Let health watchers see NOT_SERVING, then end their Watch
+            // streams (dropping the statuses' senders): an open Watch would
+            // otherwise hold the drain until its timeout.
+            tokio::time::sleep(HEALTH_WATCH_GRACE).await;
+            for name in ["", SERVICE_NAME, READINESS, LIVENESS] {
+                reporter.clear_service_status(name).await;
+            }
         }
     };
     let drain_timeout = config.drain_timeout.0;
@@ -219,8 +232,13 @@ pub async fn run_with_metrics(
         tokio::time::sleep(drain_timeout).await;
     };
     let load_failed = async move {
-        match load_failed_rx.wait_for(Option::is_some).await {
-            Ok(message) => message.clone().unwrap_or_default(),
+        let failure = load_failed_rx
+            .wait_for(Option::is_some)
+            .await
+            .map(|message| message.clone().unwrap_or_default());
+        match failure {
+            Ok(message) => message,
+            // The loader succeeded and went away: never fires.
             Err(_) => std::future::pending().await,
         }
     };

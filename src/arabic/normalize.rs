@@ -1,13 +1,49 @@
 //! Normalization: one rule per option, each naming the exact code points it
 //! touches, with an alignment from the normalized text back to the original.
 //!
-//! PLACEHOLDER BODY: the public API is fixed; the rules are being implemented.
+//! # Rules
+//!
+//! Every rule maps single characters, except whitespace collapsing, which looks
+//! at runs. Rules compose in one pass: a presentation form is first expanded and
+//! each character of the expansion then goes through the other enabled rules;
+//! Persian letters are mapped before the letter folds (so ۃ → ة → ه under
+//! `normalize_persian_letters` + `normalize_teh_marbuta`). Whitespace collapsing
+//! sees the text after every other rule, so deleted characters between spaces
+//! never leave a double space. The result is idempotent for every option set.
+//!
+//! | option | code points | result |
+//! |---|---|---|
+//! | `remove_diacritics` | U+064B..U+0652, U+0670 | deleted (CAMeL `dediac_ar`) |
+//! | `remove_quranic_marks` | U+0610..U+061A, U+0653..U+065F, U+06D6..U+06DC, U+06DF..U+06E4, U+06E7, U+06E8, U+06EA..U+06ED | deleted |
+//! | `remove_tatweel` | U+0640 | deleted (PyArabic `strip_tatweel`) |
+//! | `normalize_alef` | U+0622 U+0623 U+0625 U+0671 | U+0627 (CAMeL `normalize_alef_ar`) |
+//! | `normalize_alef_maksura` | U+0649 | U+064A (CAMeL `normalize_alef_maksura_ar`) |
+//! | `normalize_teh_marbuta` | U+0629 | U+0647 (CAMeL `normalize_teh_marbuta_ar`) |
+//! | `normalize_hamza` | U+0624, U+0626 | U+0648, U+064A |
+//! | `normalize_digits` | U+0660..U+0669, U+06F0..U+06F9, U+066B, U+066C | `0`..`9`, `.`, `,` |
+//! | `normalize_persian_letters` | see [`persian_letter`] | Arabic letters |
+//! | `decompose_presentation_forms` | U+FB50..U+FDFF, U+FE70..U+FEFC | NFKC, see [`presentation_expansion`] |
+//! | `remove_invisible` | [`chars::is_invisible`] | deleted |
+//! | `normalize_punctuation` | U+060C U+061B U+061F U+066A U+06D4 | `,` `;` `?` `%` `.` |
+//! | `collapse_whitespace` | [`is_whitespace`] runs | one `" "`, or `"\n"` if the run holds a [`is_line_break`]; trimmed at both ends |
+//!
+//! # Speed
+//!
+//! Every character a rule can touch starts with one of a few lead bytes (ASCII
+//! whitespace, 0xC2, 0xD8..0xDB, 0xE1..0xE3, 0xEF). The scanner classifies each
+//! byte pair with two small static tables into a bit set of the rules that can
+//! touch the character starting there, ORs 16 positions at a time and skips the
+//! block when no enabled rule is hit; unchanged text is copied in bulk, and the
+//! output is allocated only at the first change.
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
+use super::chars;
 use super::offsets::Span;
+
+mod presentation;
 
 /// Which rules apply. Each field is one rule; see the proto for the code points.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -105,6 +141,8 @@ impl NormalizeOptions {
 }
 
 /// One changed region: `original` in the input became `normalized` in the output.
+/// Adjacent changes are merged into one edit, except that a deletion (empty
+/// `normalized`) is never merged with a replacement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct AlignmentEdit {
     /// Byte range in the original text.
@@ -124,34 +162,729 @@ pub struct Normalized<'a> {
 
 impl Normalized<'_> {
     /// Maps a byte offset of the normalized text to the original text. An
-    /// offset inside an edit maps to the start of the edit's original range,
-    /// its end to the end.
+    /// offset inside an edit maps to the end of the edit's original range, the
+    /// start of an edit to the start of its original range, and an offset
+    /// outside every edit moves by the length change of the edits before it.
     pub fn to_original(&self, normalized: usize) -> usize {
         let idx = self
             .alignment
             .partition_point(|e| e.normalized.start <= normalized);
-        match idx.checked_sub(1).map(|i| self.alignment[i]) {
+        match idx.checked_sub(1).and_then(|i| self.alignment.get(i)) {
             None => normalized,
             Some(e) if normalized >= e.normalized.end => {
-                e.original.end + (normalized - e.normalized.end)
+                (e.original.end + normalized).saturating_sub(e.normalized.end)
             }
             Some(e) if normalized == e.normalized.start => e.original.start,
             Some(e) => e.original.end,
         }
     }
+
+    /// Maps a byte span of the normalized text to the smallest original span
+    /// that produced it: a start inside an edit moves to the edit's original
+    /// start, an end inside an edit to its original end. Tokens found in the
+    /// normalized text are reported in the original with this.
+    pub fn to_original_span(&self, normalized: Span) -> Span {
+        let idx = self
+            .alignment
+            .partition_point(|e| e.normalized.start < normalized.start);
+        let start = match idx.checked_sub(1).and_then(|i| self.alignment.get(i)) {
+            Some(e) if normalized.start < e.normalized.end => e.original.start,
+            _ => self.to_original(normalized.start),
+        };
+        let end = self.to_original(normalized.end).max(start);
+        Span::new(start, end)
+    }
 }
 
 /// Normalizes `text` under `options`, with the alignment back to `text`.
-/// Allocates only when a rule changes something.
+/// Allocates only when a rule changes something: untouched text comes back as
+/// `Cow::Borrowed` with an empty alignment.
 pub fn normalize<'a>(text: &'a str, options: &NormalizeOptions) -> Normalized<'a> {
-    let _ = options;
-    Normalized {
-        text: Cow::Borrowed(text),
-        alignment: Vec::new(),
+    let mask = rule_mask(options);
+    if mask == 0 || text.is_empty() {
+        return Normalized {
+            text: Cow::Borrowed(text),
+            alignment: Vec::new(),
+        };
     }
+    Engine::new(text, options, mask).run()
 }
 
 /// Normalizes `text` without computing an alignment (token forms, lexicon keys).
 pub fn normalize_str<'a>(text: &'a str, options: &NormalizeOptions) -> Cow<'a, str> {
     normalize(text, options).text
+}
+
+// ---------------------------------------------------------------------------
+// Character rules.
+
+/// White_Space characters of Unicode (what [`char::is_whitespace`] accepts):
+/// U+0009..U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028,
+/// U+2029, U+202F, U+205F, U+3000. `collapse_whitespace` folds runs of these.
+pub const fn is_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+    )
+}
+
+/// Line breaks: LF, VT, FF, CR, NEL U+0085, LINE SEPARATOR U+2028, PARAGRAPH
+/// SEPARATOR U+2029. A collapsed whitespace run holding one becomes `"\n"`.
+pub const fn is_line_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\u{0B}' | '\u{0C}' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// `normalize_persian_letters`: the Arabic letter for a Persian, Urdu, Kurdish
+/// or Pashto variant of the same letter, or `c` itself. Exactly:
+/// ک U+06A9, ڪ U+06AA → ك U+0643; ی U+06CC, ۍ U+06CD, ێ U+06CE, ې U+06D0,
+/// ے U+06D2 → ي U+064A; ۓ U+06D3 → ئ U+0626; ھ U+06BE, ۀ U+06C0, ہ U+06C1,
+/// ۂ U+06C2, ە U+06D5 → ه U+0647; ۃ U+06C3 → ة U+0629. Letters for sounds
+/// Arabic lacks (پ چ ژ گ ڤ ٹ ڈ ڑ ں ...) are kept: folding them loses words.
+pub const fn persian_letter(c: char) -> char {
+    match c {
+        '\u{06A9}' | '\u{06AA}' => '\u{0643}',
+        '\u{06CC}' | '\u{06CD}' | '\u{06CE}' | '\u{06D0}' | '\u{06D2}' => '\u{064A}',
+        '\u{06D3}' => '\u{0626}',
+        '\u{06BE}' | '\u{06C0}' | '\u{06C1}' | '\u{06C2}' | '\u{06D5}' => '\u{0647}',
+        '\u{06C3}' => '\u{0629}',
+        _ => c,
+    }
+}
+
+/// `normalize_alef`: أ U+0623, إ U+0625, آ U+0622, ٱ U+0671 → ا U+0627.
+pub const fn is_alef_variant(c: char) -> bool {
+    matches!(c, '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}')
+}
+
+/// `normalize_digits`: Arabic-Indic U+0660..U+0669 and Persian U+06F0..U+06F9
+/// digits → ASCII, ٫ U+066B → `.`, ٬ U+066C → `,`; otherwise `c`.
+pub const fn ascii_digit(c: char) -> char {
+    match c {
+        '\u{0660}'..='\u{0669}' => (b'0' + (c as u32 - 0x0660) as u8) as char,
+        '\u{06F0}'..='\u{06F9}' => (b'0' + (c as u32 - 0x06F0) as u8) as char,
+        '\u{066B}' => '.',
+        '\u{066C}' => ',',
+        _ => c,
+    }
+}
+
+/// `normalize_punctuation`: ، U+060C → `,`, ؛ U+061B → `;`, ؟ U+061F → `?`,
+/// ٪ U+066A → `%`, ۔ U+06D4 (Urdu full stop) → `.`; otherwise `c`.
+pub const fn ascii_punctuation(c: char) -> char {
+    match c {
+        '\u{060C}' => ',',
+        '\u{061B}' => ';',
+        '\u{061F}' => '?',
+        '\u{066A}' => '%',
+        '\u{06D4}' => '.',
+        _ => c,
+    }
+}
+
+/// `decompose_presentation_forms`: the base characters of a presentation form
+/// of U+FB50..U+FDFF or U+FE70..U+FEFC, or `None` when `c` is not one we map.
+/// The expansion is NFKC without the leading space NFKC gives the spacing
+/// marks (U+FE70 → U+064B, U+FC5E → U+064C U+0651), plus spellings for the
+/// forms without a decomposition: ﴿ U+FD3F → `(`, ﴾ U+FD3E → `)`, the
+/// honorifics U+FD40..U+FD4F and U+FDCF, ﷼ U+FDFC → ريال, ﷽ U+FDFD → بسم الله
+/// الرحمن الرحيم, U+FDFE → سبحانه وتعالى, U+FDFF → عز وجل (table generated by
+/// `scripts/gen_presentation_forms.py`, checked against NFKC by a test).
+/// Kept: the unassigned code points and U+FE73 TAIL FRAGMENT.
+pub fn presentation_expansion(c: char) -> Option<&'static str> {
+    let cp = c as u32;
+    let found = if let Some(i) = cp.checked_sub(presentation::FORMS_A_START) {
+        presentation::FORMS_A.get(i as usize).copied()
+    } else {
+        None
+    };
+    let found = found.or_else(|| {
+        cp.checked_sub(presentation::FORMS_B_START)
+            .and_then(|i| presentation::FORMS_B.get(i as usize).copied())
+    });
+    found.filter(|s| !s.is_empty())
+}
+
+/// What the single-character rules do to one character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fold {
+    /// Unchanged.
+    Keep,
+    /// Deleted.
+    Delete,
+    /// Replaced by another character.
+    Char(char),
+}
+
+/// Applies the enabled single-character rules (everything but presentation
+/// forms and whitespace) to `c`, in the composing order of the module docs.
+fn fold_char(c: char, o: &NormalizeOptions) -> Fold {
+    if (o.remove_invisible && chars::is_invisible(c))
+        || (o.remove_diacritics && chars::is_diacritic(c))
+        || (o.remove_quranic_marks && chars::is_quranic_mark(c))
+        || (o.remove_tatweel && c == chars::TATWEEL)
+    {
+        return Fold::Delete;
+    }
+    let mut d = c;
+    if o.normalize_persian_letters {
+        d = persian_letter(d);
+    }
+    if o.normalize_alef && is_alef_variant(d) {
+        d = '\u{0627}';
+    }
+    if o.normalize_alef_maksura && d == '\u{0649}' {
+        d = '\u{064A}';
+    }
+    if o.normalize_teh_marbuta && d == '\u{0629}' {
+        d = '\u{0647}';
+    }
+    if o.normalize_hamza {
+        d = match d {
+            '\u{0624}' => '\u{0648}',
+            '\u{0626}' => '\u{064A}',
+            other => other,
+        };
+    }
+    if o.normalize_digits {
+        d = ascii_digit(d);
+    }
+    if o.normalize_punctuation {
+        d = ascii_punctuation(d);
+    }
+    if d == c { Fold::Keep } else { Fold::Char(d) }
+}
+
+// ---------------------------------------------------------------------------
+// Byte-pair classification for the scanner.
+
+/// Rule bits: which rules can change a character.
+const DIAC: u16 = 1;
+/// `remove_quranic_marks`.
+const QURAN: u16 = 1 << 1;
+/// `remove_tatweel`.
+const TATW: u16 = 1 << 2;
+/// `normalize_alef`.
+const ALEF: u16 = 1 << 3;
+/// `normalize_alef_maksura`.
+const MAKS: u16 = 1 << 4;
+/// `normalize_teh_marbuta`.
+const TEH: u16 = 1 << 5;
+/// `normalize_hamza`.
+const HAMZ: u16 = 1 << 6;
+/// `normalize_digits`.
+const DIGI: u16 = 1 << 7;
+/// `normalize_persian_letters`.
+const PERS: u16 = 1 << 8;
+/// `decompose_presentation_forms`.
+const PRES: u16 = 1 << 9;
+/// `remove_invisible`.
+const INVI: u16 = 1 << 10;
+/// `normalize_punctuation`.
+const PUNC: u16 = 1 << 11;
+/// `collapse_whitespace`.
+const WSPC: u16 = 1 << 12;
+
+/// The rule bits of the enabled options.
+const fn rule_mask(o: &NormalizeOptions) -> u16 {
+    let pairs = [
+        (o.remove_diacritics, DIAC),
+        (o.remove_quranic_marks, QURAN),
+        (o.remove_tatweel, TATW),
+        (o.normalize_alef, ALEF),
+        (o.normalize_alef_maksura, MAKS),
+        (o.normalize_teh_marbuta, TEH),
+        (o.normalize_hamza, HAMZ),
+        (o.normalize_digits, DIGI),
+        (o.normalize_persian_letters, PERS),
+        (o.decompose_presentation_forms, PRES),
+        (o.remove_invisible, INVI),
+        (o.normalize_punctuation, PUNC),
+        (o.collapse_whitespace, WSPC),
+    ];
+    let mut mask = 0;
+    let mut i = 0;
+    while i < pairs.len() {
+        if pairs[i].0 {
+            mask |= pairs[i].1;
+        }
+        i += 1;
+    }
+    mask
+}
+
+/// The rules that can change code point `cp` (on its own).
+const fn char_bits(cp: u32) -> u16 {
+    let Some(c) = char::from_u32(cp) else {
+        return 0;
+    };
+    let mut bits = 0;
+    if chars::is_diacritic(c) {
+        bits |= DIAC;
+    }
+    if chars::is_quranic_mark(c) {
+        bits |= QURAN;
+    }
+    if c == chars::TATWEEL {
+        bits |= TATW;
+    }
+    if is_alef_variant(c) {
+        bits |= ALEF;
+    }
+    if c == '\u{0649}' {
+        bits |= MAKS;
+    }
+    if c == '\u{0629}' {
+        bits |= TEH;
+    }
+    if matches!(c, '\u{0624}' | '\u{0626}') {
+        bits |= HAMZ;
+    }
+    if ascii_digit(c) != c {
+        bits |= DIGI;
+    }
+    if persian_letter(c) != c {
+        bits |= PERS;
+    }
+    if chars::is_presentation_form(c) {
+        bits |= PRES;
+    }
+    if chars::is_invisible(c) {
+        bits |= INVI;
+    }
+    if ascii_punctuation(c) != c {
+        bits |= PUNC;
+    }
+    if is_whitespace(c) {
+        bits |= WSPC;
+    }
+    bits
+}
+
+/// Row of [`PAIR_BITS`] for each first byte; 0 (all clear) for bytes that
+/// start no touchable character, and for continuation bytes.
+static LEAD_ROW: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    t[b'\n' as usize] = 1;
+    t[0x09] = 2;
+    t[0x0B] = 2;
+    t[0x0C] = 2;
+    t[0x0D] = 2;
+    t[0xC2] = 3;
+    t[0xD8] = 4;
+    t[0xD9] = 5;
+    t[0xDA] = 6;
+    t[0xDB] = 7;
+    t[0xE1] = 8;
+    t[0xE2] = 9;
+    t[0xE3] = 10;
+    t[0xEF] = 11;
+    t
+};
+
+/// `PAIR_BITS[LEAD_ROW[b0]][b1]`: the rules that can change the character
+/// starting with bytes `b0 b1`. Exact for 1- and 2-byte characters; for 3-byte
+/// ones the union over the 64 code points sharing `b0 b1`. A `' '` or `'\n'`
+/// is flagged only when the next byte can start whitespace (a run to fold).
+static PAIR_BITS: [[u16; 256]; 16] = {
+    let mut t = [[0u16; 256]; 16];
+    // ' ' and '\n': canonical unless followed by whitespace.
+    let ws_starts = [0x09u8, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xC2, 0xE1, 0xE2, 0xE3];
+    let mut i = 0;
+    while i < ws_starts.len() {
+        t[1][ws_starts[i] as usize] = WSPC;
+        i += 1;
+    }
+    // TAB, VT, FF, CR always change.
+    let mut b = 0;
+    while b < 256 {
+        t[2][b] = WSPC;
+        b += 1;
+    }
+    // Two-byte characters U+0080..U+00BF (C2) and U+0600..U+06FF (D8..DB).
+    let two = [
+        (3usize, 0x80u32),
+        (4, 0x600),
+        (5, 0x640),
+        (6, 0x680),
+        (7, 0x6C0),
+    ];
+    let mut r = 0;
+    while r < two.len() {
+        let (row, base) = two[r];
+        let mut b1 = 0x80;
+        while b1 < 0xC0 {
+            t[row][b1] = char_bits(base + (b1 as u32 & 0x3F));
+            b1 += 1;
+        }
+        r += 1;
+    }
+    // Three-byte characters: union over the 64-code-point block.
+    let three = [(8usize, 0xE1u32), (9, 0xE2), (10, 0xE3), (11, 0xEF)];
+    let mut r = 0;
+    while r < three.len() {
+        let (row, lead) = three[r];
+        let mut b1 = 0x80;
+        while b1 < 0xC0 {
+            let base = ((lead & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6);
+            let mut bits = 0;
+            let mut k = 0;
+            while k < 64 {
+                bits |= char_bits(base + k);
+                k += 1;
+            }
+            t[row][b1] = bits;
+            b1 += 1;
+        }
+        r += 1;
+    }
+    t
+};
+
+/// Rule bits of the character starting with `b0 b1` (see [`PAIR_BITS`]).
+#[inline(always)]
+fn pair_bits(b0: u8, b1: u8) -> u16 {
+    PAIR_BITS[(LEAD_ROW[b0 as usize] & 15) as usize][b1 as usize]
+}
+
+/// Bytes scanned per block.
+const BLOCK: usize = 16;
+
+/// Bit `j` set when an enabled rule can touch the character starting at
+/// `w[j]` (`w[j + 1]` is its next byte), for `j < BLOCK`.
+#[inline(always)]
+fn block_flags(w: &[u8; BLOCK + 1], mask: u16) -> u32 {
+    let mut bits = 0u32;
+    for j in 0..BLOCK {
+        let hit = pair_bits(w[j], w[j + 1]) & mask != 0;
+        bits |= (hit as u32) << j;
+    }
+    bits
+}
+
+// ---------------------------------------------------------------------------
+// The engine.
+
+/// An open whitespace run (whitespace and characters deleted inside it).
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    /// Original byte offset where the run starts.
+    start: usize,
+    /// Whether it holds a line break.
+    has_break: bool,
+}
+
+/// One normalization pass over `text`.
+struct Engine<'a, 'o> {
+    /// The original text.
+    text: &'a str,
+    /// The enabled rules.
+    options: &'o NormalizeOptions,
+    /// Rule bits of the enabled rules.
+    mask: u16,
+    /// Whether whitespace runs are collapsed.
+    collapse: bool,
+    /// The output up to `copied`; empty until the first change.
+    out: String,
+    /// Original bytes before this offset are in `out` (or edited away).
+    copied: usize,
+    /// End of the last character looked at; the characters between it and
+    /// the next flagged one are unchanged and not whitespace runs.
+    cursor: usize,
+    /// The edits so far, merged when adjacent.
+    edits: Vec<AlignmentEdit>,
+    /// The open whitespace run, if any.
+    run: Option<Run>,
+    /// Whether `out` has been allocated (something changed).
+    changed: bool,
+}
+
+impl<'a, 'o> Engine<'a, 'o> {
+    /// A pass over `text`.
+    fn new(text: &'a str, options: &'o NormalizeOptions, mask: u16) -> Self {
+        Self {
+            text,
+            options,
+            mask,
+            collapse: options.collapse_whitespace,
+            out: String::new(),
+            copied: 0,
+            cursor: 0,
+            edits: Vec::new(),
+            run: None,
+            changed: false,
+        }
+    }
+
+    /// Output length once the original text up to `at` is accounted for.
+    #[inline]
+    fn out_pos(&self, at: usize) -> usize {
+        self.out.len() + at.saturating_sub(self.copied)
+    }
+
+    /// Starts an edit at original `start`: copies the unchanged text before it.
+    #[inline]
+    fn begin_edit(&mut self, start: usize) -> usize {
+        if !self.changed {
+            self.changed = true;
+            self.out.reserve(self.text.len() + 16);
+        }
+        if let Some(unchanged) = self.text.get(self.copied..start) {
+            self.out.push_str(unchanged);
+        }
+        self.out.len()
+    }
+
+    /// Ends an edit: original `start..end` became `out[out_start..]`.
+    #[inline]
+    fn end_edit(&mut self, start: usize, end: usize, out_start: usize) {
+        self.copied = end;
+        let out_end = self.out.len();
+        // Adjacent edits merge into one run, except that a deletion and a
+        // replacement stay apart, so a word mapped back to the original does
+        // not take in the deleted characters (spaces, marks) before or after it.
+        if let Some(last) = self.edits.last_mut()
+            && last.original.end == start
+            && last.normalized.end == out_start
+            && last.normalized.is_empty() == (out_start == out_end)
+        {
+            last.original.end = end;
+            last.normalized.end = out_end;
+            return;
+        }
+        self.edits.push(AlignmentEdit {
+            original: Span::new(start, end),
+            normalized: Span::new(out_start, out_end),
+        });
+    }
+
+    /// Replaces original `start..end` by `replacement`.
+    fn edit(&mut self, start: usize, end: usize, replacement: &str) {
+        let out_start = self.begin_edit(start);
+        self.out.push_str(replacement);
+        self.end_edit(start, end, out_start);
+    }
+
+    /// Closes the open run before the character at `at`; `at_end` when the
+    /// text ends there (trailing runs are trimmed).
+    fn close_run(&mut self, at: usize, at_end: bool) {
+        let Some(run) = self.run.take() else {
+            return;
+        };
+        let replacement = if at_end || self.out_pos(run.start) == 0 {
+            ""
+        } else if run.has_break {
+            "\n"
+        } else {
+            " "
+        };
+        let Some(run_text) = self.text.get(run.start..at) else {
+            return;
+        };
+        if run_text == replacement {
+            return;
+        }
+        if !replacement.is_empty() && run_text.starts_with(replacement) {
+            // Keep the canonical first character; delete the rest of the run.
+            self.edit(run.start + replacement.len(), at, "");
+        } else {
+            self.edit(run.start, at, replacement);
+        }
+    }
+
+    /// Runs the pass: scans blocks of byte pairs and looks only at the
+    /// characters an enabled rule can touch.
+    fn run(mut self) -> Normalized<'a> {
+        let bytes = self.text.as_bytes();
+        let n = bytes.len();
+        if self.collapse && matches!(bytes.first(), Some(b' ' | b'\n')) {
+            // A canonical space is flagged only before whitespace; a leading
+            // one must be seen to be trimmed.
+            self.visit(0);
+        }
+        let mut base = 0;
+        while base + BLOCK < n {
+            let Some(Ok(w)) = bytes
+                .get(base..base + BLOCK + 1)
+                .map(<&[u8; BLOCK + 1]>::try_from)
+            else {
+                break;
+            };
+            let mut bits = block_flags(w, self.mask);
+            while bits != 0 {
+                let j = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                self.visit(base + j);
+            }
+            base += BLOCK;
+        }
+        // The tail, padded: the end of the text acts as whitespace after it,
+        // so a trailing space is flagged (and trimmed).
+        let mut w = [0u8; BLOCK + 1];
+        let tail = bytes.get(base..).unwrap_or_default();
+        for (slot, &b) in w.iter_mut().zip(tail) {
+            *slot = b;
+        }
+        if let Some(slot) = w.get_mut(tail.len()) {
+            *slot = b' ';
+        }
+        let mut bits = block_flags(&w, self.mask) & ((1u32 << tail.len().min(BLOCK)) - 1);
+        while bits != 0 {
+            let j = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            self.visit(base + j);
+        }
+        self.settle_run(n);
+        self.close_run(n, true);
+        self.finish()
+    }
+
+    /// Before looking at the character at `p`: an open run takes in the
+    /// unflagged text since the last character looked at. That text holds at
+    /// most one leading canonical `' '`/`'\n'` (flagged otherwise), then
+    /// non-whitespace that ends the run.
+    #[inline]
+    fn settle_run(&mut self, p: usize) {
+        if self.run.is_none() || self.cursor >= p {
+            return;
+        }
+        let bytes = self.text.as_bytes();
+        if let Some(&b) = bytes.get(self.cursor)
+            && (b == b' ' || b == b'\n')
+        {
+            if let Some(run) = &mut self.run {
+                run.has_break |= b == b'\n';
+            }
+            self.cursor += 1;
+        }
+        if self.cursor < p {
+            self.close_run(self.cursor, false);
+        }
+    }
+
+    /// The unflagged `' '` or `'\n'` just before `p`, if any (`seen` is where
+    /// the characters not yet looked at start): `Some(is_break)`.
+    #[inline]
+    fn space_before(&self, p: usize, seen: usize) -> Option<bool> {
+        let b = p.checked_sub(1).filter(|&b| b >= seen)?;
+        match self.text.as_bytes().get(b) {
+            Some(b' ') => Some(false),
+            Some(b'\n') => Some(true),
+            _ => None,
+        }
+    }
+
+    /// Opens a run for a deletion or whitespace at `p` if none is open,
+    /// starting at an unflagged `' '`/`'\n'` just before `p` if there is one.
+    #[inline]
+    fn open_run(&mut self, p: usize, is_break: bool, seen: usize) {
+        if let Some(run) = &mut self.run {
+            run.has_break |= is_break;
+            return;
+        }
+        let (start, prev_break) = match self.space_before(p, seen) {
+            Some(prev_break) => (p - 1, prev_break),
+            None => (p, false),
+        };
+        self.run = Some(Run {
+            start,
+            has_break: prev_break || is_break,
+        });
+    }
+
+    /// Applies the rules to the flagged character starting at `p`.
+    fn visit(&mut self, p: usize) {
+        if p < self.cursor {
+            return;
+        }
+        if self.collapse {
+            self.settle_run(p);
+        }
+        let Some(c) = self.text.get(p..).and_then(|s| s.chars().next()) else {
+            return;
+        };
+        let q = p + c.len_utf8();
+        let seen = self.cursor;
+        self.cursor = q;
+        if self.collapse && is_whitespace(c) {
+            self.open_run(p, is_line_break(c), seen);
+            return;
+        }
+        let options = self.options;
+        if options.decompose_presentation_forms
+            && let Some(expansion) = presentation_expansion(c)
+        {
+            if expansion
+                .chars()
+                .all(|e| fold_char(e, options) == Fold::Delete)
+            {
+                self.delete(p, q, seen);
+                return;
+            }
+            self.close_run(p, false);
+            let out_start = self.begin_edit(p);
+            for e in expansion.chars() {
+                match fold_char(e, options) {
+                    Fold::Keep => self.out.push(e),
+                    Fold::Delete => {}
+                    Fold::Char(d) => self.out.push(d),
+                }
+            }
+            self.end_edit(p, q, out_start);
+            return;
+        }
+        match fold_char(c, options) {
+            Fold::Keep => self.close_run(p, false),
+            Fold::Delete => self.delete(p, q, seen),
+            Fold::Char(d) => {
+                self.close_run(p, false);
+                let out_start = self.begin_edit(p);
+                self.out.push(d);
+                self.end_edit(p, q, out_start);
+            }
+        }
+    }
+
+    /// Deletes `p..q`. When collapsing, a deletion next to whitespace or at
+    /// the start of the output joins a run, so no double or leading space
+    /// is left behind.
+    fn delete(&mut self, p: usize, q: usize, seen: usize) {
+        if self.collapse
+            && (self.run.is_some() || self.space_before(p, seen).is_some() || self.out_pos(p) == 0)
+        {
+            self.open_run(p, false, seen);
+            return;
+        }
+        self.edit(p, q, "");
+    }
+
+    /// The result.
+    fn finish(mut self) -> Normalized<'a> {
+        if !self.changed {
+            return Normalized {
+                text: Cow::Borrowed(self.text),
+                alignment: Vec::new(),
+            };
+        }
+        if let Some(rest) = self.text.get(self.copied..) {
+            self.out.push_str(rest);
+        }
+        Normalized {
+            text: Cow::Owned(self.out),
+            alignment: self.edits,
+        }
+    }
 }

@@ -285,3 +285,81 @@ fn stream_error(status: &Status) -> pb::analyze_stream_response::Result {
         message: status.message().to_owned(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(blocking_threshold_bytes: usize) -> TextAnalysis {
+        let cell = Arc::new(OnceLock::new());
+        let _ = cell.set(Arc::new(Analyzer::embedded().expect("models")));
+        TextAnalysis::new(
+            cell,
+            ServiceOptions {
+                limits: Limits {
+                    max_text_bytes: 1 << 20,
+                },
+                blocking_threshold_bytes,
+                blocking_threads: 1,
+            },
+            Arc::new(Metrics::new()),
+        )
+    }
+
+    fn boom(_: &String, _: &Analyzer) -> Result<u8, InvalidSpan> {
+        panic!("analyzer bug")
+    }
+
+    #[allow(clippy::ptr_arg)] // the call type here is String
+    fn answer(text: &String, _: &Analyzer) -> Result<usize, InvalidSpan> {
+        Ok(text.len())
+    }
+
+    #[tokio::test]
+    async fn panics_in_analysis_become_internal_inline_and_on_the_pool() {
+        for threshold in [usize::MAX, 0] {
+            let status = service(threshold)
+                .execute("x".to_owned(), 1, None, boom)
+                .await
+                .expect_err("a panic is an error");
+            assert_eq!(
+                status.code(),
+                tonic::Code::Internal,
+                "threshold {threshold}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn expired_deadlines_stop_queued_work_before_it_starts() {
+        let past = Instant::now();
+        let status = service(0)
+            .execute("text".to_owned(), 4, Some(past), answer)
+            .await
+            .expect_err("deadline passed");
+        assert_eq!(status.code(), tonic::Code::DeadlineExceeded);
+        let later = Instant::now() + std::time::Duration::from_secs(60);
+        let ok = service(0)
+            .execute("text".to_owned(), 4, Some(later), answer)
+            .await;
+        assert_eq!(ok.ok(), Some(4));
+    }
+
+    #[tokio::test]
+    async fn calls_before_the_models_load_are_unavailable() {
+        let svc = TextAnalysis::new(
+            Arc::new(OnceLock::new()),
+            ServiceOptions {
+                limits: Limits { max_text_bytes: 10 },
+                blocking_threshold_bytes: 10,
+                blocking_threads: 1,
+            },
+            Arc::new(Metrics::new()),
+        );
+        let status = svc
+            .execute("t".to_owned(), 1, None, answer)
+            .await
+            .expect_err("not ready");
+        assert_eq!(status.code(), tonic::Code::Unavailable);
+    }
+}

@@ -1,8 +1,9 @@
-//! CoNLL-U reading and writing (PUD and PADT conventions). PLACEHOLDER: being implemented.
+//! CoNLL-U writing in the UD Arabic-PUD and -PADT conventions, and reading of
+//! gold files for evaluation.
 
 use std::io::Write;
 
-use crate::arabic::segment::Segmentation;
+use crate::arabic::segment::{SegmentRole, Segmentation};
 
 /// The CoNLL-U convention for clitics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -14,15 +15,189 @@ pub enum Style {
     Padt,
 }
 
-/// Writes `segmentation` of `text` as CoNLL-U.
+/// A CoNLL-U FORM: no tabs or line breaks.
+fn form(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_whitespace() { '_' } else { c })
+        .collect()
+}
+
+/// Writes one word line with a placeholder tree (first word root, others attached to it).
+fn word_line(
+    out: &mut dyn Write,
+    id: usize,
+    form_text: &str,
+    space_after: bool,
+) -> std::io::Result<()> {
+    let (head, rel) = if id == 1 { (0, "root") } else { (1, "dep") };
+    let misc = if space_after { "_" } else { "SpaceAfter=No" };
+    writeln!(
+        out,
+        "{id}\t{}\t_\t_\t_\t_\t{head}\t{rel}\t_\t{misc}",
+        form(form_text)
+    )
+}
+
+/// Writes `segmentation` of `text` as CoNLL-U: one block per sentence, with
+/// `# sent_id` and `# text`.
 pub fn write(
     out: &mut dyn Write,
     text: &str,
     segmentation: &Segmentation,
     style: Style,
 ) -> std::io::Result<()> {
-    let _ = (out, text, segmentation, style);
-    Err(std::io::Error::other(
-        "CoNLL-U output is not implemented yet",
-    ))
+    let slice = |a: usize, b: usize| text.get(a..b).unwrap_or("");
+    for (si, sent) in segmentation.sentences.iter().enumerate() {
+        writeln!(out, "# sent_id = {}", si + 1)?;
+        let t: String = slice(sent.span.start, sent.span.end)
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .collect();
+        writeln!(out, "# text = {t}")?;
+        let tokens = segmentation.tokens.get(sent.tokens.clone()).unwrap_or(&[]);
+        let mut id = 0usize;
+        for (ti, tok) in tokens.iter().enumerate() {
+            let next_start = tokens.get(ti + 1).map(|t| t.span.start);
+            let tok_space = next_start.is_none_or(|s| s != tok.span.end);
+            let segs = segmentation
+                .segments
+                .get(tok.segments.clone())
+                .unwrap_or(&[]);
+            match style {
+                Style::Pud => {
+                    for (k, seg) in segs.iter().enumerate() {
+                        id += 1;
+                        let last = k + 1 == segs.len();
+                        let space = if last { tok_space } else { false };
+                        word_line(out, id, slice(seg.span.start, seg.span.end), space)?;
+                    }
+                }
+                Style::Padt => {
+                    let misc = if tok_space { "_" } else { "SpaceAfter=No" };
+                    if segs.len() > 1 {
+                        writeln!(
+                            out,
+                            "{}-{}\t{}\t_\t_\t_\t_\t_\t_\t_\t{misc}",
+                            id + 1,
+                            id + segs.len(),
+                            form(slice(tok.span.start, tok.span.end))
+                        )?;
+                        for seg in segs {
+                            id += 1;
+                            let f = seg
+                                .form
+                                .as_deref()
+                                .unwrap_or_else(|| slice(seg.span.start, seg.span.end));
+                            let (head, rel) = if id == 1 { (0, "root") } else { (1, "dep") };
+                            writeln!(out, "{id}\t{}\t_\t_\t_\t_\t{head}\t{rel}\t_\t_", form(f))?;
+                        }
+                    } else {
+                        id += 1;
+                        word_line(out, id, slice(tok.span.start, tok.span.end), tok_space)?;
+                    }
+                }
+            }
+        }
+        writeln!(out)?;
+        let _ = SegmentRole::Stem;
+    }
+    Ok(())
+}
+
+/// One sentence of a gold CoNLL-U file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GoldSentence {
+    /// The `# newdoc id` in force for the sentence.
+    pub doc_id: String,
+    /// The `# text` comment.
+    pub text: String,
+    /// The sentence block exactly as in the file (comments and lines, no blank line).
+    pub block: String,
+}
+
+/// Reads the sentences of a CoNLL-U file.
+pub fn read_gold(conllu: &str) -> Vec<GoldSentence> {
+    let mut out = Vec::new();
+    let mut doc = String::new();
+    let mut cur = GoldSentence::default();
+    let mut in_block = false;
+    for line in conllu.lines() {
+        if line.trim().is_empty() {
+            if in_block {
+                cur.doc_id.clone_from(&doc);
+                out.push(std::mem::take(&mut cur));
+                in_block = false;
+            }
+            continue;
+        }
+        in_block = true;
+        if let Some(id) = line.strip_prefix("# newdoc id =") {
+            doc = id.trim().to_owned();
+        } else if let Some(t) = line.strip_prefix("# text =") {
+            cur.text = t.trim().to_owned();
+        } else if line.starts_with("# newdoc") {
+            doc.clear();
+        }
+        cur.block.push_str(line);
+        cur.block.push('\n');
+    }
+    if in_block {
+        cur.doc_id = doc;
+        out.push(cur);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arabic::segment::{CliticMode, SegmentOptions, Segmenter};
+
+    #[test]
+    fn pud_style_writes_clitics_as_tokens_without_space() {
+        let seg = Segmenter::embedded().unwrap();
+        let text = "وقال الرئيس.";
+        let s = seg.segment(
+            text,
+            &SegmentOptions {
+                clitics: CliticMode::Clitics,
+            },
+        );
+        let mut out = Vec::new();
+        write(&mut out, text, &s, Style::Pud).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("1\tو\t_\t_\t_\t_\t0\troot\t_\tSpaceAfter=No\n"),
+            "{out}"
+        );
+        assert!(out.contains("2\tقال\t"), "{out}");
+        assert!(out.contains("# text = وقال الرئيس."), "{out}");
+    }
+
+    #[test]
+    fn padt_style_writes_multiword_tokens_with_restored_forms() {
+        let seg = Segmenter::embedded().unwrap();
+        let text = "للعاصمة";
+        let s = seg.segment(
+            text,
+            &SegmentOptions {
+                clitics: CliticMode::Clitics,
+            },
+        );
+        let mut out = Vec::new();
+        write(&mut out, text, &s, Style::Padt).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains("1-2\tللعاصمة\t"), "{out}");
+        assert!(out.contains("2\tالعاصمة\t"), "{out}");
+    }
+
+    #[test]
+    fn gold_reader_keeps_doc_ids_and_texts() {
+        let gold = "# newdoc id = n1\n# text = أ ب\n1\tأ\t_\t_\t_\t_\t0\troot\t_\t_\n\n# newdoc id = n2\n# text = ج\n1\tج\t_\t_\t_\t_\t0\troot\t_\t_\n";
+        let s = read_gold(gold);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].doc_id, "n1");
+        assert_eq!(s[1].text, "ج");
+        assert!(s[1].block.ends_with("root\t_\t_\n"));
+    }
 }

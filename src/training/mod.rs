@@ -1,5 +1,6 @@
 //! Corpus readers and writers, model training and evaluation commands.
 
+pub mod anercorp;
 pub mod conformance;
 pub mod conllu;
 pub mod eval_segment;

@@ -2,7 +2,18 @@
 //! organisations, misc), patterns for dates, times, numbers, money, URLs ...,
 //! and gazetteers; mentions of one entity are grouped.
 //!
-//! PLACEHOLDER BODY: the public API is fixed; the extractor is being built.
+
+pub mod features;
+pub mod fold;
+pub mod gazetteer;
+pub mod group;
+pub mod knowledge;
+pub mod patterns;
+pub mod tagger;
+pub mod units;
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
@@ -102,16 +113,65 @@ pub struct EntityOptions {
     pub gazetteer: Vec<GazetteerEntry>,
 }
 
-/// The extractor with its embedded model; built once, shared read-only.
+/// The extractor with its tagger model and operator gazetteer; built once,
+/// shared read-only.
 #[derive(Debug)]
 pub struct EntityExtractor {
-    _private: (),
+    /// The name tagger (the embedded one unless another file was loaded).
+    model: Arc<tagger::Model>,
+    /// Operator phrases from a file, always recognised.
+    gazetteer: gazetteer::Gazetteer,
 }
 
 impl EntityExtractor {
     /// Loads the embedded model.
     pub fn embedded() -> Result<Self, ModelError> {
-        Ok(Self { _private: () })
+        Ok(Self {
+            model: Arc::clone(embedded_arc()?),
+            gazetteer: gazetteer::Gazetteer::default(),
+        })
+    }
+
+    /// Loads a model written by `arabic-text train-ner` (`--ner-model PATH`).
+    pub fn from_model_file(path: &Path) -> Result<Self, ModelError> {
+        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Ok(Self {
+            model: Arc::new(tagger::Model::from_bytes(
+                &path.display().to_string(),
+                &bytes,
+            )?),
+            gazetteer: gazetteer::Gazetteer::default(),
+        })
+    }
+
+    /// Adds the operator gazetteer in `path`: UTF-8 lines `phrase<TAB>TYPE`
+    /// (TYPE one of PERSON/PER/PERS, LOCATION/LOC, ORGANIZATION/ORG, MISC or
+    /// any other kind name); blank lines and `#` comments are skipped.
+    pub fn with_gazetteer_file(mut self, path: &Path) -> Result<Self, ModelError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ModelError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let entries = gazetteer::parse_tsv(&text).map_err(|reason| ModelError::Invalid {
+            name: path.display().to_string(),
+            reason,
+        })?;
+        self.gazetteer.extend(&entries);
+        Ok(self)
+    }
+
+    /// Adds operator gazetteer entries.
+    pub fn with_gazetteer(mut self, entries: &[GazetteerEntry]) -> Self {
+        self.gazetteer.extend(entries);
+        self
+    }
+
+    /// The tagger model in use.
+    pub fn model(&self) -> &tagger::Model {
+        &self.model
     }
 
     /// Extracts the entities of `text`, reusing its segmentation.
@@ -121,7 +181,99 @@ impl EntityExtractor {
         segmentation: &Segmentation,
         options: &EntityOptions,
     ) -> Vec<Entity> {
-        let _ = (text, segmentation, options);
-        Vec::new()
+        let mentions = self.mentions(text, segmentation, options);
+        group::group(text, mentions)
     }
+
+    /// All accepted mentions in text order, before grouping.
+    pub fn mentions(
+        &self,
+        text: &str,
+        segmentation: &Segmentation,
+        options: &EntityOptions,
+    ) -> Vec<Mention> {
+        let units = units::units(text, segmentation, &self.model);
+        let mut cands: Vec<Mention> = Vec::new();
+        // Gazetteers: the operator's and the request's.
+        let request = gazetteer::Gazetteer::from_entries(&options.gazetteer);
+        for g in [&self.gazetteer, &request] {
+            for (span, kind) in g.find(text, &units) {
+                cands.push(Mention {
+                    span,
+                    kind,
+                    confidence: 1.0,
+                    source: MentionSource::Gazetteer,
+                    value: None,
+                });
+            }
+        }
+        for m in patterns::find(text) {
+            cands.push(Mention {
+                span: m.span,
+                kind: m.kind,
+                confidence: 1.0,
+                source: MentionSource::Pattern,
+                value: m.value,
+            });
+        }
+        cands.extend(units::tag(&self.model, text, &units));
+        let wanted = |k: EntityKind| options.kinds.is_empty() || options.kinds.contains(&k);
+        cands.retain(|m| wanted(m.kind) && m.confidence >= options.min_confidence);
+        resolve_overlaps(cands)
+    }
+}
+
+fn source_rank(s: MentionSource) -> u8 {
+    match s {
+        MentionSource::Gazetteer => 0,
+        MentionSource::Pattern => 1,
+        MentionSource::Model => 2,
+    }
+}
+
+/// Keeps non-overlapping mentions: gazetteer before pattern before model,
+/// then longer first, then earlier; returns them in text order.
+fn resolve_overlaps(mut cands: Vec<Mention>) -> Vec<Mention> {
+    cands.sort_by(|a, b| {
+        source_rank(a.source)
+            .cmp(&source_rank(b.source))
+            .then(b.span.len().cmp(&a.span.len()))
+            .then(a.span.start.cmp(&b.span.start))
+    });
+    let mut kept: Vec<Mention> = Vec::new();
+    for c in cands {
+        if c.span.is_empty() {
+            continue;
+        }
+        if kept
+            .iter()
+            .all(|k| c.span.end <= k.span.start || c.span.start >= k.span.end)
+        {
+            kept.push(c);
+        }
+    }
+    kept.sort_by_key(|m| (m.span.start, m.span.end));
+    kept
+}
+
+/// The committed model trained by `arabic-text train-ner`.
+static EMBEDDED_MODEL: &[u8] = include_bytes!("../../../models/ner-model.bin.gz");
+
+/// The embedded tagger model, decoded once per process.
+pub fn embedded_model() -> Result<&'static tagger::Model, ModelError> {
+    embedded_arc().map(|m| &**m)
+}
+
+fn embedded_arc() -> Result<&'static Arc<tagger::Model>, ModelError> {
+    static M: OnceLock<Result<Arc<tagger::Model>, String>> = OnceLock::new();
+    M.get_or_init(|| {
+        tagger::Model::from_bytes("embedded ner-model.bin.gz", EMBEDDED_MODEL)
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    })
+    .as_ref()
+    .map_err(|reason| ModelError::Invalid {
+        name: "embedded ner-model.bin.gz".to_string(),
+        reason: reason.clone(),
+    })
 }

@@ -2,7 +2,10 @@
 //! change, add or drop text: tokens cover every non-whitespace char exactly
 //! once, and the segments of a token tile its span.
 //!
-//! PLACEHOLDER BODY: the public API is fixed; the segmenter is being built.
+//! Three passes over the text: [`tokenize`] scans word tokens (URLs, e-mails,
+//! numbers, hashtags, emoji sequences, punctuation), then sentence boundaries
+//! are placed between tokens, then [`clitics`] splits each Arabic word with a
+//! clitic grammar scored by the embedded stem lexicon ([`lexicon`]).
 
 use std::ops::Range;
 
@@ -10,6 +13,12 @@ use serde::Serialize;
 
 use super::ModelError;
 use super::offsets::Span;
+
+mod clitics;
+mod lexicon;
+mod tokenize;
+
+pub use clitics::CliticWeights;
 
 /// How words are split into clitic segments.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -114,67 +123,96 @@ pub struct Segmentation {
 
 impl Segmentation {
     /// The segments of token `i`.
+    /// Empty when `i` is out of range.
     pub fn token_segments(&self, i: usize) -> &[Segment] {
-        &self.segments[self.tokens[i].segments.clone()]
+        self.tokens
+            .get(i)
+            .and_then(|t| self.segments.get(t.segments.clone()))
+            .unwrap_or(&[])
     }
 }
+
+/// The embedded stem lexicon (see `models/PROVENANCE-segment.md`).
+static LEXICON_GZ: &[u8] = include_bytes!("../../../models/segment-lexicon.bin.gz");
 
 /// The segmenter with its embedded lexicon and models; built once, shared read-only.
 #[derive(Debug)]
 pub struct Segmenter {
-    _private: (),
+    /// Word forms with frequencies and a per-form cache of analyses.
+    lexicon: lexicon::Lexicon,
+    /// Weights of the clitic scorer.
+    weights: CliticWeights,
 }
 
 impl Segmenter {
     /// Loads the embedded models.
     pub fn embedded() -> Result<Self, ModelError> {
-        Ok(Self { _private: () })
+        Self::with_weights(CliticWeights::default())
+    }
+
+    /// Loads the embedded lexicon with other clitic weights (for tuning).
+    pub fn with_weights(weights: CliticWeights) -> Result<Self, ModelError> {
+        Ok(Self {
+            lexicon: lexicon::Lexicon::from_gzip("segment-lexicon.bin.gz", LEXICON_GZ)?,
+            weights,
+        })
+    }
+
+    /// The clitic weights in use.
+    pub fn weights(&self) -> &CliticWeights {
+        &self.weights
     }
 
     /// Splits one word (no whitespace, no punctuation) into clitic segments
     /// whose spans are byte ranges of `word`; they tile it. Used for NER
     /// features on pre-tokenized corpora.
     pub fn word_segments(&self, word: &str, mode: CliticMode) -> Vec<Segment> {
-        let _ = mode;
-        vec![Segment {
-            span: Span::new(0, word.len()),
-            role: SegmentRole::Stem,
-            form: None,
-        }]
+        let mut out = Vec::with_capacity(2);
+        if !word.is_empty() {
+            clitics::segment_word(&self.lexicon, &self.weights, word, 0, mode, &mut out);
+        }
+        out
     }
 
     /// Segments `text`.
     pub fn segment(&self, text: &str, options: &SegmentOptions) -> Segmentation {
-        let _ = options;
         let mut seg = Segmentation::default();
-        let mut start = None;
-        for (i, c) in text.char_indices().chain([(text.len(), ' ')]) {
-            match (c.is_whitespace(), start) {
-                (false, None) => start = Some(i),
-                (true, Some(s)) => {
-                    let n = seg.segments.len();
-                    seg.segments.push(Segment {
-                        span: Span::new(s, i),
-                        role: SegmentRole::Stem,
-                        form: None,
-                    });
-                    seg.tokens.push(Token {
-                        span: Span::new(s, i),
-                        kind: TokenKind::Word,
-                        segments: n..n + 1,
-                    });
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        if let (Some(first), Some(last)) = (seg.tokens.first(), seg.tokens.last()) {
-            let span = Span::new(first.span.start, last.span.end);
-            seg.sentences.push(Sentence {
-                span,
-                tokens: 0..seg.tokens.len(),
-            });
-        }
+        self.segment_into(text, options, &mut seg);
         seg
     }
+
+    /// Segments `text` into `seg`, reusing its buffers (cleared first).
+    pub fn segment_into(&self, text: &str, options: &SegmentOptions, seg: &mut Segmentation) {
+        seg.sentences.clear();
+        seg.tokens.clear();
+        seg.segments.clear();
+        seg.tokens.reserve(text.len() / 6);
+        seg.segments.reserve(text.len() / 5);
+        tokenize::tokenize(text, &mut seg.tokens);
+        tokenize::sentences(text, &seg.tokens, &mut seg.sentences);
+        for tok in &mut seg.tokens {
+            let first = seg.segments.len();
+            let word = tokenize::slice(text, tok.span).unwrap_or("");
+            if tok.kind == TokenKind::Word {
+                clitics::segment_word(
+                    &self.lexicon,
+                    &self.weights,
+                    word,
+                    tok.span.start,
+                    options.clitics,
+                    &mut seg.segments,
+                );
+            } else {
+                seg.segments.push(Segment {
+                    span: tok.span,
+                    role: SegmentRole::Stem,
+                    form: None,
+                });
+            }
+            tok.segments = first..seg.segments.len();
+        }
+    }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,324 @@
+//! Feature extraction for the name tagger, shared by training and inference so
+//! both see exactly the same features. Features are 64-bit hashes of a
+//! template id and strings; the model maps them to weight rows.
+
+use super::fold::{fold, split_greedy, stem_with_article};
+use super::knowledge::{FxMap, Knowledge, MAX_PLACE_WORDS};
+
+/// Longest train-gazetteer phrase in words that is matched.
+pub const MAX_GAZ_WORDS: usize = 5;
+
+/// Trigger words (folded stems) and the class they announce: P person,
+/// L location, O organisation.
+const TRIGGERS: &[(&str, u8)] = &[
+    ("الرئيس", b'P'),
+    ("رئيس", b'P'),
+    ("الملك", b'P'),
+    ("الامير", b'P'),
+    ("الشيخ", b'P'),
+    ("السيد", b'P'),
+    ("السيده", b'P'),
+    ("الدكتور", b'P'),
+    ("الوزير", b'P'),
+    ("وزير", b'P'),
+    ("قال", b'P'),
+    ("اعلن", b'P'),
+    ("اللاعب", b'P'),
+    ("المدرب", b'P'),
+    ("الفنان", b'P'),
+    ("الكاتب", b'P'),
+    ("الشاعر", b'P'),
+    ("الممثل", b'P'),
+    ("النائب", b'P'),
+    ("المتحدث", b'P'),
+    ("الزعيم", b'P'),
+    ("الجنرال", b'P'),
+    ("العقيد", b'P'),
+    ("اللواء", b'P'),
+    ("المستشار", b'P'),
+    ("الامين", b'P'),
+    ("المحلل", b'P'),
+    ("بن", b'P'),
+    ("ابن", b'P'),
+    ("ابو", b'P'),
+    ("الرئيسه", b'P'),
+    ("المطرب", b'P'),
+    ("المخرج", b'P'),
+    ("البابا", b'P'),
+    ("القائد", b'P'),
+    ("مدينه", b'L'),
+    ("العاصمه", b'L'),
+    ("عاصمه", b'L'),
+    ("دوله", b'L'),
+    ("بلده", b'L'),
+    ("قريه", b'L'),
+    ("محافظه", b'L'),
+    ("ولايه", b'L'),
+    ("منطقه", b'L'),
+    ("جزيره", b'L'),
+    ("نهر", b'L'),
+    ("جبل", b'L'),
+    ("اقليم", b'L'),
+    ("شمال", b'L'),
+    ("جنوب", b'L'),
+    ("شرق", b'L'),
+    ("غرب", b'L'),
+    ("شمالي", b'L'),
+    ("جنوبي", b'L'),
+    ("شرقي", b'L'),
+    ("غربي", b'L'),
+    ("مخيم", b'L'),
+    ("بحر", b'L'),
+    ("مقاطعه", b'L'),
+    ("حي", b'L'),
+    ("وزاره", b'O'),
+    ("حركه", b'O'),
+    ("شركه", b'O'),
+    ("حزب", b'O'),
+    ("منظمه", b'O'),
+    ("جامعه", b'O'),
+    ("مجلس", b'O'),
+    ("هيئه", b'O'),
+    ("جمعيه", b'O'),
+    ("وكاله", b'O'),
+    ("اتحاد", b'O'),
+    ("نادي", b'O'),
+    ("بنك", b'O'),
+    ("مؤسسه", b'O'),
+    ("صحيفه", b'O'),
+    ("جبهه", b'O'),
+    ("كتائب", b'O'),
+    ("جيش", b'O'),
+    ("لجنه", b'O'),
+    ("مركز", b'O'),
+    ("معهد", b'O'),
+    ("مجموعه", b'O'),
+    ("محكمه", b'O'),
+    ("قناه", b'O'),
+    ("اذاعه", b'O'),
+];
+
+fn trigger(stem: &str) -> u8 {
+    TRIGGERS
+        .iter()
+        .find(|(w, _)| *w == stem)
+        .map_or(b'-', |&(_, c)| c)
+}
+
+/// A word's shape class: digits, Latin, Arabic, punctuation, mixed.
+fn shape(word: &str) -> u8 {
+    let (mut ar, mut la, mut di, mut ot) = (false, false, false, false);
+    for c in word.chars() {
+        if c.is_ascii_digit() {
+            di = true;
+        } else if c.is_ascii_alphabetic() {
+            la = true;
+        } else if crate::arabic::chars::is_arabic_letter(c) {
+            ar = true;
+        } else {
+            ot = true;
+        }
+    }
+    match (ar, la, di, ot) {
+        (true, false, false, false) => b'a',
+        (false, true, false, false) => b'l',
+        (false, false, true, false) => b'd',
+        (false, false, false, true) => b'p',
+        (false, false, true, true) => b'n',
+        _ => b'm',
+    }
+}
+
+/// Per-token facts computed once and used by several templates.
+#[derive(Debug, Default, Clone)]
+struct Tok {
+    folded: String,
+    stem: String,
+    bare: String,
+    pro: String,
+    shape: u8,
+    fb: u8,
+    sb: u8,
+    place: u8,
+    gaz: u8,
+    trig: u8,
+}
+
+/// The train gazetteer: folded clitic-free phrase → entity type index 1..=4
+/// (PERS, LOC, ORG, MISC).
+pub type TrainGazetteer = FxMap<String, u8>;
+
+/// Marks greedy longest matches of `dict` over `stems` into `out` as
+/// `B<v>`/`I<v>` codes: 0 none, `2*v-1` begin, `2*v` inside.
+fn mark_matches(stems: &[&str], max: usize, lookup: impl Fn(&str) -> Option<u8>, out: &mut [u8]) {
+    let mut i = 0;
+    let mut buf = String::new();
+    while i < stems.len() {
+        let mut matched = 0;
+        for n in (1..=max.min(stems.len() - i)).rev() {
+            buf.clear();
+            for (k, s) in stems[i..i + n].iter().enumerate() {
+                if k > 0 {
+                    buf.push(' ');
+                }
+                buf.push_str(s);
+            }
+            if let Some(v) = lookup(&buf) {
+                for (k, o) in out[i..i + n].iter_mut().enumerate() {
+                    *o = if k == 0 { 2 * v - 1 } else { 2 * v };
+                }
+                matched = n;
+                break;
+            }
+        }
+        i += matched.max(1);
+    }
+}
+
+/// FNV-1a style hash of a template id and parts.
+#[derive(Clone, Copy)]
+struct H(u64);
+
+impl H {
+    fn new(t: u8) -> Self {
+        H((0xcbf2_9ce4_8422_2325 ^ u64::from(t)).wrapping_mul(0x100_0000_01b3))
+    }
+    fn s(mut self, s: &str) -> Self {
+        for &b in s.as_bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = (self.0 ^ 0xff).wrapping_mul(0x100_0000_01b3);
+        self
+    }
+    fn b(mut self, b: u8) -> Self {
+        self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        self.0 = (self.0 ^ 0xfe).wrapping_mul(0x100_0000_01b3);
+        self
+    }
+    fn done(self) -> u64 {
+        // 0 marks an empty slot in the model's table.
+        self.0 | 1
+    }
+}
+
+/// First `n` chars of `s`.
+fn prefix(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
+/// Last `n` chars of `s`.
+fn suffix(s: &str, n: usize) -> &str {
+    let count = s.chars().count();
+    if count <= n {
+        return s;
+    }
+    s.char_indices().nth(count - n).map_or(s, |(i, _)| &s[i..])
+}
+
+/// Appends the hashed features of every token of a sentence to `feats`, the
+/// end offset of each token's features to `ends`.
+pub fn sentence_features(
+    tokens: &[&str],
+    gaz: &TrainGazetteer,
+    feats: &mut Vec<u64>,
+    ends: &mut Vec<usize>,
+) {
+    let k = Knowledge::get();
+    let mut toks: Vec<Tok> = tokens
+        .iter()
+        .map(|w| {
+            let folded = fold(w);
+            let (pro, _, bare) = split_greedy(&folded);
+            let (pro, bare) = (pro.to_string(), bare.to_string());
+            let stem = stem_with_article(&folded);
+            Tok {
+                shape: shape(&folded),
+                fb: k.freq_bucket(&folded),
+                sb: k.freq_bucket(&stem),
+                trig: trigger(&stem),
+                folded,
+                stem,
+                bare,
+                pro,
+                place: 0,
+                gaz: 0,
+            }
+        })
+        .collect();
+    let stems: Vec<&str> = toks.iter().map(|t| t.stem.as_str()).collect();
+    let mut places = vec![0u8; toks.len()];
+    mark_matches(
+        &stems,
+        MAX_PLACE_WORDS,
+        |p| k.places.contains_key(p).then_some(1),
+        &mut places,
+    );
+    let mut gz = vec![0u8; toks.len()];
+    mark_matches(&stems, MAX_GAZ_WORDS, |p| gaz.get(p).copied(), &mut gz);
+    for (t, (p, g)) in toks.iter_mut().zip(places.into_iter().zip(gz)) {
+        t.place = p;
+        t.gaz = g;
+    }
+    let empty = Tok::default();
+    let at = |i: usize, d: isize| -> &Tok {
+        i.checked_add_signed(d)
+            .and_then(|j| toks.get(j))
+            .unwrap_or(&empty)
+    };
+    for i in 0..toks.len() {
+        let t = at(i, 0);
+        let (p1, p2, n1, n2) = (at(i, -1), at(i, -2), at(i, 1), at(i, 2));
+        let f = &mut *feats;
+        f.push(H::new(0).done());
+        f.push(H::new(1).s(tokens.get(i).copied().unwrap_or("")).done());
+        f.push(H::new(2).s(&t.folded).done());
+        f.push(H::new(3).s(&p1.folded).done());
+        f.push(H::new(4).s(&p2.folded).done());
+        f.push(H::new(5).s(&n1.folded).done());
+        f.push(H::new(6).s(&n2.folded).done());
+        f.push(H::new(7).s(&t.stem).done());
+        f.push(H::new(8).s(&p1.stem).done());
+        f.push(H::new(9).s(&n1.stem).done());
+        f.push(H::new(10).s(&t.bare).done());
+        for n in 1..=3 {
+            f.push(H::new(11).b(n as u8).s(prefix(&t.folded, n)).done());
+            f.push(H::new(12).b(n as u8).s(suffix(&t.folded, n)).done());
+        }
+        for n in 2..=3 {
+            f.push(H::new(13).b(n as u8).s(prefix(&t.bare, n)).done());
+            f.push(H::new(14).b(n as u8).s(suffix(&t.bare, n)).done());
+        }
+        f.push(H::new(15).b(t.shape).done());
+        f.push(H::new(16).b(p1.shape).b(t.shape).b(n1.shape).done());
+        f.push(H::new(17).s(&t.pro).done());
+        f.push(H::new(18).s(&p1.folded).s(&t.folded).done());
+        f.push(H::new(19).s(&t.folded).s(&n1.folded).done());
+        f.push(H::new(20).s(&p1.stem).s(&t.stem).done());
+        f.push(H::new(21).b(t.fb).done());
+        f.push(H::new(22).b(t.sb).done());
+        f.push(H::new(23).b(p1.sb).b(t.sb).b(n1.sb).done());
+        f.push(
+            H::new(24)
+                .b(t.sb)
+                .b(t.shape)
+                .b(u8::from(t.stem.starts_with("ال")))
+                .done(),
+        );
+        f.push(H::new(25).b(t.place).done());
+        f.push(H::new(26).b(p1.place).b(t.place).b(n1.place).done());
+        f.push(H::new(27).b(t.gaz).done());
+        f.push(H::new(28).b(p1.gaz).b(t.gaz).b(n1.gaz).done());
+        f.push(H::new(29).b(t.gaz).b(t.place).done());
+        f.push(H::new(30).b(p1.trig).done());
+        f.push(H::new(31).b(p2.trig).done());
+        f.push(H::new(32).b(n1.trig).done());
+        f.push(H::new(33).b(t.trig).done());
+        f.push(H::new(34).b(t.trig).b(t.sb).done());
+        f.push(H::new(35).b(t.folded.chars().count().min(12) as u8).done());
+        f.push(H::new(36).b(u8::from(i == 0)).b(t.shape).done());
+        f.push(H::new(37).s(&p1.stem).b(t.sb).done());
+        f.push(H::new(38).b(t.sb).s(&n1.stem).done());
+        f.push(H::new(39).b(t.gaz).b(t.sb).done());
+        ends.push(feats.len());
+    }
+}

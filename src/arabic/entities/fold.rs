@@ -1,0 +1,203 @@
+//! Search folding and a small frequency-checked clitic stripper used for NER
+//! features and for trimming clitics off mention spans.
+
+use crate::arabic::chars::{TATWEEL, digit_value, is_arabic_mark, is_invisible};
+
+/// Folds a word for matching: drops diacritics, Quranic marks, tatweel and
+/// invisible characters; أ إ آ ٱ → ا, ى → ي, ة → ه; Arabic-Indic and Persian
+/// digits → ASCII; Latin letters lower-cased.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold`] appending to `out`.
+pub fn fold_into(word: &str, out: &mut String) {
+    for c in word.chars() {
+        if is_arabic_mark(c) || c == TATWEEL || is_invisible(c) {
+            continue;
+        }
+        let c = match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+            'ى' => 'ي',
+            'ة' => 'ه',
+            'A'..='Z' => c.to_ascii_lowercase(),
+            _ => match digit_value(c) {
+                Some(d) if !c.is_ascii_digit() => char::from(b'0' + d as u8),
+                _ => c,
+            },
+        };
+        out.push(c);
+    }
+}
+
+/// Proclitic strings a word may start with, longest first (folded forms).
+/// `ال` is handled separately as the article.
+const PROCLITICS: [&str; 12] = [
+    "وب", "ول", "وك", "فب", "فل", "فك", "وس", "و", "ف", "ب", "ل", "ك",
+];
+
+/// Number of chars of `s`.
+fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Splits a folded word into (proclitics, article, rest) greedily: a
+/// proclitic comes off when at least 3 chars stay, the article when at least
+/// 2 chars stay. `لل` at the start after a proclitic is ل + (ا)ل.
+pub fn split_greedy(folded: &str) -> (&str, &str, &str) {
+    let mut pro_end = 0;
+    for p in PROCLITICS {
+        if let Some(rest) = folded.strip_prefix(p)
+            && char_len(rest) >= 3
+        {
+            pro_end = p.len();
+            break;
+        }
+    }
+    let rest = &folded[pro_end..];
+    if let Some(stem) = rest.strip_prefix("ال")
+        && char_len(stem) >= 2
+    {
+        return (&folded[..pro_end], &rest[..2 * 'ا'.len_utf8()], stem);
+    }
+    // ل + ال → لل
+    if pro_end > 0
+        && folded[..pro_end].ends_with('ل')
+        && let Some(stem) = rest.strip_prefix('ل')
+        && char_len(stem) >= 2
+    {
+        return (&folded[..pro_end], &rest[..'ل'.len_utf8()], stem);
+    }
+    (&folded[..pro_end], "", rest)
+}
+
+/// The greedy clitic-free stem with the article kept (`والعراق` → `العراق`).
+pub fn stem_with_article(folded: &str) -> String {
+    let (pro, art, stem) = split_greedy(folded);
+    if pro.ends_with('ل') && art == "ل" {
+        format!("ال{stem}")
+    } else {
+        folded[pro.len()..].to_string()
+    }
+}
+
+/// Byte length of the proclitics to drop from the start of `word` (original
+/// spelling) so a mention span starts at its stem: a proclitic comes off only
+/// when `known` (a frequency or gazetteer check on folded forms) prefers the
+/// rest over the whole word. Keeps ال.
+pub fn proclitic_len(word: &str, known: impl Fn(&str) -> f32) -> usize {
+    let folded = fold(word);
+    let whole = known(&folded);
+    // Shortest proclitic whose rest is preferred over the whole word; a
+    // longer one only when its rest is clearly better (by 1 Zipf point):
+    // وكركوك → و|كركوك, not وك|ركوك.
+    let mut cands: Vec<(usize, f32)> = Vec::new();
+    for p in PROCLITICS {
+        let Some(rest) = folded.strip_prefix(p) else {
+            continue;
+        };
+        if char_len(rest) < 2 {
+            continue;
+        }
+        // ل + ال written لل: the rest is looked up with its alef restored.
+        let score = if p.ends_with('ل') && rest.starts_with('ل') && !rest.starts_with("ال") {
+            known(&format!("ا{rest}")).max(known(rest))
+        } else {
+            known(rest)
+        };
+        if score > whole {
+            cands.push((char_len(p), score));
+        }
+    }
+    cands.sort_by_key(|c| c.0);
+    let mut best: Option<(usize, f32)> = None;
+    for c in cands {
+        match best {
+            None => best = Some(c),
+            Some((_, s)) if c.1 >= s + 1.0 => best = Some(c),
+            _ => {}
+        }
+    }
+    let Some((chars, _)) = best else {
+        return 0;
+    };
+    orig_offset(word, chars)
+}
+
+/// Byte offset in `word` after its first `chars` folded letters (marks,
+/// tatweel and invisible characters do not count); 0 if it has fewer.
+pub fn orig_offset(word: &str, chars: usize) -> usize {
+    let skip = |c: char| is_arabic_mark(c) || c == TATWEEL || is_invisible(c);
+    let mut seen = 0;
+    for (i, c) in word.char_indices() {
+        if seen == chars && !skip(c) {
+            return i;
+        }
+        if !skip(c) {
+            seen += 1;
+        }
+    }
+    if seen == chars { word.len() } else { 0 }
+}
+
+/// Proclitic prefixes (folded) a gazetteer phrase may carry in the text, with
+/// the folded text to put back (`لل` → `ال`).
+pub fn proclitic_variants(folded: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for p in PROCLITICS {
+        if let Some(rest) = folded.strip_prefix(p) {
+            if rest.is_empty() {
+                continue;
+            }
+            let n = char_len(p);
+            out.push((n, rest.to_string()));
+            if p.ends_with('ل') && rest.starts_with('ل') && !rest.starts_with("ال") {
+                out.push((n, format!("ا{rest}")));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_removes_marks_and_unifies_letters() {
+        assert_eq!(fold("أَحْمَد"), "احمد");
+        assert_eq!(fold("مدرسة"), "مدرسه");
+        assert_eq!(fold("مصطفى"), "مصطفي");
+        assert_eq!(fold("٢٠٢٤"), "2024");
+    }
+
+    #[test]
+    fn greedy_split_finds_clitics_and_article() {
+        assert_eq!(split_greedy("والعراق"), ("و", "ال", "عراق"));
+        assert_eq!(split_greedy("للعراق"), ("ل", "ل", "عراق"));
+        assert_eq!(stem_with_article("للعراق"), "العراق");
+        assert_eq!(split_greedy("لبنان"), ("ل", "", "بنان"));
+    }
+
+    #[test]
+    fn proclitic_len_uses_the_known_forms() {
+        let known = |s: &str| match s {
+            "طهران" => 4.7,
+            "لطهران" => 2.7,
+            "لبنان" => 5.0,
+            "بنان" => 3.0,
+            "العراق" => 5.0,
+            "كركوك" => 4.0,
+            "ركوك" => 4.5,
+            _ => 0.0,
+        };
+        assert_eq!(proclitic_len("لطهران", known), "ل".len());
+        assert_eq!(proclitic_len("ولبنان", known), "و".len());
+        assert_eq!(proclitic_len("لبنان", known), 0);
+        assert_eq!(proclitic_len("للعراق", known), "ل".len());
+        assert_eq!(proclitic_len("وكركوك", known), "و".len());
+        assert_eq!(proclitic_len("وللعراق", known), "ول".len());
+    }
+}

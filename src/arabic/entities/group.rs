@@ -1,0 +1,98 @@
+//! Grouping of mentions into entities: identical folded strings of one kind
+//! join; a later one-word PERSON mention that equals the first or last word
+//! of an earlier multi-word PERSON joins it (نزار حيدر … حيدر). The entity's
+//! name is its longest mention.
+
+use super::fold::fold;
+use super::{Entity, EntityKind, Mention};
+
+/// Groups `mentions` (in text order) into entities, in order of first mention.
+pub fn group(text: &str, mentions: Vec<Mention>) -> Vec<Entity> {
+    let mut entities: Vec<Entity> = Vec::new();
+    // Per entity: the folded strings of its mentions and their words.
+    let mut keys: Vec<Vec<String>> = Vec::new();
+    for m in mentions {
+        let surface = text.get(m.span.start..m.span.end).unwrap_or("");
+        let key = fold(surface);
+        let words: Vec<&str> = key.split_whitespace().collect();
+        let mut target = entities
+            .iter()
+            .zip(&keys)
+            .position(|(e, ks)| e.kind == m.kind && ks.contains(&key));
+        if target.is_none() && m.kind == EntityKind::Person && words.len() == 1 {
+            target = entities.iter().zip(&keys).position(|(e, ks)| {
+                e.kind == EntityKind::Person
+                    && ks.iter().any(|k| {
+                        let ws: Vec<&str> = k.split_whitespace().collect();
+                        ws.len() > 1 && (ws.first() == words.first() || ws.last() == words.first())
+                    })
+            });
+        }
+        match target {
+            Some(t) => {
+                if let (Some(e), Some(ks)) = (entities.get_mut(t), keys.get_mut(t)) {
+                    if surface.chars().count() > e.name.chars().count() {
+                        e.name = surface.to_string();
+                    }
+                    if !ks.contains(&key) {
+                        ks.push(key);
+                    }
+                    e.mentions.push(m);
+                }
+            }
+            None => {
+                entities.push(Entity {
+                    name: surface.to_string(),
+                    kind: m.kind,
+                    mentions: vec![m],
+                });
+                keys.push(vec![key]);
+            }
+        }
+    }
+    entities
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arabic::entities::MentionSource;
+    use crate::arabic::offsets::Span;
+
+    fn m(text: &str, s: &str, nth: usize, kind: EntityKind) -> Mention {
+        let start = text.match_indices(s).nth(nth).map(|(i, _)| i).unwrap_or(0);
+        Mention {
+            span: Span::new(start, start + s.len()),
+            kind,
+            confidence: 0.9,
+            source: MentionSource::Model,
+            value: None,
+        }
+    }
+
+    #[test]
+    fn surname_and_repeats_group_and_the_longest_names_the_entity() {
+        let text = "حيدر نزار حيدر وحيدر بغداد وبغداد";
+        let ms = vec![
+            m(text, "نزار حيدر", 0, EntityKind::Person),
+            m(text, "حيدر", 2, EntityKind::Person),
+            m(text, "بغداد", 0, EntityKind::Location),
+            m(text, "بغداد", 1, EntityKind::Location),
+        ];
+        let es = group(text, ms);
+        assert_eq!(es.len(), 2);
+        assert_eq!(es[0].name, "نزار حيدر");
+        assert_eq!(es[0].mentions.len(), 2);
+        assert_eq!(es[1].mentions.len(), 2);
+    }
+
+    #[test]
+    fn a_name_of_another_kind_does_not_join() {
+        let text = "حيدر نزار حيدر";
+        let ms = vec![
+            m(text, "نزار حيدر", 0, EntityKind::Person),
+            m(text, "حيدر", 0, EntityKind::Location),
+        ];
+        assert_eq!(group(text, ms).len(), 2);
+    }
+}

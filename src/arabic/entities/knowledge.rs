@@ -1,0 +1,118 @@
+//! Embedded knowledge used as tagger features: GeoNames/CLDR place names and
+//! wordfreq frequencies (built by `scripts/build_ner_knowledge.py`; provenance
+//! in `models/PROVENANCE-ner.md`). Keys are [`super::fold::fold`]ed.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
+use std::sync::OnceLock;
+
+use super::fold::fold;
+
+/// A fast non-cryptographic hasher for short string keys (FxHash), because
+/// the tagger does several lookups per token.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with [`FxHasher`].
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// GeoNames city and CLDR territory names, gzip'd TSV `phrase<TAB>LOC`.
+static PLACES_GZ: &[u8] = include_bytes!("../../../models/gazetteer-places.tsv.gz");
+/// wordfreq Zipf frequencies ×10 of the 150k most frequent Arabic forms.
+static WORDFREQ_GZ: &[u8] = include_bytes!("../../../models/gazetteer-wordfreq.tsv.gz");
+
+/// Longest place phrase in words that [`Knowledge::place_len`] tries.
+pub const MAX_PLACE_WORDS: usize = 4;
+
+/// The loaded lists.
+#[derive(Debug)]
+pub struct Knowledge {
+    /// Folded place names (one or more words joined by a space).
+    pub places: FxMap<String, ()>,
+    /// Folded form → Zipf frequency ×10 (max over the forms folding together).
+    pub zipf: FxMap<String, u8>,
+}
+
+fn gunzip(bytes: &[u8]) -> String {
+    let mut s = String::new();
+    // The embedded files are ours and valid; a failure leaves the list empty.
+    if flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut s)
+        .is_err()
+    {
+        s.clear();
+    }
+    s
+}
+
+impl Knowledge {
+    /// The embedded lists, loaded once per process.
+    pub fn get() -> &'static Knowledge {
+        static K: OnceLock<Knowledge> = OnceLock::new();
+        K.get_or_init(|| {
+            let mut places = FxMap::default();
+            for line in gunzip(PLACES_GZ).lines() {
+                if let Some((p, _)) = line.split_once('\t') {
+                    places.insert(fold(p), ());
+                }
+            }
+            let mut zipf: FxMap<String, u8> = FxMap::default();
+            for line in gunzip(WORDFREQ_GZ).lines() {
+                if let Some((w, z)) = line.split_once('\t')
+                    && let Ok(z) = z.parse::<u8>()
+                {
+                    let e = zipf.entry(fold(w)).or_insert(0);
+                    *e = (*e).max(z);
+                }
+            }
+            Knowledge { places, zipf }
+        })
+    }
+
+    /// Zipf frequency of a folded form (0 when unknown).
+    pub fn zipf(&self, folded: &str) -> f32 {
+        self.zipf.get(folded).map_or(0.0, |&z| f32::from(z) / 10.0)
+    }
+
+    /// A coarse frequency bucket 0..=7 of a folded form, for features.
+    pub fn freq_bucket(&self, folded: &str) -> u8 {
+        match self.zipf.get(folded) {
+            None => 0,
+            Some(&z) => (z / 10).clamp(1, 7),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_lists_know_common_places_and_frequencies() {
+        let k = Knowledge::get();
+        assert!(k.places.contains_key(&fold("بغداد")));
+        assert!(k.places.contains_key(&fold("طهران")));
+        assert!(k.zipf(&fold("طهران")) > k.zipf(&fold("لطهران")));
+    }
+}

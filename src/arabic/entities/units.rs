@@ -1,0 +1,181 @@
+//! The words the tagger sees at inference: the segmentation's tokens split
+//! into word runs and single punctuation marks (so the tagger sees ANERcorp-
+//! like tokens whatever segmenter ran), each with the clitic-free core its
+//! mention span would cover.
+
+use super::fold::{fold, proclitic_len};
+use super::knowledge::Knowledge;
+use super::tagger::{Model, chunks};
+use super::{EntityKind, Mention, MentionSource};
+use crate::arabic::chars::{is_digit, is_word_char, is_word_internal};
+use crate::arabic::offsets::Span;
+use crate::arabic::segment::{SegmentRole, Segmentation};
+
+/// One word or punctuation mark.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unit {
+    /// Bytes in the text.
+    pub span: Span,
+    /// The part a mention covers: without proclitics and enclitics.
+    pub core: Span,
+    /// Sentence number (breaks after sentence-final punctuation too).
+    pub sentence: usize,
+    /// Whether it is a word (letters or digits), not punctuation.
+    pub is_word: bool,
+    /// The folded text of `span`.
+    pub folded: String,
+}
+
+fn wordish(c: char) -> bool {
+    is_word_char(c) || is_word_internal(c) || is_digit(c)
+}
+
+/// The units of `text` under `seg`.
+pub fn units(text: &str, seg: &Segmentation, model: &Model) -> Vec<Unit> {
+    let k = Knowledge::get();
+    let known = |f: &str| -> f32 {
+        let mut z = k.zipf(f);
+        if k.places.contains_key(f) || model.gazetteer.contains_key(f) {
+            z = z.max(5.0);
+        }
+        z
+    };
+    let mut out: Vec<Unit> = Vec::new();
+    let mut sentence = 0;
+    let mut tok_sentence = vec![0usize; seg.tokens.len()];
+    for (si, s) in seg.sentences.iter().enumerate() {
+        for t in s.tokens.clone() {
+            if let Some(x) = tok_sentence.get_mut(t) {
+                *x = si;
+            }
+        }
+    }
+    let mut last_sent = 0;
+    for (ti, tok) in seg.tokens.iter().enumerate() {
+        let Some(tok_text) = text.get(tok.span.start..tok.span.end) else {
+            continue;
+        };
+        let ts = tok_sentence.get(ti).copied().unwrap_or(0);
+        if ts != last_sent {
+            sentence += 1;
+            last_sent = ts;
+        }
+        // The segmenter's clitic bounds, if it split any off.
+        let segs = seg.segments.get(tok.segments.clone()).unwrap_or(&[]);
+        let has_clitics = segs
+            .iter()
+            .any(|s| matches!(s.role, SegmentRole::Proclitic | SegmentRole::Enclitic));
+        let core_bounds = has_clitics.then(|| {
+            let start = segs
+                .iter()
+                .find(|s| !matches!(s.role, SegmentRole::Proclitic))
+                .map_or(tok.span.start, |s| s.span.start);
+            let end = segs
+                .iter()
+                .rev()
+                .find(|s| !matches!(s.role, SegmentRole::Enclitic))
+                .map_or(tok.span.end, |s| s.span.end);
+            (start, end)
+        });
+        let mut i = 0;
+        let bytes = tok_text.len();
+        while i < bytes {
+            let Some(c) = tok_text[i..].chars().next() else {
+                break;
+            };
+            let (end, is_word) = if wordish(c) {
+                let run = tok_text[i..]
+                    .char_indices()
+                    .find(|&(_, c)| !wordish(c))
+                    .map_or(bytes, |(j, _)| i + j);
+                (run, true)
+            } else {
+                (i + c.len_utf8(), false)
+            };
+            if c.is_whitespace() {
+                i = end;
+                continue;
+            }
+            let span = Span::new(tok.span.start + i, tok.span.start + end);
+            let word = &tok_text[i..end];
+            let core = match (is_word, core_bounds) {
+                (false, _) => span,
+                (true, Some((s, e))) => {
+                    let cs = s.clamp(span.start, span.end);
+                    let ce = e.clamp(cs, span.end);
+                    if ce > cs { Span::new(cs, ce) } else { span }
+                }
+                (true, None) => Span::new(span.start + proclitic_len(word, known), span.end),
+            };
+            out.push(Unit {
+                span,
+                core,
+                sentence,
+                is_word,
+                folded: fold(word),
+            });
+            if !is_word && matches!(c, '.' | '!' | '?' | '؟' | '…') {
+                sentence += 1;
+            }
+            i = end;
+        }
+    }
+    out
+}
+
+/// Longest sentence the tagger decodes at once; longer runs are cut.
+const MAX_SENTENCE: usize = 256;
+
+/// Tags the units and returns the model's mentions. The confidence of a
+/// mention is the smallest, over its tokens, posterior probability of the
+/// label Viterbi chose, from forward-backward over the perceptron scores
+/// divided by the model's temperature (fit on the dev part by `train-ner`).
+pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut begin = 0;
+    while begin < units.len() {
+        let s = units.get(begin).map_or(0, |u| u.sentence);
+        let mut end = begin;
+        while end < units.len() && end - begin < MAX_SENTENCE && units[end].sentence == s {
+            end += 1;
+        }
+        let sent = &units[begin..end];
+        let toks: Vec<&str> = sent
+            .iter()
+            .map(|u| text.get(u.span.start..u.span.end).unwrap_or(""))
+            .collect();
+        let em = model.emissions(&toks);
+        let labels = model.viterbi(&em);
+        let found = chunks(&labels);
+        if !found.is_empty() {
+            let marg = model.marginals(&em);
+            for (b, e, t) in found {
+                let (Some(first), Some(last)) = (sent.get(b), sent.get(e - 1)) else {
+                    continue;
+                };
+                let conf = (b..e)
+                    .map(|i| {
+                        let l = labels.get(i).copied().unwrap_or(0) as usize;
+                        marg.get(i).and_then(|m| m.get(l)).copied().unwrap_or(0.0)
+                    })
+                    .fold(1.0f32, f32::min);
+                let kind = match t {
+                    1 => EntityKind::Person,
+                    2 => EntityKind::Location,
+                    3 => EntityKind::Organization,
+                    _ => EntityKind::Misc,
+                };
+                let span = Span::new(first.core.start, last.core.end.max(first.core.start));
+                out.push(Mention {
+                    span,
+                    kind,
+                    confidence: conf,
+                    source: MentionSource::Model,
+                    value: None,
+                });
+            }
+        }
+        begin = end;
+    }
+    out
+}

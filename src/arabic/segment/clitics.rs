@@ -1,0 +1,515 @@
+//! Clitic segmentation of Arabic words: a clitic grammar (conjunction و ف,
+//! then one of ب ل ك or future س, a stem, a pronoun enclitic) with the
+//! orthographic rules that change letters at the seams (ل + ال → لل,
+//! ة → ت and ى → ي before an enclitic, ...). Every analysis the grammar allows
+//! is scored by the stem's corpus frequency plus a weight per clitic, against
+//! the frequency of the unsplit word; the best wins.
+
+use super::lexicon::Lexicon;
+use super::{CliticMode, Segment, SegmentRole};
+use crate::arabic::offsets::Span;
+
+/// Most letters of a word that is analysed (longer words stay whole).
+const MAX_LETTERS: usize = 40;
+
+/// Pronoun enclitics (letters), indexed 1.. in analysis codes.
+const ENCLITICS: [&str; 12] = [
+    "ه", "ها", "هما", "هم", "هن", "ك", "كما", "كم", "كن", "ي", "ني", "نا",
+];
+
+/// Weight group of each enclitic (index into [`CliticWeights::enclitic`]).
+const ENCLITIC_GROUP: [usize; 12] = [0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 3, 4];
+
+/// Stems beginning with ال whose ال is not the article.
+const NOT_ARTICLE: &[&str] = &[
+    "الذي",
+    "التي",
+    "الذين",
+    "اللذين",
+    "اللذان",
+    "اللتان",
+    "اللتين",
+    "اللواتي",
+    "اللاتي",
+    "اللائي",
+    "الله",
+    "اللهم",
+    "الى",
+    "الا",
+    "الي",
+];
+
+/// Tuned weights of the clitic scorer, in Zipf × 20 units (so 20 = a factor of 10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CliticWeights {
+    /// Bonus of the unsplit word over its own frequency.
+    pub keep: i32,
+    /// Weights of the conjunctions و and ف.
+    pub conj: [i32; 2],
+    /// Weights of ب, ل, ك and future س.
+    pub prep: [i32; 4],
+    /// Weights of the enclitic groups: ه-forms, ك-forms, ي, ني, نا.
+    pub enclitic: [i32; 5],
+    /// Weight of a restored ال after ل (للعاصمة).
+    pub restored_article: i32,
+    /// Weight of a restored final letter before an enclitic (ة ى ء وا).
+    pub restored_final: i32,
+    /// Lowest stem frequency (Zipf × 20) that licenses a split.
+    pub min_stem: i32,
+}
+
+impl Default for CliticWeights {
+    fn default() -> Self {
+        // Tuned by scripts/tune_segment.py on the tuning part of UD Arabic-PUD
+        // (documents with an even id) only.
+        Self {
+            keep: -16,
+            conj: [-11, -21],
+            prep: [8, 0, -30, -14],
+            enclitic: [-8, -16, -76, -40, -32],
+            restored_article: 27,
+            restored_final: 11,
+            min_stem: 18,
+        }
+    }
+}
+
+impl CliticWeights {
+    /// Parses `name=value` pairs separated by commas (names as the fields,
+    /// arrays indexed: `conj0`, `prep2`, `enclitic4`), over the defaults.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let mut w = Self::default();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("expected name=value, got {part:?}"))?;
+            let v: i32 = value.trim().parse().map_err(|e| format!("{name}: {e}"))?;
+            let idx = |prefix: &str| {
+                name.strip_prefix(prefix)
+                    .and_then(|i| i.parse::<usize>().ok())
+            };
+            let slot = match name {
+                "keep" => Some(&mut w.keep),
+                "restored_article" => Some(&mut w.restored_article),
+                "restored_final" => Some(&mut w.restored_final),
+                "min_stem" => Some(&mut w.min_stem),
+                _ => {
+                    if let Some(i) = idx("conj") {
+                        w.conj.get_mut(i)
+                    } else if let Some(i) = idx("prep") {
+                        w.prep.get_mut(i)
+                    } else if let Some(i) = idx("enclitic") {
+                        w.enclitic.get_mut(i)
+                    } else {
+                        None
+                    }
+                }
+            };
+            *slot.ok_or_else(|| format!("unknown weight {name:?}"))? = v;
+        }
+        Ok(w)
+    }
+}
+
+/// An analysis packed in 16 bits (cached per lexicon form):
+/// bits 0-1 conjunction (0 none, 1 و, 2 ف); bits 2-4 preposition (0 none,
+/// 1 ب, 2 ل, 3 ك, 4 س); bits 5-8 enclitic (0 none, else index + 1);
+/// bits 9-10 restored prefix (0 none, 1 ا+, 2 ال+); bits 11-13 restored final
+/// (0 none, 1 ة, 2 ى, 3 ء, 4 +ا); bit 14 the preposition is the host (له);
+/// bit 15 set on every computed analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Code(u16);
+
+impl Code {
+    /// The unsplit analysis.
+    const WHOLE: Code = Code(1 << 15);
+
+    /// Packs the fields.
+    fn new(conj: u16, prep: u16, enc: u16, pre: u16, fin: u16, host: bool) -> Self {
+        Code(conj | prep << 2 | enc << 5 | pre << 9 | fin << 11 | u16::from(host) << 14 | 1 << 15)
+    }
+    fn conj(self) -> usize {
+        usize::from(self.0 & 3)
+    }
+    fn prep(self) -> usize {
+        usize::from(self.0 >> 2 & 7)
+    }
+    fn enc(self) -> usize {
+        usize::from(self.0 >> 5 & 15)
+    }
+    fn pre(self) -> u16 {
+        self.0 >> 9 & 3
+    }
+    fn fin(self) -> u16 {
+        self.0 >> 11 & 7
+    }
+    fn host(self) -> bool {
+        self.0 >> 14 & 1 == 1
+    }
+}
+
+/// A word reduced to its letters: `key` holds their UTF-8 (two bytes each,
+/// all in U+0621..U+064A) and `starts[k]` the byte offset of letter `k` in
+/// the token.
+struct Letters {
+    /// UTF-8 of the letters.
+    key: [u8; 2 * MAX_LETTERS],
+    /// Byte offset in the token of each letter.
+    starts: [u32; MAX_LETTERS],
+    /// Number of letters.
+    n: usize,
+}
+
+impl Letters {
+    /// Reads the letters of `word`; `None` when it has a char other than
+    /// basic Arabic letters and marks, or too many / too few letters.
+    fn read(word: &str) -> Option<Self> {
+        let mut l = Letters {
+            key: [0; 2 * MAX_LETTERS],
+            starts: [0; MAX_LETTERS],
+            n: 0,
+        };
+        for (i, c) in word.char_indices() {
+            if ('\u{0621}'..='\u{064A}').contains(&c) && c != '\u{0640}' {
+                if l.n >= MAX_LETTERS {
+                    return None;
+                }
+                let mut b = [0u8; 4];
+                let s = c.encode_utf8(&mut b).as_bytes();
+                l.key
+                    .get_mut(2 * l.n..2 * l.n + 2)?
+                    .copy_from_slice(s.get(..2)?);
+                *l.starts.get_mut(l.n)? = u32::try_from(i).ok()?;
+                l.n += 1;
+            } else if !crate::arabic::chars::is_word_internal(c) {
+                return None;
+            }
+        }
+        (l.n >= 2).then_some(l)
+    }
+
+    /// Letters `a..b` as UTF-8.
+    fn bytes(&self, a: usize, b: usize) -> &[u8] {
+        self.key.get(2 * a..2 * b).unwrap_or(&[])
+    }
+
+    /// Whether letter `k` is `c`.
+    fn is(&self, k: usize, c: char) -> bool {
+        let mut b = [0u8; 4];
+        let s = c.encode_utf8(&mut b).as_bytes();
+        self.key.get(2 * k..2 * k + 2) == Some(s)
+    }
+
+    /// Whether letters `a..` start with `s`.
+    fn has_at(&self, a: usize, s: &str) -> bool {
+        self.key.get(2 * a..2 * a + s.len()) == Some(s.as_bytes())
+    }
+
+    /// Byte offset of letter `k` in the token (the token length past the end).
+    fn start(&self, k: usize, len: usize) -> usize {
+        if k >= self.n {
+            len
+        } else {
+            self.starts.get(k).map_or(len, |&s| s as usize)
+        }
+    }
+}
+
+/// Builds the lookup key of a stem `letters[a..b]` with restored prefix
+/// `pre` and restored final `fin` into `buf`; returns its length.
+fn stem_key(
+    l: &Letters,
+    a: usize,
+    b: usize,
+    pre: u16,
+    fin: u16,
+    buf: &mut [u8; 2 * MAX_LETTERS + 8],
+) -> usize {
+    let mut n = 0;
+    let mut put = |s: &[u8], n: &mut usize| {
+        if let Some(d) = buf.get_mut(*n..*n + s.len()) {
+            d.copy_from_slice(s);
+            *n += s.len();
+        }
+    };
+    match pre {
+        1 => put("ا".as_bytes(), &mut n),
+        2 => put("ال".as_bytes(), &mut n),
+        _ => {}
+    }
+    match fin {
+        0 => put(l.bytes(a, b), &mut n),
+        4 => {
+            put(l.bytes(a, b), &mut n);
+            put("ا".as_bytes(), &mut n);
+        }
+        _ => {
+            put(l.bytes(a, b.saturating_sub(1)), &mut n);
+            let last = match fin {
+                1 => "ة",
+                2 => "ى",
+                _ => "ء",
+            };
+            put(last.as_bytes(), &mut n);
+        }
+    }
+    n
+}
+
+/// Finds the best analysis of a word's letters.
+fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
+    let whole_slot = lex.find(l.bytes(0, l.n));
+    if let Some(s) = whole_slot {
+        let c = lex.cached(s);
+        if c != 0 {
+            return Code(c);
+        }
+    }
+    let q_whole = whole_slot.map_or(0, |s| lex.q_at(s));
+    let mut best = Code::WHOLE;
+    let mut best_score = if q_whole > 0 {
+        q_whole + w.keep
+    } else {
+        i32::MIN / 2
+    };
+    let mut buf = [0u8; 2 * MAX_LETTERS + 8];
+    let n = l.n;
+    for conj in 0u16..3 {
+        let p1 = match conj {
+            0 => 0,
+            1 if l.is(0, 'و') => 1,
+            2 if l.is(0, 'ف') => 1,
+            _ => continue,
+        };
+        for prep in 0u16..5 {
+            let p2 = match prep {
+                0 => p1,
+                1 if l.is(p1, 'ب') => p1 + 1,
+                2 if l.is(p1, 'ل') => p1 + 1,
+                3 if l.is(p1, 'ك') => p1 + 1,
+                4 if l.is(p1, 'س') => p1 + 1,
+                _ => continue,
+            };
+            if p2 >= n {
+                continue;
+            }
+            let clitic_w = match conj {
+                1 => w.conj[0],
+                2 => w.conj[1],
+                _ => 0,
+            } + match prep {
+                1..=4 => w.prep.get(usize::from(prep) - 1).copied().unwrap_or(0),
+                _ => 0,
+            };
+            for enc in 0u16..=12 {
+                let (elen, enc_w, enc_str) = if enc == 0 {
+                    (0, 0, "")
+                } else {
+                    let i = usize::from(enc) - 1;
+                    let Some(&s) = ENCLITICS.get(i) else { continue };
+                    let len = s.chars().count();
+                    if len > n - p2 || !l.has_at(n - len, s) {
+                        continue;
+                    }
+                    let g = ENCLITIC_GROUP.get(i).copied().unwrap_or(0);
+                    (len, w.enclitic.get(g).copied().unwrap_or(0), s)
+                };
+                if conj == 0 && prep == 0 && enc == 0 {
+                    continue;
+                }
+                let stem_len = n - p2 - elen;
+                if stem_len == 0 {
+                    // ب or ل hosting a pronoun: له، بها، ولهم (not لكن "but", not بي).
+                    let ok = matches!(prep, 1 | 2)
+                        && enc != 0
+                        && enc_str != "كن"
+                        && !(prep == 1 && enc_str == "ي");
+                    if ok {
+                        let score = i32::MAX / 4 + clitic_w;
+                        if score > best_score {
+                            best_score = score;
+                            best = Code::new(conj, prep, enc, 0, 0, true);
+                        }
+                    }
+                    continue;
+                }
+                if stem_len < 2 {
+                    continue;
+                }
+                let stem_end = n - elen;
+                if prep == 4 && !(l.is(p2, 'ي') || l.is(p2, 'ت') || l.is(p2, 'ن') || l.is(p2, 'أ'))
+                {
+                    continue;
+                }
+                let lam_lam = prep == 2 && l.is(p2, 'ل');
+                let pres: &[u16] = if lam_lam { &[0, 1, 2] } else { &[0] };
+                let mut fins = [0u16; 2];
+                let mut nf = 1;
+                if enc != 0 {
+                    let last = stem_end - 1;
+                    let f = if l.is(last, 'ت') {
+                        1
+                    } else if l.is(last, 'ي') {
+                        2
+                    } else if l.is(last, 'ئ') || l.is(last, 'ؤ') {
+                        3
+                    } else if l.is(last, 'و') {
+                        4
+                    } else {
+                        0
+                    };
+                    if f != 0 {
+                        fins[1] = f;
+                        nf = 2;
+                    }
+                }
+                for &pre in pres {
+                    for &fin in fins.get(..nf).unwrap_or(&[]) {
+                        let kl = stem_key(l, p2, stem_end, pre, fin, &mut buf);
+                        let key = buf.get(..kl).unwrap_or(&[]);
+                        let article = key.starts_with("ال".as_bytes());
+                        if article && (enc != 0 || prep == 4) {
+                            continue;
+                        }
+                        let q = lex.q(key);
+                        if q < w.min_stem {
+                            continue;
+                        }
+                        let mut score = q + clitic_w + enc_w;
+                        if pre != 0 {
+                            score += w.restored_article;
+                        }
+                        if fin != 0 {
+                            score += w.restored_final;
+                        }
+                        if score > best_score {
+                            best_score = score;
+                            best = Code::new(conj, prep, enc, pre, fin, false);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if let Some(s) = whole_slot {
+        lex.store(s, best.0);
+    }
+    best
+}
+
+/// Appends the segments of `word` (which starts at byte `base` of the text)
+/// to `out`; they tile `base..base + word.len()`.
+pub(super) fn segment_word(
+    lex: &Lexicon,
+    w: &CliticWeights,
+    word: &str,
+    base: usize,
+    mode: CliticMode,
+    out: &mut Vec<Segment>,
+) {
+    let whole = |out: &mut Vec<Segment>| {
+        out.push(Segment {
+            span: Span::new(base, base + word.len()),
+            role: SegmentRole::Stem,
+            form: None,
+        });
+    };
+    if mode == CliticMode::None {
+        return whole(out);
+    }
+    let Some(l) = Letters::read(word) else {
+        return whole(out);
+    };
+    let code = analyse(lex, w, &l);
+    let len = word.len();
+    let n = l.n;
+    let mut push = |a: usize, b: usize, role: SegmentRole, form: Option<Box<str>>| {
+        if b > a {
+            out.push(Segment {
+                span: Span::new(base + a, base + b),
+                role,
+                form,
+            });
+        }
+    };
+    let mut k = 0usize; // next letter
+    let mut at = 0usize; // next byte
+    if code.conj() != 0 {
+        let e = l.start(1, len);
+        push(at, e, SegmentRole::Proclitic, None);
+        k = 1;
+        at = e;
+    }
+    let elen = match code.enc() {
+        0 => 0,
+        e => ENCLITICS.get(e - 1).map_or(0, |s| s.chars().count()),
+    };
+    let stem_end_letter = n - elen.min(n);
+    let stem_end = if elen == 0 {
+        len
+    } else {
+        l.start(stem_end_letter, len)
+    };
+    if code.prep() != 0 {
+        let e = l.start(k + 1, len);
+        let role = if code.host() {
+            SegmentRole::Stem
+        } else {
+            SegmentRole::Proclitic
+        };
+        let e = if code.host() { stem_end } else { e };
+        push(at, e, role, None);
+        k += 1;
+        at = e;
+    }
+    if !code.host() {
+        let (pre, fin) = (code.pre(), code.fin());
+        let restored = |buf: &mut [u8; 2 * MAX_LETTERS + 8]| -> Option<Box<str>> {
+            let kl = stem_key(&l, k, stem_end_letter, pre, fin, buf);
+            std::str::from_utf8(buf.get(..kl)?).ok().map(Box::from)
+        };
+        let mut buf = [0u8; 2 * MAX_LETTERS + 8];
+        let stem_form = if pre != 0 || fin != 0 {
+            restored(&mut buf)
+        } else {
+            None
+        };
+        let mut article_done = false;
+        if mode == CliticMode::CliticsAndArticle {
+            let mut kb = [0u8; 2 * MAX_LETTERS + 8];
+            let kl = stem_key(&l, k, stem_end_letter, pre, 0, &mut kb);
+            let key = kb.get(..kl).unwrap_or(&[]);
+            let is_article = key.starts_with("ال".as_bytes())
+                && key.len() >= 2 * 4
+                && !NOT_ARTICLE.iter().any(|s| s.as_bytes() == key);
+            if is_article && pre != 2 {
+                // surface ال (pre 0) or the ل of لل (pre 1) is the article
+                let art_letters = if pre == 1 { 1 } else { 2 };
+                let e = l.start(k + art_letters, len);
+                let form = (pre == 1).then(|| Box::from("ال"));
+                push(at, e, SegmentRole::Article, form);
+                at = e;
+                let fin_form = if fin != 0 {
+                    let kl = stem_key(&l, k + art_letters, stem_end_letter, 0, fin, &mut buf);
+                    buf.get(..kl)
+                        .and_then(|b| std::str::from_utf8(b).ok())
+                        .map(Box::from)
+                } else {
+                    None
+                };
+                push(at, stem_end, SegmentRole::Stem, fin_form);
+                article_done = true;
+            }
+        }
+        if !article_done {
+            push(at, stem_end, SegmentRole::Stem, stem_form);
+        }
+        at = stem_end;
+    }
+    if elen != 0 {
+        push(at, len, SegmentRole::Enclitic, None);
+    } else if at < len {
+        // cannot happen (the stem reaches the end); keep the tiling anyway
+        push(at, len, SegmentRole::Stem, None);
+    }
+}

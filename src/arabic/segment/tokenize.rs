@@ -1,0 +1,609 @@
+//! Word tokens and sentence boundaries. One left-to-right pass over the chars
+//! produces tokens (never containing whitespace, covering every other char
+//! once); a second pass over the tokens places sentence boundaries.
+
+use std::ops::Range;
+
+use super::{Sentence, Token, TokenKind};
+use crate::arabic::chars::{self, TATWEEL};
+use crate::arabic::offsets::Span;
+
+/// The text of `span`, if it lies on char boundaries of `text`.
+#[inline]
+pub(super) fn slice(text: &str, span: Span) -> Option<&str> {
+    text.get(span.start..span.end)
+}
+
+/// The char starting at byte `i` of `text`, if `i` is a char boundary inside it.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<char> {
+    text.get(i..).and_then(|s| s.chars().next())
+}
+
+/// Letters that join the following letter, so a tatweel after them extends the
+/// word (Unicode Joining_Type D among the Arabic letters; the right-joining
+/// ا أ إ آ ٱ د ذ ر ز و ؤ ة and the non-joining ء do not).
+fn joins_left(c: char) -> bool {
+    chars::is_arabic_letter(c)
+        && !matches!(
+            c,
+            'ء' | 'آ'
+                | 'أ'
+                | 'ؤ'
+                | 'إ'
+                | 'ا'
+                | 'ة'
+                | 'د'
+                | 'ذ'
+                | 'ر'
+                | 'ز'
+                | 'و'
+                | 'ٱ'
+                | 'ٲ'
+                | 'ٳ'
+                | 'ۀ'
+                | 'ۃ'
+                | 'ۄ'
+                | 'ۅ'
+                | 'ۆ'
+                | 'ۇ'
+                | 'ۈ'
+                | 'ۉ'
+                | 'ۊ'
+                | 'ۋ'
+                | 'ۍ'
+                | 'ې'
+                | 'ے'
+                | 'ۓ'
+                | 'ە'
+                | 'ڈ'
+                | 'ڑ'
+                | 'ژ'
+        )
+}
+
+/// Chars that end a sentence.
+fn is_terminator(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | '؟' | '…' | '۔' | '‼' | '⁉' | '⁈' | '⁇' | '。' | '！' | '？'
+    )
+}
+
+/// Chars that close a quotation or bracket and stay with the sentence they close.
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        ')' | ']' | '}' | '»' | '”' | '’' | '›' | '"' | '\'' | '﴾' | '〉' | '》' | '」' | '』'
+    )
+}
+
+/// Emoji bases: pictographs, dingbats, misc symbols, arrows and regional indicators.
+fn is_emoji(c: char) -> bool {
+    matches!(
+        c,
+        '\u{1F000}'..='\u{1FAFF}'
+            | '\u{2600}'..='\u{27BF}'
+            | '\u{2B05}'..='\u{2B55}'
+            | '\u{231A}'..='\u{23FF}'
+            | '\u{00A9}'
+            | '\u{00AE}'
+            | '\u{203C}'
+            | '\u{2049}'
+            | '\u{2122}'
+            | '\u{2139}'
+    )
+}
+
+/// What may follow an emoji inside one emoji sequence: variation selectors,
+/// skin-tone modifiers, tags and the combining keycap.
+fn is_emoji_modifier(c: char) -> bool {
+    matches!(
+        c,
+        '\u{FE0E}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}' | '\u{20E3}'
+    )
+}
+
+/// Regional indicator letters (flags are pairs of them).
+fn is_regional(c: char) -> bool {
+    matches!(c, '\u{1F1E6}'..='\u{1F1FF}')
+}
+
+/// Punctuation (as opposed to other symbols).
+fn is_punctuation(c: char) -> bool {
+    chars::is_arabic_punctuation(c) && !matches!(c, '\u{066A}')
+        || matches!(
+            c,
+            '!' | '"'
+                | '#'
+                | '%'
+                | '&'
+                | '\''
+                | '('
+                | ')'
+                | '*'
+                | ','
+                | '-'
+                | '.'
+                | '/'
+                | ':'
+                | ';'
+                | '?'
+                | '@'
+                | '['
+                | '\\'
+                | ']'
+                | '_'
+                | '{'
+                | '}'
+                | '¡'
+                | '§'
+                | '«'
+                | '¶'
+                | '·'
+                | '»'
+                | '¿'
+                | '\u{2010}'..='\u{2027}'
+                | '\u{2030}'..='\u{205E}'
+                | '\u{3001}'..='\u{3003}'
+                | '\u{3008}'..='\u{3011}'
+                | '\u{FF01}'..='\u{FF0F}'
+                | '۔'
+                | TATWEEL
+        )
+}
+
+/// The Latin letters and digits of e-mail local parts and domains.
+fn is_email_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')
+}
+
+/// Whether `text[i..]` starts with `prefix`, ASCII case-insensitively.
+fn starts_with_ci(text: &str, i: usize, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(i..i + prefix.len())
+        .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// Scans a URL starting at `i`; trailing punctuation and unbalanced closing
+/// brackets are left out.
+fn scan_url(text: &str, i: usize) -> usize {
+    let mut depth = 0i32;
+    let mut last_good = i;
+    for (j, c) in text.get(i..).unwrap_or("").char_indices() {
+        if c.is_whitespace() || matches!(c, '«' | '»' | '"' | '<' | '>' | '،' | '؛' | '“' | '”')
+        {
+            break;
+        }
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => {
+                depth -= 1;
+                if depth < 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        // balanced closing brackets belong to the URL; other trailing punctuation does not
+        if matches!(c, ')' | ']') || !matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '؟') {
+            last_good = i + j + c.len_utf8();
+        }
+    }
+    last_good
+}
+
+/// Scans an e-mail address starting at `i`, if one starts there.
+fn scan_email(text: &str, i: usize) -> Option<usize> {
+    let s = text.get(i..)?;
+    let at = s.find(|c: char| !is_email_char(c))?;
+    if at == 0 || !s[at..].starts_with('@') || s[..at].ends_with('.') {
+        return None;
+    }
+    let domain = &s[at + 1..];
+    let dlen = domain
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .unwrap_or(domain.len());
+    let d = domain[..dlen].trim_end_matches(['.', '-']);
+    let dot = d.rfind('.')?;
+    if dot == 0 || d.len() - dot < 3 || d.starts_with(['.', '-']) {
+        return None;
+    }
+    Some(i + at + 1 + d.len())
+}
+
+/// Scans a number: digits with decimal, thousands and time separators
+/// between digits.
+fn scan_number(text: &str, i: usize) -> usize {
+    let mut j = i;
+    loop {
+        while let Some(c) = char_at(text, j).filter(|&c| chars::is_digit(c)) {
+            j += c.len_utf8();
+        }
+        match char_at(text, j) {
+            Some(sep @ ('.' | ',' | '٫' | '٬' | ':' | '\u{2019}' | '\'')) => {
+                let k = j + sep.len_utf8();
+                if char_at(text, k).is_some_and(chars::is_digit) {
+                    j = k;
+                } else {
+                    return j;
+                }
+            }
+            _ => return j,
+        }
+    }
+}
+
+/// Scans a word from `i`. Arabic runs and other-script runs are separate
+/// words; a tatweel stays inside a word only after a letter that joins it.
+fn scan_word(text: &str, i: usize) -> usize {
+    let mut j = i;
+    let mut arabic: Option<bool> = None;
+    let mut prev_letter: Option<char> = None;
+    while let Some(c) = char_at(text, j) {
+        if c == TATWEEL {
+            if !prev_letter.is_some_and(joins_left) {
+                break;
+            }
+        } else if chars::is_word_internal(c) {
+            // marks and joiners stay in the word (harakat are Alphabetic, so test them first)
+        } else if chars::is_word_char(c) {
+            let a = chars::is_arabic_letter(c) || chars::is_presentation_form(c);
+            match arabic {
+                None => arabic = Some(a),
+                Some(x) if x != a => break,
+                _ => {}
+            }
+            prev_letter = Some(c);
+        } else if arabic == Some(false) && chars::is_digit(c) && c.is_ascii_digit() {
+            // Latin words keep their digits (MP3, G20).
+        } else if arabic == Some(false)
+            && matches!(c, '\'' | '’')
+            && char_at(text, j + c.len_utf8())
+                .is_some_and(|d| d.is_alphabetic() && !chars::is_arabic_letter(d))
+        {
+            // don't, O'Brien
+        } else {
+            break;
+        }
+        j += c.len_utf8();
+    }
+    j
+}
+
+/// Scans an emoji sequence starting at `i` (at an emoji).
+fn scan_emoji(text: &str, i: usize) -> usize {
+    let mut j = i;
+    let Some(first) = char_at(text, j) else {
+        return i;
+    };
+    j += first.len_utf8();
+    if is_regional(first) {
+        if let Some(c) = char_at(text, j).filter(|&c| is_regional(c)) {
+            j += c.len_utf8();
+        }
+        return j;
+    }
+    loop {
+        while let Some(c) = char_at(text, j).filter(|&c| is_emoji_modifier(c)) {
+            j += c.len_utf8();
+        }
+        if char_at(text, j) == Some('\u{200D}') {
+            let k = j + '\u{200D}'.len_utf8();
+            if let Some(c) = char_at(text, k).filter(|&c| is_emoji(c)) {
+                j = k + c.len_utf8();
+                continue;
+            }
+        }
+        return j;
+    }
+}
+
+/// Scans the token starting at byte `i` (a non-whitespace char `c`).
+fn scan_token(text: &str, i: usize, c: char) -> (usize, TokenKind) {
+    let next = || char_at(text, i + c.len_utf8());
+    if c.is_ascii_alphanumeric() {
+        if (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F')
+            && (starts_with_ci(text, i, "http://")
+                || starts_with_ci(text, i, "https://")
+                || starts_with_ci(text, i, "ftp://")
+                || starts_with_ci(text, i, "www."))
+        {
+            let end = scan_url(text, i);
+            if end > i + 4 {
+                return (end, TokenKind::Url);
+            }
+        }
+        if let Some(end) = scan_email(text, i) {
+            return (end, TokenKind::Email);
+        }
+    }
+    if chars::is_digit(c) {
+        return (scan_number(text, i), TokenKind::Number);
+    }
+    if chars::is_word_char(c) || (chars::is_word_internal(c) && c != TATWEEL) {
+        return (scan_word(text, i), TokenKind::Word);
+    }
+    if c == '#' || c == '@' {
+        let n = next();
+        let ok = n.is_some_and(|n| {
+            chars::is_word_char(n) || chars::is_digit(n) || n == '_' || n == TATWEEL
+        });
+        if ok && !(c == '@' && n.is_some_and(chars::is_digit)) {
+            let mut j = i + 1;
+            while let Some(d) = char_at(text, j).filter(|&d| {
+                chars::is_word_char(d)
+                    || chars::is_word_internal(d)
+                    || chars::is_digit(d)
+                    || d == '_'
+            }) {
+                j += d.len_utf8();
+            }
+            let kind = if c == '#' {
+                TokenKind::Hashtag
+            } else {
+                TokenKind::Mention
+            };
+            return (j, kind);
+        }
+    }
+    if is_emoji(c) {
+        return (scan_emoji(text, i), TokenKind::Emoji);
+    }
+    // Punctuation: runs of terminators (... ?! ؟!), of dashes and of tatweels
+    // are one token; everything else is one char.
+    let run = |pred: &dyn Fn(char) -> bool| {
+        let mut j = i;
+        while let Some(d) = char_at(text, j).filter(|&d| pred(d)) {
+            j += d.len_utf8();
+        }
+        j
+    };
+    let end = if is_terminator(c) {
+        run(&is_terminator)
+    } else if c == '-' {
+        run(&|d| d == '-')
+    } else if c == TATWEEL {
+        run(&|d| d == TATWEEL)
+    } else {
+        let mut j = i + c.len_utf8();
+        // keep combining marks (e.g. a stray keycap or variation selector) with their base
+        while let Some(d) =
+            char_at(text, j).filter(|&d| chars::is_word_internal(d) || is_emoji_modifier(d))
+        {
+            j += d.len_utf8();
+        }
+        j
+    };
+    let kind = if is_punctuation(c) {
+        TokenKind::Punctuation
+    } else {
+        TokenKind::Symbol
+    };
+    (end, kind)
+}
+
+/// Appends the tokens of `text` to `out` (with empty segment ranges).
+pub(super) fn tokenize(text: &str, out: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or(b' ');
+        if b == b' ' || b == b'\n' || b == b'\t' || b == b'\r' {
+            i += 1;
+            continue;
+        }
+        let Some(c) = char_at(text, i) else {
+            i += 1;
+            continue;
+        };
+        if c.is_whitespace() {
+            i += c.len_utf8();
+            continue;
+        }
+        let (end, kind) = scan_token(text, i, c);
+        let end = end.max(i + c.len_utf8());
+        out.push(Token {
+            span: Span::new(i, end),
+            kind,
+            segments: 0..0,
+        });
+        i = end;
+    }
+}
+
+/// Latin abbreviations whose full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "co", "corp", "vs", "etc",
+    "e.g", "i.e", "no", "vol", "pp", "gen", "col", "lt", "sgt", "capt", "rev", "mt", "ft", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "fig", "approx",
+    "dept", "est", "gov", "sen", "rep", "u.s", "u.k", "a.m", "p.m",
+];
+
+/// Arabic abbreviations followed by a full stop inside a sentence: د. (doctor), أ. (professor).
+const ARABIC_ABBREVIATIONS: &[&str] = &["د", "أ", "أد", "م.م"];
+
+/// Whether the full stop token `k` ends no sentence: after an initial or an
+/// abbreviation, or before a lower-case continuation.
+fn is_non_final_period(text: &str, tokens: &[Token], k: usize) -> bool {
+    let Some(tok) = tokens.get(k) else {
+        return false;
+    };
+    if slice(text, tok.span) != Some(".") {
+        return false;
+    }
+    if let Some(prev) = k.checked_sub(1).and_then(|p| tokens.get(p))
+        && prev.span.end == tok.span.start
+        && prev.kind == TokenKind::Word
+    {
+        let w = slice(text, prev.span).unwrap_or("");
+        let mut cs = w.chars();
+        if let (Some(first), None) = (cs.next(), cs.next())
+            && first.is_uppercase()
+        {
+            return true;
+        }
+        if w.is_ascii() && ABBREVIATIONS.iter().any(|a| a.eq_ignore_ascii_case(w)) {
+            return true;
+        }
+        let single_arabic = {
+            let mut cs = w.chars().filter(|&c| !chars::is_word_internal(c));
+            matches!((cs.next(), cs.next()), (Some(c), None) if chars::is_arabic_letter(c))
+        };
+        // ق.م، ص.ب: a letter glued to the full stop continues the abbreviation
+        if single_arabic
+            && tokens
+                .get(k + 1)
+                .is_some_and(|t| t.span.start == tok.span.end && t.kind == TokenKind::Word)
+        {
+            return true;
+        }
+        if ARABIC_ABBREVIATIONS.contains(&w) || single_arabic {
+            // an initial or a title (د. أحمد، أحمد ز. أمين), not a unit after a number ("عام 2010 م.")
+            let before = k.checked_sub(2).and_then(|p| tokens.get(p)).map(|t| t.kind);
+            if before != Some(TokenKind::Number) {
+                return true;
+            }
+        }
+    }
+    if let Some(next) = tokens.get(k + 1) {
+        let first = slice(text, next.span).and_then(|s| s.chars().next());
+        if first.is_some_and(|c| c.is_lowercase()) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether the gap between two tokens holds a line break.
+fn line_break_between(text: &str, a: usize, b: usize) -> bool {
+    text.as_bytes().get(a..b).is_some_and(|g| {
+        g.iter()
+            .any(|&x| x == b'\n' || x == b'\r' || x == 0x0b || x == 0x0c)
+    }) || text
+        .get(a..b)
+        .is_some_and(|g| !g.is_ascii() && g.contains(['\u{2028}', '\u{2029}', '\u{85}']))
+}
+
+/// Whether the ellipsis token `k` ("..." or "…") trails off inside a sentence:
+/// it ends one only before a line break or the end of the text.
+fn is_inner_ellipsis(text: &str, tokens: &[Token], k: usize) -> bool {
+    let Some(tok) = tokens.get(k) else {
+        return false;
+    };
+    let s = slice(text, tok.span).unwrap_or("");
+    if !(s == "…" || s.len() >= 3 && s.bytes().all(|b| b == b'.')) {
+        return false;
+    }
+    tokens
+        .get(k + 1)
+        .is_some_and(|next| !line_break_between(text, tok.span.end, next.span.start))
+}
+
+/// For each token, whether it lies inside a quotation (« », “ ”, "...") that
+/// closes later on the same line and is not the quotation's last token before
+/// its closing mark: terminators there end no sentence, so quoted speech of
+/// several sentences stays in the sentence that quotes it.
+fn quoted_continuations(text: &str, tokens: &[Token]) -> Vec<bool> {
+    let mut inside = vec![false; tokens.len()];
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut prev_end = 0usize;
+    for (k, tok) in tokens.iter().enumerate() {
+        if line_break_between(text, prev_end, tok.span.start) {
+            stack.clear();
+        }
+        prev_end = tok.span.end;
+        if tok.kind != TokenKind::Punctuation {
+            continue;
+        }
+        let c = slice(text, tok.span).and_then(|s| s.chars().next());
+        let closes = match c {
+            Some('»') => stack.last().is_some_and(|&(_, o)| o == '«'),
+            Some('”') => stack.last().is_some_and(|&(_, o)| o == '“'),
+            Some('"') => stack.last().is_some_and(|&(_, o)| o == '"'),
+            _ => false,
+        };
+        if closes {
+            if let Some((open, _)) = stack.pop() {
+                // every token strictly inside except the one just before the closing mark
+                for flag in inside
+                    .get_mut(open + 1..k.saturating_sub(1))
+                    .unwrap_or(&mut [])
+                {
+                    *flag = true;
+                }
+            }
+        } else if let Some(o @ ('«' | '“' | '"')) = c {
+            stack.push((k, o));
+        }
+    }
+    inside
+}
+
+/// Groups `tokens` into sentences, appending them to `out`.
+pub(super) fn sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
+    let n = tokens.len();
+    let mut start = 0usize;
+    let mut k = 0usize;
+    let push = |out: &mut Vec<Sentence>, r: Range<usize>| {
+        if let (Some(a), Some(b)) = (
+            tokens.get(r.start),
+            r.end.checked_sub(1).and_then(|e| tokens.get(e)),
+        ) {
+            out.push(Sentence {
+                span: Span::new(a.span.start, b.span.end),
+                tokens: r,
+            });
+        }
+    };
+    let quoted = quoted_continuations(text, tokens);
+    while k < n {
+        let Some(tok) = tokens.get(k) else { break };
+        let mut end = k + 1; // exclusive end of the sentence if it ends here
+        let mut ends = false;
+        if tok.kind == TokenKind::Punctuation
+            && slice(text, tok.span)
+                .and_then(|s| s.chars().next())
+                .is_some_and(is_terminator)
+            && !is_non_final_period(text, tokens, k)
+            && !quoted.get(k).copied().unwrap_or(false)
+            && !is_inner_ellipsis(text, tokens, k)
+        {
+            ends = true;
+            // absorb adjacent closers ('"' only when no word follows it directly)
+            while let Some(next) = tokens.get(end) {
+                let prev_end = tokens.get(end - 1).map_or(0, |t| t.span.end);
+                let s = slice(text, next.span).unwrap_or("");
+                let mut cs = s.chars();
+                let is_close = matches!((cs.next(), cs.next()), (Some(c), None) if is_closer(c))
+                    || s.chars().all(is_terminator);
+                if next.span.start != prev_end || !is_close {
+                    break;
+                }
+                if matches!(s, "\"" | "'")
+                    && tokens.get(end + 1).is_some_and(|t| {
+                        t.span.start == next.span.end && t.kind != TokenKind::Punctuation
+                    })
+                {
+                    break;
+                }
+                end += 1;
+            }
+        }
+        let last_end = tokens.get(end - 1).map_or(0, |t| t.span.end);
+        if !ends
+            && let Some(next) = tokens.get(end)
+            && line_break_between(text, last_end, next.span.start)
+        {
+            ends = true;
+        }
+        if ends || end >= n {
+            push(out, start..end.min(n));
+            start = end.min(n);
+        }
+        k = end;
+    }
+    if start < n {
+        push(out, start..n);
+    }
+}

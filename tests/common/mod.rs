@@ -1,0 +1,135 @@
+//! Starts the real server on 127.0.0.1:0 with an injected shutdown signal.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use arabic_text::config::{Config, ConfigDuration, OptionalAddr};
+use arabic_text::pb::text_analysis_service_client::TextAnalysisServiceClient;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+/// A running server.
+pub struct TestServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Where `/metrics` listens.
+    pub metrics_addr: SocketAddr,
+    /// Fires the shutdown signal.
+    pub shutdown: Option<oneshot::Sender<()>>,
+    /// The server task; `run`'s result.
+    pub task: JoinHandle<anyhow::Result<()>>,
+}
+
+/// A configuration for tests: loopback, metrics off, short drain.
+pub fn test_config() -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().expect("valid address"),
+        metrics_listen: OptionalAddr(None),
+        drain_timeout: ConfigDuration(Duration::from_secs(5)),
+        ..Config::default()
+    }
+}
+
+impl TestServer {
+    /// Starts a server with `config` and waits until it is ready.
+    pub async fn start(config: Config) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let metrics = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let metrics_addr = metrics.local_addr().expect("addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(arabic_text::server::run_with_metrics(
+            listener,
+            Some(metrics),
+            config,
+            async move {
+                let _ = rx.await;
+            },
+        ));
+        let server = Self {
+            addr,
+            metrics_addr,
+            shutdown: Some(tx),
+            task,
+        };
+        server.wait_ready().await;
+        server
+    }
+
+    /// A client of the analysis service.
+    pub async fn client(&self) -> TextAnalysisServiceClient<Channel> {
+        TextAnalysisServiceClient::connect(format!("http://{}", self.addr))
+            .await
+            .expect("connect")
+    }
+
+    /// A health client.
+    pub async fn health(&self) -> HealthClient<Channel> {
+        HealthClient::new(self.channel().await.expect("connect"))
+    }
+
+    /// A new connection to the server.
+    pub async fn channel(&self) -> Result<Channel, tonic::transport::Error> {
+        Channel::from_shared(format!("http://{}", self.addr))
+            .expect("valid uri")
+            .connect()
+            .await
+    }
+
+    /// Polls readiness until SERVING.
+    pub async fn wait_ready(&self) {
+        for _ in 0..200 {
+            if let Ok(channel) = self.channel().await {
+                let mut health = HealthClient::new(channel);
+                let status = health
+                    .check(HealthCheckRequest {
+                        service: "readiness".into(),
+                    })
+                    .await
+                    .map(|r| r.into_inner().status);
+                if matches!(status, Ok(s) if s == ServingStatus::Serving as i32) {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("server never became ready");
+    }
+
+    /// Fires the shutdown signal.
+    pub fn begin_shutdown(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Fetches `/metrics`.
+    pub async fn metrics(&self) -> String {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut stream = tokio::net::TcpStream::connect(self.metrics_addr)
+            .await
+            .expect("connect metrics");
+        stream
+            .write_all(b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .expect("write");
+        let mut body = String::new();
+        stream.read_to_string(&mut body).await.expect("read");
+        body
+    }
+}
+
+/// A document.
+pub fn doc(content: &str) -> Option<arabic_text::pb::Document> {
+    Some(arabic_text::pb::Document {
+        content: content.to_owned(),
+        language_code: String::new(),
+    })
+}

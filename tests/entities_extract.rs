@@ -1,0 +1,174 @@
+//! The extractor end to end on the embedded model: model mentions with
+//! clitic-free spans, patterns, gazetteers, overlaps, grouping and filters.
+
+use arabic_text::arabic::entities::{
+    Entity, EntityExtractor, EntityKind, EntityOptions, GazetteerEntry, MentionSource,
+};
+use arabic_text::arabic::segment::{SegmentOptions, Segmenter};
+
+fn extract(text: &str, options: &EntityOptions) -> Vec<Entity> {
+    let seg = Segmenter::embedded()
+        .expect("segmenter")
+        .segment(text, &SegmentOptions::default());
+    EntityExtractor::embedded()
+        .expect("embedded model")
+        .extract(text, &seg, options)
+}
+
+fn surfaces(text: &str, es: &[Entity], kind: EntityKind) -> Vec<String> {
+    es.iter()
+        .filter(|e| e.kind == kind)
+        .flat_map(|e| e.mentions.iter().map(|m| m.span.slice(text).to_string()))
+        .collect()
+}
+
+#[test]
+fn sample_sentence_yields_the_analyst_and_his_city() {
+    let text = "قال المحلل السياسي والأمني المقيم في واشنطن نزار حيدر";
+    let es = extract(text, &EntityOptions::default());
+    assert_eq!(surfaces(text, &es, EntityKind::Person), ["نزار حيدر"]);
+    assert_eq!(surfaces(text, &es, EntityKind::Location), ["واشنطن"]);
+}
+
+#[test]
+fn mention_spans_leave_out_attached_proclitics() {
+    let text = "دفعت المخاوف قادة في ميليشيات عراقية موالية لطهران، إلى مغادرة البلاد لإيران ولبنان.";
+    let es = extract(text, &EntityOptions::default());
+    let locs = surfaces(text, &es, EntityKind::Location);
+    for want in ["طهران", "إيران", "لبنان"] {
+        assert!(locs.iter().any(|l| l == want), "{want} not in {locs:?}");
+    }
+}
+
+#[test]
+fn sample_article_paragraphs_come_back_with_people_places_and_organisations() {
+    let text = "وكشف القيادي في كتائب حزب الله العراقي أن قادة الفصائل غادروا بغداد. \
+                ويرى المحلل العسكري أن \"الولايات المتحدة الأمريكية، لديها القدرة الاستخباراتية\". \
+                ويعتقد حيدر أن واشنطن غيرت سياستها.";
+    let es = extract(text, &EntityOptions::default());
+    let locs = surfaces(text, &es, EntityKind::Location);
+    assert!(locs.contains(&"بغداد".to_string()), "{locs:?}");
+    assert!(
+        locs.contains(&"الولايات المتحدة الأمريكية".to_string()),
+        "{locs:?}"
+    );
+    let orgs = surfaces(text, &es, EntityKind::Organization);
+    assert!(orgs.iter().any(|o| o.contains("حزب الله")), "{orgs:?}");
+}
+
+#[test]
+fn a_later_surname_joins_the_full_name() {
+    let text =
+        "قال المحلل المقيم في واشنطن نزار حيدر إن الرد متوقع. ويعتقد حيدر أن واشنطن غيرت سياستها.";
+    let es = extract(text, &EntityOptions::default());
+    let person = es
+        .iter()
+        .find(|e| e.kind == EntityKind::Person)
+        .expect("a person");
+    assert_eq!(person.name, "نزار حيدر");
+    let ms: Vec<&str> = person.mentions.iter().map(|m| m.span.slice(text)).collect();
+    assert_eq!(ms, ["نزار حيدر", "حيدر"]);
+    let wash = es.iter().find(|e| e.name == "واشنطن").expect("washington");
+    assert_eq!(wash.mentions.len(), 2);
+}
+
+#[test]
+fn request_gazetteer_wins_over_the_model_and_skips_proclitics() {
+    let text = "وقال مسؤول في وشركة إرم ميديا إن الخبر صحيح";
+    let options = EntityOptions {
+        gazetteer: vec![GazetteerEntry {
+            phrase: "شركة إرم ميديا".into(),
+            kind: EntityKind::Organization,
+        }],
+        ..EntityOptions::default()
+    };
+    let es = extract(text, &options);
+    let org = es
+        .iter()
+        .find(|e| e.kind == EntityKind::Organization)
+        .expect("the gazetteer entry");
+    assert_eq!(org.mentions[0].span.slice(text), "شركة إرم ميديا");
+    assert_eq!(org.mentions[0].source, MentionSource::Gazetteer);
+    assert_eq!(org.mentions[0].confidence, 1.0);
+}
+
+#[test]
+fn gazetteer_file_is_loaded_and_applied() {
+    let dir = std::env::temp_dir().join(format!("ner-gaz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let path = dir.join("gaz.tsv");
+    std::fs::write(
+        &path,
+        "# operator names\nزيكولا\tORG\n\nبلدة الحصن\tLOCATION\n",
+    )
+    .expect("write");
+    let ex = EntityExtractor::embedded()
+        .expect("model")
+        .with_gazetteer_file(&path)
+        .expect("valid file");
+    let text = "زار وفد من زيكولا بلدة الحصن";
+    let seg = Segmenter::embedded()
+        .expect("segmenter")
+        .segment(text, &SegmentOptions::default());
+    let es = ex.extract(text, &seg, &EntityOptions::default());
+    assert_eq!(surfaces(text, &es, EntityKind::Organization), ["زيكولا"]);
+    assert_eq!(surfaces(text, &es, EntityKind::Location), ["بلدة الحصن"]);
+    std::fs::write(&path, "زيكولا\tNOPE\n").expect("write");
+    assert!(
+        EntityExtractor::embedded()
+            .expect("model")
+            .with_gazetteer_file(&path)
+            .is_err()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn kinds_and_min_confidence_filter_mentions() {
+    let text = "قال المحلل المقيم في واشنطن نزار حيدر في 22 يناير 2024 إن الرد متوقع";
+    let only_dates = EntityOptions {
+        kinds: vec![EntityKind::Date],
+        ..EntityOptions::default()
+    };
+    let es = extract(text, &only_dates);
+    assert_eq!(es.len(), 1);
+    assert_eq!(es[0].mentions[0].value.as_deref(), Some("2024-01-22"));
+    let strict = EntityOptions {
+        min_confidence: 1.01,
+        ..EntityOptions::default()
+    };
+    assert!(extract(text, &strict).is_empty());
+    for e in extract(text, &EntityOptions::default()) {
+        for m in &e.mentions {
+            assert!((0.0..=1.0).contains(&m.confidence), "{m:?}");
+        }
+    }
+}
+
+#[test]
+fn patterns_beat_overlapping_numbers() {
+    let text = "ارتفع المؤشر 5.5% يوم 22 يناير 2024";
+    let es = extract(text, &EntityOptions::default());
+    assert!(surfaces(text, &es, EntityKind::Number).is_empty(), "{es:?}");
+    assert_eq!(surfaces(text, &es, EntityKind::Percent), ["5.5%"]);
+}
+
+#[test]
+fn odd_input_never_panics() {
+    for text in [
+        "",
+        " ",
+        "ـــ",
+        "\u{200F}",
+        "لل",
+        "و",
+        "#",
+        "@",
+        "١٢:٩٩ م",
+        "$",
+        "https://",
+        "ة ة ة",
+    ] {
+        let _ = extract(text, &EntityOptions::default());
+    }
+}

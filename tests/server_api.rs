@@ -1,0 +1,457 @@
+//! The real server on 127.0.0.1:0 called through the generated clients: every
+//! RPC, health, reflection, errors and offsets.
+
+mod common;
+
+use arabic_text::pb;
+use common::{TestServer, doc, test_config};
+use tokio_stream::StreamExt as _;
+use tonic::Code;
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_types::StatusExt as _;
+
+/// A text mixing Arabic, an emoji (2 UTF-16 units, 4 bytes), Latin and digits.
+const MIXED: &str = "ذهب محمد 😀 إلى القاهرة يوم ٣ مايو. Hello 🇪🇬 world!";
+
+#[tokio::test]
+async fn every_rpc_answers_through_the_generated_client() {
+    let mut server = TestServer::start(test_config()).await;
+    let mut client = server.client().await;
+
+    let normalized = client
+        .normalize(pb::NormalizeRequest {
+            document: doc("ذَهَبَ  محمد"),
+            ..Default::default()
+        })
+        .await
+        .expect("normalize")
+        .into_inner();
+    assert_eq!(normalized.offset_encoding, pb::OffsetEncoding::Utf8 as i32);
+    assert!(!normalized.normalized_text.is_empty());
+
+    let segmented = client
+        .segment(pb::SegmentRequest {
+            document: doc(MIXED),
+            ..Default::default()
+        })
+        .await
+        .expect("segment")
+        .into_inner();
+    assert!(!segmented.tokens.is_empty());
+    assert!(!segmented.sentences.is_empty());
+    for token in &segmented.tokens {
+        let span = token.span.expect("span");
+        assert_eq!(
+            MIXED.get(span.start as usize..span.end as usize),
+            Some(token.text.as_str())
+        );
+        assert!(!token.segments.is_empty());
+    }
+
+    let entities = client
+        .extract_entities(pb::ExtractEntitiesRequest {
+            document: doc(MIXED),
+            ..Default::default()
+        })
+        .await
+        .expect("entities")
+        .into_inner();
+    for e in &entities.entities {
+        for m in &e.mentions {
+            let span = m.span.expect("span");
+            assert_eq!(
+                MIXED.get(span.start as usize..span.end as usize),
+                Some(m.text.as_str())
+            );
+        }
+    }
+
+    let analyzed = client
+        .analyze(pb::AnalyzeRequest {
+            document: doc(MIXED),
+            ..Default::default()
+        })
+        .await
+        .expect("analyze")
+        .into_inner();
+    assert_eq!(analyzed.tokens, segmented.tokens);
+    assert_eq!(analyzed.sentences, segmented.sentences);
+
+    // The stream keeps order and ids; a bad item is answered with its error
+    // and the stream goes on.
+    let items = vec![
+        pb::AnalyzeStreamRequest {
+            id: "a".into(),
+            request: Some(pb::AnalyzeRequest {
+                document: doc("ذهب محمد"),
+                ..Default::default()
+            }),
+        },
+        pb::AnalyzeStreamRequest {
+            id: "bad".into(),
+            request: Some(pb::AnalyzeRequest {
+                document: doc("x"),
+                clitics: 99,
+                ..Default::default()
+            }),
+        },
+        pb::AnalyzeStreamRequest {
+            id: "c".into(),
+            request: Some(pb::AnalyzeRequest {
+                document: doc(MIXED),
+                ..Default::default()
+            }),
+        },
+    ];
+    let responses: Vec<_> = client
+        .analyze_stream(tokio_stream::iter(items))
+        .await
+        .expect("stream")
+        .into_inner()
+        .collect::<Result<Vec<_>, _>>()
+        .await
+        .expect("stream items");
+    let ids: Vec<_> = responses.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["a", "bad", "c"]);
+    match &responses[1].result {
+        Some(pb::analyze_stream_response::Result::Error(e)) => {
+            assert_eq!(e.code, Code::InvalidArgument as i32);
+            assert!(e.message.contains("request.clitics"), "{}", e.message);
+        }
+        other => panic!("expected an item error, got {other:?}"),
+    }
+    match &responses[2].result {
+        Some(pb::analyze_stream_response::Result::Response(r)) => {
+            assert_eq!(r.tokens, segmented.tokens);
+        }
+        other => panic!("expected a response, got {other:?}"),
+    }
+
+    server.begin_shutdown();
+    server.task.await.expect("join").expect("run");
+}
+
+#[tokio::test]
+async fn health_reports_overall_service_liveness_and_readiness() {
+    let server = TestServer::start(test_config()).await;
+    let mut health = server.health().await;
+    for name in [
+        "",
+        "arabic.text.v1.TextAnalysisService",
+        "liveness",
+        "readiness",
+    ] {
+        let status = health
+            .check(HealthCheckRequest {
+                service: name.into(),
+            })
+            .await
+            .expect("check")
+            .into_inner()
+            .status;
+        assert_eq!(status, ServingStatus::Serving as i32, "{name:?}");
+    }
+    let unknown = health
+        .check(HealthCheckRequest {
+            service: "no.such.Service".into(),
+        })
+        .await
+        .expect_err("unknown service");
+    assert_eq!(unknown.code(), Code::NotFound);
+    assert_eq!(
+        arabic_text::server::SERVICE_NAME,
+        "arabic.text.v1.TextAnalysisService"
+    );
+}
+
+macro_rules! list_services {
+    ($module:path, $server:expr) => {{
+        use $module as r;
+        let mut client = r::server_reflection_client::ServerReflectionClient::new(
+            $server.channel().await.expect("connect"),
+        );
+        let request = r::ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(r::server_reflection_request::MessageRequest::ListServices(
+                String::new(),
+            )),
+        };
+        let mut responses = client
+            .server_reflection_info(tokio_stream::iter([request]))
+            .await
+            .expect("reflection")
+            .into_inner();
+        let response = responses.next().await.expect("one response").expect("ok");
+        match response.message_response {
+            Some(r::server_reflection_response::MessageResponse::ListServicesResponse(list)) => {
+                list.service.into_iter().map(|s| s.name).collect::<Vec<_>>()
+            }
+            other => panic!("unexpected reflection response {other:?}"),
+        }
+    }};
+}
+
+#[tokio::test]
+async fn reflection_lists_the_services_over_v1_and_v1alpha() {
+    let server = TestServer::start(test_config()).await;
+    let v1 = list_services!(tonic_reflection::pb::v1, server);
+    let v1alpha = list_services!(tonic_reflection::pb::v1alpha, server);
+    for names in [&v1, &v1alpha] {
+        assert!(
+            names
+                .iter()
+                .any(|n| n == "arabic.text.v1.TextAnalysisService"),
+            "{names:?}"
+        );
+        assert!(
+            names.iter().any(|n| n == "grpc.health.v1.Health"),
+            "{names:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn invalid_requests_get_invalid_argument_with_field_violations() {
+    let mut config = test_config();
+    config.max_text_bytes = 64;
+    let server = TestServer::start(config).await;
+    let mut client = server.client().await;
+
+    let cases: Vec<(tonic::Status, &[&str])> = vec![
+        (
+            client
+                .normalize(pb::NormalizeRequest::default())
+                .await
+                .expect_err("missing document"),
+            &["document"],
+        ),
+        (
+            client
+                .segment(pb::SegmentRequest {
+                    document: doc(&"ب".repeat(40)),
+                    offset_encoding: 17,
+                    ..Default::default()
+                })
+                .await
+                .expect_err("too long, bad enum"),
+            &["offset_encoding", "document.content"],
+        ),
+        (
+            client
+                .extract_entities(pb::ExtractEntitiesRequest {
+                    document: Some(pb::Document {
+                        content: "hello".into(),
+                        language_code: "fr-CA".into(),
+                    }),
+                    options: Some(pb::EntityOptions {
+                        types: vec![pb::EntityType::Person as i32, 0, 1000],
+                        min_confidence: 2.0,
+                        gazetteer: vec![pb::GazetteerEntry {
+                            phrase: String::new(),
+                            r#type: pb::EntityType::Money as i32,
+                        }],
+                    }),
+                    offset_encoding: 0,
+                })
+                .await
+                .expect_err("bad options"),
+            &[
+                "options.types[1]",
+                "options.types[2]",
+                "options.min_confidence",
+                "options.gazetteer[0].phrase",
+                "options.gazetteer[0].type",
+                "document.language_code",
+            ],
+        ),
+        (
+            client
+                .analyze(pb::AnalyzeRequest {
+                    document: doc("نص"),
+                    normalization: Some(pb::NormalizationOptions {
+                        preset: 9,
+                        ..Default::default()
+                    }),
+                    entities: Some(pb::EntityOptions {
+                        min_confidence: f32::NAN,
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                })
+                .await
+                .expect_err("bad analyze options"),
+            &["normalization.preset", "entities.min_confidence"],
+        ),
+    ];
+    for (status, fields) in cases {
+        assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+        let details = status
+            .get_details_bad_request()
+            .expect("google.rpc.BadRequest details");
+        let got: Vec<_> = details
+            .field_violations
+            .iter()
+            .map(|v| v.field.as_str())
+            .collect();
+        assert_eq!(got, fields);
+        assert!(
+            details
+                .field_violations
+                .iter()
+                .all(|v| !v.description.is_empty())
+        );
+    }
+}
+
+#[tokio::test]
+async fn over_size_requests_are_resource_exhausted() {
+    let mut config = test_config();
+    config.max_request_bytes = 1024;
+    let server = TestServer::start(config).await;
+    let mut client = server.client().await;
+    let status = client
+        .normalize(pb::NormalizeRequest {
+            document: doc(&"ا".repeat(2000)),
+            ..Default::default()
+        })
+        .await
+        .expect_err("too large");
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    // The connection still serves normal calls.
+    client
+        .normalize(pb::NormalizeRequest {
+            document: doc("سلام"),
+            ..Default::default()
+        })
+        .await
+        .expect("small call");
+}
+
+/// Offsets of `byte` in UTF-16 units and code points, computed directly.
+fn units(text: &str, byte: usize) -> (u32, u32) {
+    let prefix = &text[..byte];
+    (
+        prefix.encode_utf16().count() as u32,
+        prefix.chars().count() as u32,
+    )
+}
+
+#[tokio::test]
+async fn utf16_and_code_point_offsets_match_an_independent_computation() {
+    let server = TestServer::start(test_config()).await;
+    let client = server.client().await;
+    let segment = |encoding: pb::OffsetEncoding| {
+        let mut client = client.clone();
+        async move {
+            client
+                .segment(pb::SegmentRequest {
+                    document: doc(MIXED),
+                    offset_encoding: encoding as i32,
+                    ..Default::default()
+                })
+                .await
+                .expect("segment")
+                .into_inner()
+        }
+    };
+    let utf8 = segment(pb::OffsetEncoding::Unspecified).await;
+    let utf16 = segment(pb::OffsetEncoding::Utf16).await;
+    let cps = segment(pb::OffsetEncoding::CodePoint).await;
+    assert_eq!(utf16.offset_encoding, pb::OffsetEncoding::Utf16 as i32);
+    assert_eq!(cps.offset_encoding, pb::OffsetEncoding::CodePoint as i32);
+    assert_eq!(utf8.tokens.len(), utf16.tokens.len());
+    let utf16_text: Vec<u16> = MIXED.encode_utf16().collect();
+    let chars: Vec<char> = MIXED.chars().collect();
+    let mut saw_emoji = false;
+    for ((b, u), c) in utf8.tokens.iter().zip(&utf16.tokens).zip(&cps.tokens) {
+        let (bs, us, cs) = (b.span.unwrap(), u.span.unwrap(), c.span.unwrap());
+        assert_eq!((us.start, cs.start), units(MIXED, bs.start as usize));
+        assert_eq!((us.end, cs.end), units(MIXED, bs.end as usize));
+        // The spans slice the same text in each unit.
+        let by_utf16 = String::from_utf16(&utf16_text[us.start as usize..us.end as usize]);
+        assert_eq!(by_utf16.ok().as_deref(), Some(b.text.as_str()));
+        let by_chars: String = chars[cs.start as usize..cs.end as usize].iter().collect();
+        assert_eq!(by_chars, b.text);
+        saw_emoji |= b.text.contains('😀');
+    }
+    assert!(saw_emoji, "the emoji is a token");
+}
+
+#[tokio::test]
+async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
+    let mut config = test_config();
+    config.max_concurrency = 1;
+    let server = TestServer::start(config).await;
+    let mut client = server.client().await;
+    // An open stream holds the only permit.
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    let mut stream = client
+        .analyze_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
+        .await
+        .expect("stream")
+        .into_inner();
+    tx.send(pb::AnalyzeStreamRequest {
+        id: "1".into(),
+        request: Some(pb::AnalyzeRequest {
+            document: doc("سلام"),
+            ..Default::default()
+        }),
+    })
+    .await
+    .expect("send");
+    assert!(stream.next().await.is_some());
+
+    let started = std::time::Instant::now();
+    let shed = client
+        .normalize(pb::NormalizeRequest {
+            document: doc("سلام"),
+            ..Default::default()
+        })
+        .await
+        .expect_err("shed");
+    assert_eq!(shed.code(), Code::ResourceExhausted);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // Health is never shed.
+    let mut health = server.health().await;
+    health
+        .check(HealthCheckRequest {
+            service: String::new(),
+        })
+        .await
+        .expect("health under load");
+
+    drop(tx);
+    while stream.next().await.is_some() {}
+    // The permit is back.
+    client
+        .normalize(pb::NormalizeRequest {
+            document: doc("سلام"),
+            ..Default::default()
+        })
+        .await
+        .expect("admitted after the stream ended");
+
+    let metrics = server.metrics().await;
+    assert!(metrics.contains("200 OK"), "{metrics}");
+    assert!(
+        metrics.contains(
+            "arabic_text_grpc_calls_shed_total{method=\"arabic.text.v1.TextAnalysisService/Normalize\"} 1"
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(
+            "arabic_text_grpc_calls_total{method=\"arabic.text.v1.TextAnalysisService/Normalize\",code=\"RESOURCE_EXHAUSTED\"} 1"
+        ),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("arabic_text_grpc_calls_in_flight"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("arabic_text_grpc_call_duration_seconds_bucket"),
+        "{metrics}"
+    );
+}
