@@ -23,6 +23,9 @@ pub struct TrainArgs {
     /// Seed of the shuffling RNG.
     #[arg(long, default_value_t = 0x5eed)]
     pub seed: u64,
+    /// Folds of the jackknifed train gazetteer.
+    #[arg(long, default_value_t = 10)]
+    pub folds: usize,
 }
 
 /// Which part of the split `eval-ner` scores.
@@ -164,7 +167,7 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
     let cfg = TrainConfig {
         epochs: args.max_epochs.max(1),
         seed: args.seed,
-        ..TrainConfig::default()
+        folds: args.folds.max(1),
     };
     let mut best: Option<(usize, f64, Model)> = None;
     tagger::train(&split.train, &cfg, |epoch, model| {
