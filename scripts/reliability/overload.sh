@@ -27,7 +27,7 @@ RSS_MAX_MB=${RSS_MAX_MB:-512}
 build_if_missing
 echo "work dir: $WORK"
 
-start_server "$WORK/server.log" --max-concurrency "$LIMIT" --log warn
+start_server "$WORK/server.log" --max-concurrency "$LIMIT" --log warn,arabic_text::server=info
 sample_rss "$SERVER_PID" "$WORK/rss.txt" 0.25 &
 STARTED_PIDS+=($!)
 common=(--addr "http://127.0.0.1:$PORT" --rpc "$RPC" --doc-bytes "$DOC_BYTES" --connections 4)

@@ -22,7 +22,7 @@ if [ "$DURATION" -lt $((WARMUP + 120)) ]; then
   echo "MINUTES must leave two full minutes after the ${WARMUP}s warm-up"; exit 2
 fi
 
-start_server "$WORK/server.log" --log warn
+start_server "$WORK/server.log" --log warn,arabic_text::server=info
 sample_rss "$SERVER_PID" "$WORK/rss.txt" "$INTERVAL" &
 STARTED_PIDS+=($!)
 T_START=$(date +%s)
