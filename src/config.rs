@@ -1,6 +1,6 @@
 //! The server's configuration: one struct, read from flags and environment
 //! variables (flags win), each field with its default and the reason it exists.
-//! `docs/configuration.md` is the same table for operators.
+//! The README's Configuration section is the same table for operators.
 
 use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
@@ -117,8 +117,8 @@ pub struct Config {
     #[arg(long, env = "ARABIC_TEXT_NER_MODEL")]
     pub ner_model: Option<PathBuf>,
 
-    /// A gazetteer file of the operator's own names (one `TYPE<TAB>phrase` per
-    /// line) recognised in every request, on top of the model.
+    /// A gazetteer file of the operator's own names (one `phrase<TAB>TYPE` per
+    /// line, TYPE one of PERSON, LOCATION, ORGANIZATION, MISC, ...) recognised in every request, on top of the model.
     #[arg(long, env = "ARABIC_TEXT_GAZETTEER")]
     pub gazetteer: Option<PathBuf>,
 

@@ -40,15 +40,20 @@ pub const READINESS: &str = "readiness";
 /// streams are ended at shutdown.
 const HEALTH_WATCH_GRACE: Duration = Duration::from_millis(100);
 
-/// Sets up `tracing` from the configuration (text or JSON lines). Call once.
-pub fn init_tracing(config: &Config) {
+/// Sets up `tracing` from the configuration (text or JSON lines on stdout).
+/// Lines are written by a background thread so a slow stdout never stalls a
+/// call; keep the returned guard alive until exit (it flushes on drop).
+pub fn init_tracing(config: &Config) -> tracing_appender::non_blocking::WorkerGuard {
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stdout());
     let filter = tracing_subscriber::EnvFilter::try_new(config.log_filter())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(writer);
     let _ = match config.log_format {
-        LogFormat::Text => builder.try_init(),
+        LogFormat::Text => builder.with_ansi(false).try_init(),
         LogFormat::Json => builder
             .json()
             .flatten_event(true)
@@ -56,26 +61,15 @@ pub fn init_tracing(config: &Config) {
             .with_span_list(false)
             .try_init(),
     };
+    guard
 }
 
 /// Loads the analyzer: the embedded models, or the operator's files.
 fn load_analyzer(config: &Config) -> anyhow::Result<Analyzer> {
-    // HOOK (NER helper): when `EntityExtractor::from_model_file` and gazetteer
-    // loading exist, build the extractor from `config.ner_model` /
-    // `config.gazetteer` here and pass it to `Analyzer::new`.
-    if let Some(path) = &config.ner_model {
-        anyhow::bail!(
-            "ARABIC_TEXT_NER_MODEL={} is not supported by this build yet",
-            path.display()
-        );
-    }
-    if let Some(path) = &config.gazetteer {
-        anyhow::bail!(
-            "ARABIC_TEXT_GAZETTEER={} is not supported by this build yet",
-            path.display()
-        );
-    }
-    Ok(Analyzer::embedded()?)
+    Ok(Analyzer::load(
+        config.ner_model.as_deref(),
+        config.gazetteer.as_deref(),
+    )?)
 }
 
 /// Sets every health name (overall, the service, readiness) to `status`.
@@ -289,7 +283,7 @@ pub async fn shutdown_signal() {
 /// Binds `config.listen` and serves until SIGTERM/SIGINT, on a new runtime:
 /// what `arabic-text serve` runs.
 pub fn serve_blocking(config: Config) -> anyhow::Result<()> {
-    init_tracing(&config);
+    let _log_guard = init_tracing(&config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

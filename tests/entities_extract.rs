@@ -172,3 +172,14 @@ fn odd_input_never_panics() {
         let _ = extract(text, &EntityOptions::default());
     }
 }
+
+#[test]
+fn another_model_file_loads_and_a_bad_one_is_refused() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner-model.bin.gz");
+    let ex = EntityExtractor::from_model_file(&path).expect("the committed model file");
+    assert!(ex.model().num_features() > 1000);
+    let bad = std::env::temp_dir().join(format!("ner-bad-{}.bin.gz", std::process::id()));
+    std::fs::write(&bad, b"not a model").expect("write");
+    assert!(EntityExtractor::from_model_file(&bad).is_err());
+    let _ = std::fs::remove_file(&bad);
+}

@@ -455,3 +455,69 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
         "{metrics}"
     );
 }
+
+#[tokio::test]
+async fn a_stream_past_its_deadline_ends_with_deadline_exceeded() {
+    let server = TestServer::start(test_config()).await;
+    let mut client = server.client().await;
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    let mut request = tonic::Request::new(tokio_stream::wrappers::ReceiverStream::new(rx));
+    request.set_timeout(std::time::Duration::from_millis(300));
+    let mut stream = client
+        .analyze_stream(request)
+        .await
+        .expect("stream")
+        .into_inner();
+    tx.send(pb::AnalyzeStreamRequest {
+        id: "1".into(),
+        request: Some(pb::AnalyzeRequest {
+            document: doc("سلام"),
+            ..Default::default()
+        }),
+    })
+    .await
+    .expect("send");
+    assert!(matches!(stream.next().await, Some(Ok(_))));
+    let started = std::time::Instant::now();
+    let end = tokio::time::timeout(std::time::Duration::from_secs(3), stream.next())
+        .await
+        .expect("the stream ends by itself");
+    match end {
+        Some(Err(status)) => assert_eq!(status.code(), Code::DeadlineExceeded),
+        other => panic!("expected DEADLINE_EXCEEDED, got {other:?}"),
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    drop(tx);
+}
+
+#[tokio::test]
+async fn an_operator_gazetteer_file_is_recognised_in_every_request() {
+    let dir = std::env::temp_dir().join(format!("arabic-text-gazetteer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("names.tsv");
+    std::fs::write(&path, "# operator names\nزيتونة سوفت\tORGANIZATION\n")
+        .expect("write gazetteer");
+    let mut config = test_config();
+    config.gazetteer = Some(path);
+    let mut server = TestServer::start(config).await;
+    let mut client = server.client().await;
+
+    let text = "أعلنت شركة لزيتونة سوفت عن منتج جديد.";
+    let response = client
+        .extract_entities(pb::ExtractEntitiesRequest {
+            document: doc(text),
+            ..Default::default()
+        })
+        .await
+        .expect("extract")
+        .into_inner();
+    let mention = response
+        .entities
+        .iter()
+        .flat_map(|e| &e.mentions)
+        .find(|m| m.source == pb::MentionSource::Gazetteer as i32)
+        .expect("a gazetteer mention");
+    assert_eq!(mention.text, "زيتونة سوفت");
+    assert_eq!(mention.r#type, pb::EntityType::Organization as i32);
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -74,6 +74,23 @@ impl Analyzer {
         ))
     }
 
+    /// An analyzer with the embedded segmenter and, when given, another NER
+    /// model file and an operator gazetteer file (`phrase<TAB>TYPE` lines)
+    /// instead of / on top of the embedded ones.
+    pub fn load(
+        ner_model: Option<&std::path::Path>,
+        gazetteer: Option<&std::path::Path>,
+    ) -> Result<Self, ModelError> {
+        let mut extractor = match ner_model {
+            Some(path) => EntityExtractor::from_model_file(path)?,
+            None => EntityExtractor::embedded()?,
+        };
+        if let Some(path) = gazetteer {
+            extractor = extractor.with_gazetteer_file(path)?;
+        }
+        Ok(Self::new(Segmenter::embedded()?, extractor))
+    }
+
     /// An analyzer from explicit parts (another NER model, a gazetteer, ...).
     pub fn new(segmenter: Segmenter, extractor: EntityExtractor) -> Self {
         Self {

@@ -31,10 +31,11 @@
 //!
 //! Every character a rule can touch starts with one of a few lead bytes (ASCII
 //! whitespace, 0xC2, 0xD8..0xDB, 0xE1..0xE3, 0xEF). The scanner classifies each
-//! byte pair with two small static tables into a bit set of the rules that can
-//! touch the character starting there, ORs 16 positions at a time and skips the
-//! block when no enabled rule is hit; unchanged text is copied in bulk, and the
-//! output is allocated only at the first change.
+//! byte pair with one static table lookup into a bit set of the rules that can
+//! touch the character starting there, makes a bitmap of the touchable
+//! positions of each 16-byte block and looks only at those characters
+//! (U+0600..U+06FF by table); unchanged text is copied in bulk, and the output
+//! is allocated only at the first change.
 
 use std::borrow::Cow;
 
@@ -50,9 +51,10 @@ mod presentation;
 pub struct NormalizeOptions {
     /// Delete U+064B..U+0652 and U+0670 (CAMeL `dediac_ar`).
     pub remove_diacritics: bool,
-    /// Delete the other Arabic combining marks (Quranic annotation marks).
+    /// Delete the other Arabic combining marks ([`chars::is_quranic_mark`]:
+    /// U+0610..U+061A, U+0653..U+065F, Quranic annotation marks).
     pub remove_quranic_marks: bool,
-    /// Delete tatweel U+0640.
+    /// Delete tatweel U+0640 (PyArabic `strip_tatweel`).
     pub remove_tatweel: bool,
     /// أ إ آ ٱ → ا (CAMeL `normalize_alef_ar`).
     pub normalize_alef: bool,
@@ -60,19 +62,21 @@ pub struct NormalizeOptions {
     pub normalize_alef_maksura: bool,
     /// ة → ه (CAMeL `normalize_teh_marbuta_ar`).
     pub normalize_teh_marbuta: bool,
-    /// ؤ → و, ئ → ي.
+    /// ؤ U+0624 → و U+0648, ئ U+0626 → ي U+064A.
     pub normalize_hamza: bool,
     /// Arabic-Indic and Persian digits → ASCII; ٫ ٬ → . ,
     pub normalize_digits: bool,
-    /// Persian/Urdu letter variants → Arabic letters.
+    /// Persian/Urdu letter variants → Arabic letters ([`persian_letter`]).
     pub normalize_persian_letters: bool,
-    /// Presentation forms and ligatures → base letters.
+    /// Presentation forms U+FB50..U+FDFF, U+FE70..U+FEFC and ligatures → base
+    /// letters ([`presentation_expansion`]).
     pub decompose_presentation_forms: bool,
-    /// Delete invisible format characters.
+    /// Delete invisible format characters ([`chars::is_invisible`]).
     pub remove_invisible: bool,
-    /// ، ؛ ؟ ٪ → , ; ? %
+    /// ، ؛ ؟ ٪ ۔ (U+060C U+061B U+061F U+066A U+06D4) → , ; ? % .
     pub normalize_punctuation: bool,
-    /// Collapse whitespace runs and trim the ends.
+    /// Collapse [`is_whitespace`] runs to one space (`\n` if the run holds a
+    /// [`is_line_break`]) and trim the ends.
     pub collapse_whitespace: bool,
 }
 
@@ -554,10 +558,84 @@ static PAIR_BITS: [[u16; 256]; 16] = {
     t
 };
 
+/// For U+0600 + i: the rule bits that change it (at most one rule per code
+/// point of this block) and what that rule makes of it (0: deleted).
+static ARABIC_FOLD: [(u16, u32); 256] = {
+    let mut t = [(0u16, 0u32); 256];
+    let mut i = 0;
+    while i < 256 {
+        let cp = 0x600 + i as u32;
+        let bits = char_bits(cp);
+        let target = match char::from_u32(cp) {
+            None => 0,
+            Some(c) => {
+                if bits & (DIAC | QURAN | TATW | INVI) != 0 {
+                    0
+                } else if bits & PERS != 0 {
+                    persian_letter(c) as u32
+                } else if bits & ALEF != 0 {
+                    0x0627
+                } else if bits & MAKS != 0 {
+                    0x064A
+                } else if bits & TEH != 0 {
+                    0x0647
+                } else if bits & HAMZ != 0 {
+                    if cp == 0x0624 { 0x0648 } else { 0x064A }
+                } else if bits & DIGI != 0 {
+                    ascii_digit(c) as u32
+                } else if bits & PUNC != 0 {
+                    ascii_punctuation(c) as u32
+                } else {
+                    cp
+                }
+            }
+        };
+        t[i] = (bits, target);
+        i += 1;
+    }
+    t
+};
+
+/// [`fold_char`] for U+0600 + `index` (`index < 256`) under rule bits `mask`,
+/// by table: the char's own rule, then the rule of its result (ۃ → ة → ه).
+#[inline]
+fn arabic_fold(index: usize, mask: u16) -> Fold {
+    let Some(&(bits, target)) = ARABIC_FOLD.get(index) else {
+        return Fold::Keep;
+    };
+    if bits & mask == 0 {
+        return Fold::Keep;
+    }
+    let mut d = target;
+    if let Some(&(bits2, target2)) = d
+        .checked_sub(0x600)
+        .and_then(|i| ARABIC_FOLD.get(i as usize))
+        && bits2 & mask != 0
+    {
+        d = target2;
+    }
+    match char::from_u32(d) {
+        Some(c) if d != 0 => Fold::Char(c),
+        _ => Fold::Delete,
+    }
+}
+
+/// [`PAIR_BITS`] flattened to one lookup per byte pair (128 KB; the scanner
+/// touches only the few rows real text uses).
+static FLAT_PAIR_BITS: [u16; 65536] = {
+    let mut t = [0u16; 65536];
+    let mut i = 0;
+    while i < 65536 {
+        t[i] = PAIR_BITS[(LEAD_ROW[i >> 8] & 15) as usize][i & 255];
+        i += 1;
+    }
+    t
+};
+
 /// Rule bits of the character starting with `b0 b1` (see [`PAIR_BITS`]).
 #[inline(always)]
 fn pair_bits(b0: u8, b1: u8) -> u16 {
-    PAIR_BITS[(LEAD_ROW[b0 as usize] & 15) as usize][b1 as usize]
+    FLAT_PAIR_BITS[(usize::from(b0) << 8) | usize::from(b1)]
 }
 
 /// Bytes scanned per block.
@@ -641,6 +719,7 @@ impl<'a, 'o> Engine<'a, 'o> {
         if !self.changed {
             self.changed = true;
             self.out.reserve(self.text.len() + 16);
+            self.edits.reserve((self.text.len() / 32).clamp(8, 4096));
         }
         if let Some(unchanged) = self.text.get(self.copied..start) {
             self.out.push_str(unchanged);
@@ -812,6 +891,25 @@ impl<'a, 'o> Engine<'a, 'o> {
         }
         if self.collapse {
             self.settle_run(p);
+        }
+        let bytes = self.text.as_bytes();
+        if let (Some(&b0 @ 0xD8..=0xDB), Some(&b1)) = (bytes.get(p), bytes.get(p + 1)) {
+            // U+0600..U+06FF, the bulk of the work: one table lookup.
+            let q = p + 2;
+            let seen = self.cursor;
+            self.cursor = q;
+            let index = (usize::from(b0 & 3) << 6) | usize::from(b1 & 0x3F);
+            match arabic_fold(index, self.mask) {
+                Fold::Keep => self.close_run(p, false),
+                Fold::Delete => self.delete(p, q, seen),
+                Fold::Char(d) => {
+                    self.close_run(p, false);
+                    let out_start = self.begin_edit(p);
+                    self.out.push(d);
+                    self.end_edit(p, q, out_start);
+                }
+            }
+            return;
         }
         let Some(c) = self.text.get(p..).and_then(|s| s.chars().next()) else {
             return;

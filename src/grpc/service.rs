@@ -215,6 +215,7 @@ impl TextAnalysisService for TextAnalysis {
         // Items being analysed, in request order; its capacity is the read-ahead.
         let (pending_tx, mut pending_rx) = mpsc::channel(STREAM_READ_AHEAD);
         let (out_tx, out_rx) = mpsc::channel(STREAM_READ_AHEAD);
+        let out_tx_for_deadline = out_tx.clone();
         let service = self.clone();
         tokio::spawn(async move {
             while let Some(item) = inbound.next().await {
@@ -244,7 +245,7 @@ impl TextAnalysisService for TextAnalysis {
                 }
             }
         });
-        tokio::spawn(async move {
+        let writer = async move {
             while let Some(pending) = pending_rx.recv().await {
                 let (id, task) = match pending {
                     Ok(item) => item,
@@ -271,6 +272,25 @@ impl TextAnalysisService for TextAnalysis {
                 };
                 if out_tx.send(Ok(response)).await.is_err() {
                     return;
+                }
+            }
+        };
+        // tonic's grpc-timeout only bounds the time to the response headers;
+        // a stream's deadline is enforced here: at expiry the stream ends with
+        // DEADLINE_EXCEEDED and the pending items are dropped.
+        let expiry_tx = out_tx_for_deadline;
+        tokio::spawn(async move {
+            match deadline {
+                None => writer.await,
+                Some(d) => {
+                    tokio::select! {
+                        () = writer => {}
+                        () = tokio::time::sleep_until(d.into()) => {
+                            let _ = expiry_tx
+                                .send(Err(Status::deadline_exceeded("the stream's deadline passed")))
+                                .await;
+                        }
+                    }
                 }
             }
         });

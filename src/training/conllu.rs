@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::arabic::segment::{SegmentRole, Segmentation};
+use crate::arabic::segment::Segmentation;
 
 /// The CoNLL-U convention for clitics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -99,9 +99,22 @@ pub fn write(
             }
         }
         writeln!(out)?;
-        let _ = SegmentRole::Stem;
     }
     Ok(())
+}
+
+/// Segments `text` (clitics on, ال on the stem) and writes it as CoNLL-U:
+/// what `arabic-text segment --format conllu --style ...` prints.
+pub fn write_text(
+    out: &mut dyn Write,
+    segmenter: &crate::arabic::segment::Segmenter,
+    text: &str,
+    style: Style,
+) -> std::io::Result<()> {
+    let options = crate::arabic::segment::SegmentOptions {
+        clitics: crate::arabic::segment::CliticMode::Clitics,
+    };
+    write(out, text, &segmenter.segment(text, &options), style)
 }
 
 /// One sentence of a gold CoNLL-U file.

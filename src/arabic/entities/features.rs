@@ -141,7 +141,12 @@ struct Tok {
     sb: u8,
     place: u8,
     gaz: u8,
+    part: u8,
     trig: u8,
+    /// How the stem behaves in wordfreq: frequency buckets of ال+stem,
+    /// stem+ها, stem+هم, stem+ات and ي+stem. Proper names rarely take the
+    /// article, pronoun enclitics or plural and verb affixes.
+    morph: [u8; 5],
 }
 
 /// The train gazetteer: folded clitic-free phrase → entity type index 1..=4
@@ -231,7 +236,30 @@ pub fn sentence_features(
             let (pro, _, bare) = split_greedy(&folded);
             let (pro, bare) = (pro.to_string(), bare.to_string());
             let stem = stem_with_article(&folded);
+            let part = gaz
+                .get(format!("{}{stem}", super::tagger::PART).as_str())
+                .copied()
+                .unwrap_or(0);
+            let mut morph = [0u8; 5];
+            if bare.chars().count() >= 2 {
+                let mut buf = String::with_capacity(bare.len() + 8);
+                for (slot, (pre, suf)) in morph.iter_mut().zip([
+                    ("ال", ""),
+                    ("", "ها"),
+                    ("", "هم"),
+                    ("", "ات"),
+                    ("ي", ""),
+                ]) {
+                    buf.clear();
+                    buf.push_str(pre);
+                    buf.push_str(&bare);
+                    buf.push_str(suf);
+                    *slot = k.freq_bucket(&buf);
+                }
+            }
             Tok {
+                part,
+                morph,
                 shape: shape(&folded),
                 fb: k.freq_bucket(&folded),
                 sb: k.freq_bucket(&stem),
@@ -319,6 +347,60 @@ pub fn sentence_features(
         f.push(H::new(37).s(&p1.stem).b(t.sb).done());
         f.push(H::new(38).b(t.sb).s(&n1.stem).done());
         f.push(H::new(39).b(t.gaz).b(t.sb).done());
+        f.push(H::new(40).b(t.place).b(t.sb).done());
+        f.push(H::new(41).s(prefix(&t.bare, 4)).done());
+        f.push(H::new(42).s(suffix(&t.bare, 4)).done());
+        let chars: Vec<char> = t.bare.chars().collect();
+        if chars.len() <= 12 {
+            for w in chars.windows(3) {
+                let mut g = [0u8; 12];
+                let mut n = 0;
+                for c in w {
+                    n += c.encode_utf8(&mut g[n..]).len();
+                }
+                f.push(
+                    H::new(43)
+                        .s(std::str::from_utf8(&g[..n]).unwrap_or(""))
+                        .done(),
+                );
+            }
+        }
+        f.push(H::new(44).s(&p1.folded).b(t.shape).b(t.sb).done());
+        f.push(H::new(45).b(p1.gaz).b(t.gaz).done());
+        f.push(H::new(46).s(&p2.stem).s(&p1.stem).done());
+        // Nearest trigger within the 4 previous words, with its distance
+        // (وزير الخارجية الأمريكي كولن باول).
+        let near = (1..=4)
+            .find_map(|d| {
+                let tr = at(i, -(d as isize)).trig;
+                (tr != b'-').then_some((d as u8, tr))
+            })
+            .unwrap_or((0, b'-'));
+        f.push(H::new(54).b(near.0).b(near.1).done());
+        f.push(H::new(55).b(near.1).b(t.sb).b(t.part).done());
+        f.push(H::new(51).b(t.part).done());
+        f.push(H::new(52).b(p1.part).b(t.part).b(n1.part).done());
+        f.push(H::new(53).b(t.part).b(t.sb).b(t.gaz).done());
+        for (j, &m) in t.morph.iter().enumerate() {
+            f.push(H::new(47).b(j as u8).b(m).done());
+            f.push(H::new(48).b(j as u8).b(m).b(t.sb).done());
+        }
+        f.push(
+            H::new(49)
+                .b(t.morph[0])
+                .b(t.morph[1])
+                .b(t.morph[2])
+                .b(t.morph[3])
+                .done(),
+        );
+        f.push(
+            H::new(50)
+                .b(p1.morph[0])
+                .b(p1.morph[1])
+                .b(n1.morph[0])
+                .b(n1.morph[1])
+                .done(),
+        );
         ends.push(feats.len());
     }
 }

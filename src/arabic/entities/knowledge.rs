@@ -7,8 +7,6 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::sync::OnceLock;
 
-use super::fold::fold;
-
 /// A fast non-cryptographic hasher for short string keys (FxHash), because
 /// the tagger does several lookups per token.
 #[derive(Default, Clone, Copy)]
@@ -49,12 +47,14 @@ pub const MAX_PLACE_WORDS: usize = 4;
 #[derive(Debug)]
 pub struct Knowledge {
     /// Folded place names (one or more words joined by a space).
-    pub places: FxMap<String, ()>,
+    pub places: FxMap<&'static str, ()>,
     /// Folded form → Zipf frequency ×10 (max over the forms folding together).
-    pub zipf: FxMap<String, u8>,
+    pub zipf: FxMap<&'static str, u8>,
 }
 
-fn gunzip(bytes: &[u8]) -> String {
+/// The decompressed text, kept for the life of the process (the maps borrow
+/// their keys from it, so loading allocates no string per entry).
+fn gunzip(bytes: &[u8]) -> &'static str {
     let mut s = String::new();
     // The embedded files are ours and valid; a failure leaves the list empty.
     if flate2::read::GzDecoder::new(bytes)
@@ -63,7 +63,7 @@ fn gunzip(bytes: &[u8]) -> String {
     {
         s.clear();
     }
-    s
+    Box::leak(s.into_boxed_str())
 }
 
 impl Knowledge {
@@ -71,18 +71,23 @@ impl Knowledge {
     pub fn get() -> &'static Knowledge {
         static K: OnceLock<Knowledge> = OnceLock::new();
         K.get_or_init(|| {
+            // Keys are folded by the build script already.
+            let text = gunzip(PLACES_GZ);
             let mut places = FxMap::default();
-            for line in gunzip(PLACES_GZ).lines() {
+            places.reserve(text.len() / 16);
+            for line in text.lines() {
                 if let Some((p, _)) = line.split_once('\t') {
-                    places.insert(fold(p), ());
+                    places.insert(p, ());
                 }
             }
-            let mut zipf: FxMap<String, u8> = FxMap::default();
-            for line in gunzip(WORDFREQ_GZ).lines() {
+            let text = gunzip(WORDFREQ_GZ);
+            let mut zipf: FxMap<&'static str, u8> = FxMap::default();
+            zipf.reserve(text.len() / 16);
+            for line in text.lines() {
                 if let Some((w, z)) = line.split_once('\t')
                     && let Ok(z) = z.parse::<u8>()
                 {
-                    let e = zipf.entry(fold(w)).or_insert(0);
+                    let e = zipf.entry(w).or_insert(0);
                     *e = (*e).max(z);
                 }
             }
@@ -107,12 +112,14 @@ impl Knowledge {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arabic::entities::fold::fold;
 
     #[test]
     fn embedded_lists_know_common_places_and_frequencies() {
         let k = Knowledge::get();
-        assert!(k.places.contains_key(&fold("بغداد")));
-        assert!(k.places.contains_key(&fold("طهران")));
+        assert!(k.places.contains_key(fold("بغداد").as_str()));
+        assert!(k.places.contains_key(fold("طهران").as_str()));
+        assert!(k.zipf(&fold("قال")) > 5.0);
         assert!(k.zipf(&fold("طهران")) > k.zipf(&fold("لطهران")));
     }
 }

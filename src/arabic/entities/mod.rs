@@ -124,8 +124,10 @@ pub struct EntityExtractor {
 }
 
 impl EntityExtractor {
-    /// Loads the embedded model.
+    /// Loads the embedded model and knowledge lists (so the first request
+    /// does not pay for them).
     pub fn embedded() -> Result<Self, ModelError> {
+        let _ = knowledge::Knowledge::get();
         Ok(Self {
             model: Arc::clone(embedded_arc()?),
             gazetteer: gazetteer::Gazetteer::default(),
@@ -192,7 +194,7 @@ impl EntityExtractor {
         segmentation: &Segmentation,
         options: &EntityOptions,
     ) -> Vec<Mention> {
-        let units = units::units(text, segmentation, &self.model);
+        let units = units::units(text, segmentation);
         let mut cands: Vec<Mention> = Vec::new();
         // Gazetteers: the operator's and the request's.
         let request = gazetteer::Gazetteer::from_entries(&options.gazetteer);

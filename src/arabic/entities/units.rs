@@ -16,8 +16,9 @@ use crate::arabic::segment::{SegmentRole, Segmentation};
 pub struct Unit {
     /// Bytes in the text.
     pub span: Span,
-    /// The part a mention covers: without proclitics and enclitics.
-    pub core: Span,
+    /// The part a mention covers when the segmenter split clitics off;
+    /// otherwise `None` and [`core`] strips proclitics on demand.
+    pub segmented_core: Option<Span>,
     /// Sentence number (breaks after sentence-final punctuation too).
     pub sentence: usize,
     /// Whether it is a word (letters or digits), not punctuation.
@@ -31,15 +32,7 @@ fn wordish(c: char) -> bool {
 }
 
 /// The units of `text` under `seg`.
-pub fn units(text: &str, seg: &Segmentation, model: &Model) -> Vec<Unit> {
-    let k = Knowledge::get();
-    let known = |f: &str| -> f32 {
-        let mut z = k.zipf(f);
-        if k.places.contains_key(f) || model.gazetteer.contains_key(f) {
-            z = z.max(5.0);
-        }
-        z
-    };
+pub fn units(text: &str, seg: &Segmentation) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::new();
     let mut sentence = 0;
     let mut tok_sentence = vec![0usize; seg.tokens.len()];
@@ -98,18 +91,18 @@ pub fn units(text: &str, seg: &Segmentation, model: &Model) -> Vec<Unit> {
             }
             let span = Span::new(tok.span.start + i, tok.span.start + end);
             let word = &tok_text[i..end];
-            let core = match (is_word, core_bounds) {
-                (false, _) => span,
+            let segmented_core = match (is_word, core_bounds) {
                 (true, Some((s, e))) => {
                     let cs = s.clamp(span.start, span.end);
                     let ce = e.clamp(cs, span.end);
-                    if ce > cs { Span::new(cs, ce) } else { span }
+                    Some(if ce > cs { Span::new(cs, ce) } else { span })
                 }
-                (true, None) => Span::new(span.start + proclitic_len(word, known), span.end),
+                (false, _) => Some(span),
+                (true, None) => None,
             };
             out.push(Unit {
                 span,
-                core,
+                segmented_core,
                 sentence,
                 is_word,
                 folded: fold(word),
@@ -121,6 +114,25 @@ pub fn units(text: &str, seg: &Segmentation, model: &Model) -> Vec<Unit> {
         }
     }
     out
+}
+
+/// The clitic-free part of a unit: the segmenter's, or the span without
+/// the proclitics [`proclitic_len`] finds (checked against wordfreq, the
+/// place list and the train gazetteer).
+pub fn core(text: &str, unit: &Unit, model: &Model) -> Span {
+    if let Some(c) = unit.segmented_core {
+        return c;
+    }
+    let k = Knowledge::get();
+    let known = |f: &str| -> f32 {
+        let mut z = k.zipf(f);
+        if k.places.contains_key(f) || model.gazetteer.contains_key(f) {
+            z = z.max(5.0);
+        }
+        z
+    };
+    let word = text.get(unit.span.start..unit.span.end).unwrap_or("");
+    Span::new(unit.span.start + proclitic_len(word, known), unit.span.end)
 }
 
 /// Longest sentence the tagger decodes at once; longer runs are cut.
@@ -165,7 +177,8 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
                     3 => EntityKind::Organization,
                     _ => EntityKind::Misc,
                 };
-                let span = Span::new(first.core.start, last.core.end.max(first.core.start));
+                let (cf, cl) = (core(text, first, model), core(text, last, model));
+                let span = Span::new(cf.start, cl.end.max(cf.start));
                 out.push(Mention {
                     span,
                     kind,

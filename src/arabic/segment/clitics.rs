@@ -56,6 +56,8 @@ pub struct CliticWeights {
     pub restored_final: i32,
     /// Lowest stem frequency (Zipf × 20) that licenses a split.
     pub min_stem: i32,
+    /// Weight of a two-letter stem (ات، ذا، حر are mostly fragments of longer words).
+    pub short_stem: i32,
 }
 
 impl Default for CliticWeights {
@@ -64,12 +66,13 @@ impl Default for CliticWeights {
         // (documents with an even id) only.
         Self {
             keep: -16,
-            conj: [-11, -21],
-            prep: [8, 0, -30, -14],
+            conj: [-7, -13],
+            prep: [8, -8, -30, -14],
             enclitic: [-8, -16, -76, -40, -32],
             restored_article: 27,
             restored_final: 11,
             min_stem: 18,
+            short_stem: -8,
         }
     }
 }
@@ -93,6 +96,7 @@ impl CliticWeights {
                 "restored_article" => Some(&mut w.restored_article),
                 "restored_final" => Some(&mut w.restored_final),
                 "min_stem" => Some(&mut w.min_stem),
+                "short_stem" => Some(&mut w.short_stem),
                 _ => {
                     if let Some(i) = idx("conj") {
                         w.conj.get_mut(i)
@@ -174,11 +178,10 @@ impl Letters {
                 if l.n >= MAX_LETTERS {
                     return None;
                 }
-                let mut b = [0u8; 4];
-                let s = c.encode_utf8(&mut b).as_bytes();
+                // U+0621..U+064A are two bytes in UTF-8
                 l.key
                     .get_mut(2 * l.n..2 * l.n + 2)?
-                    .copy_from_slice(s.get(..2)?);
+                    .copy_from_slice(word.as_bytes().get(i..i + 2)?);
                 *l.starts.get_mut(l.n)? = u32::try_from(i).ok()?;
                 l.n += 1;
             } else if !crate::arabic::chars::is_word_internal(c) {
@@ -254,6 +257,21 @@ fn stem_key(
         }
     }
     n
+}
+
+/// The analysis of a word's letters, from the hot lexicon's cache when the
+/// word is one of the most frequent forms.
+fn analyse_cached(lex: &Lexicon, hot: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
+    if let Some(s) = hot.find(l.bytes(0, l.n)) {
+        let c = hot.cached(s);
+        if c != 0 {
+            return Code(c);
+        }
+        let code = analyse(lex, w, l);
+        hot.store(s, code.0);
+        return code;
+    }
+    analyse(lex, w, l)
 }
 
 /// Finds the best analysis of a word's letters.
@@ -382,6 +400,9 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
                         if fin != 0 {
                             score += w.restored_final;
                         }
+                        if stem_len == 2 {
+                            score += w.short_stem;
+                        }
                         if score > best_score {
                             best_score = score;
                             best = Code::new(conj, prep, enc, pre, fin, false);
@@ -401,6 +422,7 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
 /// to `out`; they tile `base..base + word.len()`.
 pub(super) fn segment_word(
     lex: &Lexicon,
+    hot: &Lexicon,
     w: &CliticWeights,
     word: &str,
     base: usize,
@@ -420,7 +442,7 @@ pub(super) fn segment_word(
     let Some(l) = Letters::read(word) else {
         return whole(out);
     };
-    let code = analyse(lex, w, &l);
+    let code = analyse_cached(lex, hot, w, &l);
     let len = word.len();
     let n = l.n;
     let mut push = |a: usize, b: usize, role: SegmentRole, form: Option<Box<str>>| {

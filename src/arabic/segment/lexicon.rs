@@ -34,6 +34,9 @@ pub(super) struct Lexicon {
     mask: usize,
 }
 
+/// Forms in the hot lexicon.
+pub(super) const HOT_FORMS: usize = 1 << 15;
+
 /// FxHash-style hash of a key (fast on the short keys the segmenter uses).
 #[inline]
 fn hash(key: &[u8]) -> u64 {
@@ -56,8 +59,10 @@ fn hash(key: &[u8]) -> u64 {
 
 impl Lexicon {
     /// Parses the gzip-compressed record stream `[q][len][bytes]...` written by
-    /// `scripts/build_segment_lexicon.py`.
-    pub(super) fn from_gzip(name: &str, gz: &[u8]) -> Result<Self, ModelError> {
+    /// `scripts/build_segment_lexicon.py`; returns the full lexicon and a small
+    /// one of the [`HOT_FORMS`] most frequent forms (which stays in the CPU
+    /// caches and serves most tokens of running text).
+    pub(super) fn from_gzip(name: &str, gz: &[u8]) -> Result<(Self, Self), ModelError> {
         let invalid = |reason: String| ModelError::Invalid {
             name: name.to_owned(),
             reason,
@@ -85,6 +90,19 @@ impl Lexicon {
             records.push((off, len, q));
             i += 2 + usize::from(len);
         }
+        let full = Self::build(strings, &records);
+        let hot_n = records.len().min(HOT_FORMS);
+        let hot_end = records
+            .get(..hot_n)
+            .and_then(|r| r.last())
+            .map_or(0, |&(off, len, _)| off as usize + usize::from(len));
+        let hot_strings = full.strings.get(..hot_end).unwrap_or(&[]).to_vec();
+        let hot = Self::build(hot_strings, records.get(..hot_n).unwrap_or(&[]));
+        Ok((full, hot))
+    }
+
+    /// Builds the hash table over `strings` for `records` (offset, length, q).
+    fn build(strings: Vec<u8>, records: &[(u32, u8, u8)]) -> Self {
         let cap = (records.len() * 2).next_power_of_two().max(16);
         let mut slots: Vec<Slot> = Vec::with_capacity(cap);
         slots.resize_with(cap, Slot::default);
@@ -94,7 +112,7 @@ impl Lexicon {
             slots: Box::default(),
             mask,
         };
-        for (off, len, q) in records {
+        for &(off, len, q) in records {
             let start = off as usize;
             let key = lex
                 .strings
@@ -122,7 +140,7 @@ impl Lexicon {
             }
         }
         lex.slots = slots.into_boxed_slice();
-        Ok(lex)
+        lex
     }
 
     /// Number of forms.

@@ -140,6 +140,9 @@ static LEXICON_GZ: &[u8] = include_bytes!("../../../models/segment-lexicon.bin.g
 pub struct Segmenter {
     /// Word forms with frequencies and a per-form cache of analyses.
     lexicon: lexicon::Lexicon,
+    /// The most frequent forms again, in a table small enough to stay in the
+    /// CPU caches, with their own cache of analyses.
+    hot: lexicon::Lexicon,
     /// Weights of the clitic scorer.
     weights: CliticWeights,
 }
@@ -152,8 +155,10 @@ impl Segmenter {
 
     /// Loads the embedded lexicon with other clitic weights (for tuning).
     pub fn with_weights(weights: CliticWeights) -> Result<Self, ModelError> {
+        let (lexicon, hot) = lexicon::Lexicon::from_gzip("segment-lexicon.bin.gz", LEXICON_GZ)?;
         Ok(Self {
-            lexicon: lexicon::Lexicon::from_gzip("segment-lexicon.bin.gz", LEXICON_GZ)?,
+            lexicon,
+            hot,
             weights,
         })
     }
@@ -169,7 +174,15 @@ impl Segmenter {
     pub fn word_segments(&self, word: &str, mode: CliticMode) -> Vec<Segment> {
         let mut out = Vec::with_capacity(2);
         if !word.is_empty() {
-            clitics::segment_word(&self.lexicon, &self.weights, word, 0, mode, &mut out);
+            clitics::segment_word(
+                &self.lexicon,
+                &self.hot,
+                &self.weights,
+                word,
+                0,
+                mode,
+                &mut out,
+            );
         }
         out
     }
@@ -196,6 +209,7 @@ impl Segmenter {
             if tok.kind == TokenKind::Word {
                 clitics::segment_word(
                     &self.lexicon,
+                    &self.hot,
                     &self.weights,
                     word,
                     tok.span.start,

@@ -240,7 +240,39 @@ fn scan_word(text: &str, i: usize) -> usize {
     let mut j = i;
     let mut arabic: Option<bool> = None;
     let mut prev_letter: Option<char> = None;
-    while let Some(c) = char_at(text, j) {
+    let bytes = text.as_bytes();
+    loop {
+        // Fast path for U+0600..U+067F (two bytes, lead 0xD8/0xD9): basic
+        // letters, harakat and tatweel, decoded without the general classifiers.
+        if let (Some(&b0), Some(&b1)) = (bytes.get(j), bytes.get(j + 1))
+            && (b0 == 0xD8 || b0 == 0xD9)
+        {
+            let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F);
+            match cp {
+                0x621..=0x63A | 0x641..=0x64A => {
+                    if arabic == Some(false) {
+                        break;
+                    }
+                    arabic = Some(true);
+                    prev_letter = char::from_u32(cp);
+                    j += 2;
+                    continue;
+                }
+                0x64B..=0x65F | 0x670 => {
+                    j += 2;
+                    continue;
+                }
+                0x640 => {
+                    if !prev_letter.is_some_and(joins_left) {
+                        break;
+                    }
+                    j += 2;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        let Some(c) = char_at(text, j) else { break };
         if c == TATWEEL {
             if !prev_letter.is_some_and(joins_left) {
                 break;

@@ -1,0 +1,89 @@
+//! Normalization throughput in CPU time (robust on a shared machine):
+//! `cargo run --release --example normalize_throughput [FILE] [PRESET]`.
+//! Reads FILE (default: the sample article in ../shared), repeats it to 4 MB,
+//! and prints MB/s of process CPU time for normalizing it as one 4 MB
+//! document and as ~1 KB documents (the service's typical request).
+
+use std::time::Instant;
+
+use arabic_text::arabic::normalize::{NormalizeOptions, Preset, normalize};
+
+/// Process CPU time in seconds (user + system), from /proc/self/stat.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
+        .unwrap_or_else(|| "../shared/samples/erem-news-2024-01-22.txt".to_owned());
+    let preset = match args.next().as_deref() {
+        Some("light") => Preset::Light,
+        Some("standard") => Preset::Standard,
+        _ => Preset::Search,
+    };
+    let Ok(article) = std::fs::read_to_string(&path) else {
+        eprintln!("cannot read {path}");
+        std::process::exit(2);
+    };
+    let mut corpus = String::new();
+    while corpus.len() < 4 << 20 {
+        corpus.push_str(&article);
+        corpus.push('\n');
+    }
+    let options = NormalizeOptions::preset(preset);
+    let docs = split_1k(&corpus);
+    let cpu0 = cpu_seconds().unwrap_or(0.0);
+    let wall = Instant::now();
+    let mut bytes = 0usize;
+    while wall.elapsed().as_secs_f64() < 3.0 {
+        for doc in &docs {
+            let n = normalize(std::hint::black_box(doc), &options);
+            std::hint::black_box(&n);
+        }
+        bytes += corpus.len();
+    }
+    let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
+    println!(
+        "{preset:?} 1 KB docs: {:.0} MB/s per core (CPU time), {:.0} MB/s wall",
+        bytes as f64 / 1e6 / cpu,
+        bytes as f64 / 1e6 / wall.elapsed().as_secs_f64(),
+    );
+    let mut bytes = 0usize;
+    let mut edits = 0usize;
+    let cpu0 = cpu_seconds().unwrap_or(0.0);
+    let wall = Instant::now();
+    while wall.elapsed().as_secs_f64() < 3.0 {
+        let n = normalize(std::hint::black_box(&corpus), &options);
+        edits += n.alignment.len();
+        bytes += corpus.len();
+    }
+    let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
+    println!(
+        "{preset:?} 4 MB doc: {:.0} MB/s per core (CPU time), {:.0} MB/s wall; {} edits per MB",
+        bytes as f64 / 1e6 / cpu,
+        bytes as f64 / 1e6 / wall.elapsed().as_secs_f64(),
+        edits as f64 / (bytes as f64 / 1e6)
+    );
+}
+
+/// `text` cut into pieces of about 1 KB at char boundaries.
+fn split_1k(text: &str) -> Vec<&str> {
+    let mut docs = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + 1024).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        docs.push(&text[start..end]);
+        start = end;
+    }
+    docs
+}

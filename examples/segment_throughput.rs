@@ -1,0 +1,48 @@
+//! Segments a file (or the sample article) repeatedly and prints the CPU-time
+//! throughput of this process (user + system time from getrusage via /proc),
+//! which stays meaningful on a loaded machine where wall-clock benches do not.
+//! Run: `cargo run --release --example segment_throughput -- FILE [MB]`.
+
+use arabic_text::arabic::segment::{SegmentOptions, Segmentation, Segmenter};
+
+/// CPU seconds used by this process so far (utime + stime from /proc/self/stat).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
+    // fields after the command: state is 0, utime is 11, stime is 12; 100 ticks per second
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let path = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "../shared/samples/erem-news-2024-01-22.txt".to_owned());
+    let mb: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(200);
+    let text = std::fs::read_to_string(&path)?;
+    let t0 = cpu_seconds();
+    let seg = Segmenter::embedded()?;
+    let load = cpu_seconds() - t0;
+    let opts = SegmentOptions::default();
+    let mut out = Segmentation::default();
+    seg.segment_into(&text, &opts, &mut out); // warm the analysis cache
+    let rounds = (mb << 20) / text.len().max(1) + 1;
+    let t1 = cpu_seconds();
+    let mut segments = 0usize;
+    for _ in 0..rounds {
+        seg.segment_into(&text, &opts, &mut out);
+        segments += out.segments.len();
+    }
+    let cpu = cpu_seconds() - t1;
+    let bytes = (rounds * text.len()) as f64;
+    println!(
+        "{path}: {:.1} MB in {cpu:.2} s CPU = {:.1} MB/s per core ({segments} segments); lexicon load {:.0} ms CPU",
+        bytes / 1e6,
+        bytes / 1e6 / cpu,
+        load * 1e3
+    );
+    Ok(())
+}
