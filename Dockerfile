@@ -53,15 +53,25 @@ ENV RUSTFLAGS="-C target-feature=+crt-static" \
 WORKDIR /src
 
 # Dependency layer: fetch and compile every dependency against stub sources, so that a change to the crate's own
-# code reuses this layer and recompiles only the crate.
+# code reuses this layer and recompiles only the crate. Cargo reads the path of every target the manifest
+# declares ([[bin]], [[bench]], [[example]], [[test]]), so each gets a stub too (listed by the awk program).
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY proto ./proto
-RUN mkdir -p src \
- && printf 'fn main() {}\n' > src/main.rs \
+RUN awk -F'"' ' \
+      function flush() { if (dir != "" && (path != "" || name != "")) print (path != "" ? path : dir "/" name ".rs"); \
+                         dir = ""; name = ""; path = "" } \
+      /^\[/ { flush() } \
+      /^\[\[bin\]\]/ { dir = "src/bin" } /^\[\[bench\]\]/ { dir = "benches" } \
+      /^\[\[example\]\]/ { dir = "examples" } /^\[\[test\]\]/ { dir = "tests" } \
+      dir != "" && /^name *=/ { name = $2 } dir != "" && /^path *=/ { path = $2 } \
+      END { flush(); print "src/main.rs"; print "src/lib.rs" }' Cargo.toml > /tmp/stubs \
+ && sort -u -o /tmp/stubs /tmp/stubs \
+ && while read -r f; do mkdir -p "$(dirname "$f")" && printf 'fn main() {}\n' > "$f"; done < /tmp/stubs \
  && : > src/lib.rs \
  && cargo fetch --locked \
  && cargo build --locked --release --target "${TARGET}" \
- && rm -rf src "target/${TARGET}/release/.fingerprint/arabic-text-"* \
+ && xargs rm -f < /tmp/stubs \
+ && rm -rf "target/${TARGET}/release/.fingerprint/arabic-text-"* \
            "target/${TARGET}/release/deps/arabic_text-"* "target/${TARGET}/release/deps/libarabic_text-"*
 
 # The crate itself (sources, protos, embedded models; see .dockerignore for what is left out).

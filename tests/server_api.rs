@@ -499,7 +499,7 @@ async fn an_operator_gazetteer_file_is_recognised_in_every_request() {
         .expect("write gazetteer");
     let mut config = test_config();
     config.gazetteer = Some(path);
-    let mut server = TestServer::start(config).await;
+    let server = TestServer::start(config).await;
     let mut client = server.client().await;
 
     let text = "أعلنت شركة لزيتونة سوفت عن منتج جديد.";

@@ -33,7 +33,8 @@ free_port() {
 }
 
 # start_server LOGFILE [extra flags...]: starts the server on free ports; sets
-# SERVER_PID, PORT, METRICS_PORT; waits (at most 60 s) until the gRPC port accepts.
+# SERVER_PID, PORT, METRICS_PORT; waits (at most 60 s) until the models are loaded.
+# Extra flags must keep arabic_text::server logging at info (the readiness line).
 start_server() {
   local log=$1
   shift
@@ -45,6 +46,15 @@ start_server() {
   STARTED_PIDS+=("$SERVER_PID")
   local deadline=$((SECONDS + 60))
   until python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$PORT),0.2)" 2>/dev/null; do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "server exited during start-up:"; tail -20 "$log"; exit 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then echo "server not ready in 60 s"; exit 1; fi
+    sleep 0.1
+  done
+  # The port accepts before the models are loaded (calls then get UNAVAILABLE);
+  # wait for the readiness line, which needs arabic_text::server at info.
+  until grep -q "models loaded; ready" "$log"; do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       echo "server exited during start-up:"; tail -20 "$log"; exit 1
     fi

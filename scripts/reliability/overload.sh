@@ -4,10 +4,13 @@
 # is healthy afterwards.
 #
 #   scripts/reliability/overload.sh
-#   env: BIN, LOADGEN (prebuilt release binaries; built when missing), RPC (normalize),
-#        DOC_BYTES (1024), LIMIT (server --max-concurrency, 64), FACTOR (2),
-#        CAPACITY_CONCURRENCY (64), DURATION (10), P99_MAX_MS (100: admitted
-#        calls, client side), SHED_P99_MAX_MS (50), RSS_MAX_MB (512)
+#   env: BIN, LOADGEN (prebuilt release binaries; built when missing), RPC (analyze),
+#        DOC_BYTES (16384), LIMIT (server --max-concurrency, 16), FACTOR (2),
+#        CAPACITY_CONCURRENCY (= LIMIT), DURATION (10), RSS_MAX_MB (512),
+#        P99_MAX_MS (admitted calls, client side; default 2x the p99 at capacity,
+#        at least 100): bounded means no queue builds up beyond the limit,
+#        SHED_P99_MAX_MS (default the p99 at capacity, at least 50): shed answers
+#        come at once, no slower than served calls at capacity.
 #
 # Steps: (1) capacity = calls/s of a closed loop at CAPACITY_CONCURRENCY (no
 # shedding below the limit); (2) open loop at FACTOR x capacity for DURATION s
@@ -15,19 +18,17 @@
 # the server; (3) a closed-loop check that the server still answers everything.
 # RSS of the server is sampled every 0.25 s throughout.
 source "$(dirname "$0")/lib.sh"
-RPC=${RPC:-normalize}
-DOC_BYTES=${DOC_BYTES:-1024}
-LIMIT=${LIMIT:-64}
+RPC=${RPC:-analyze}
+DOC_BYTES=${DOC_BYTES:-16384}
+LIMIT=${LIMIT:-16}
 FACTOR=${FACTOR:-2}
-CAPACITY_CONCURRENCY=${CAPACITY_CONCURRENCY:-64}
+CAPACITY_CONCURRENCY=${CAPACITY_CONCURRENCY:-$LIMIT}
 DURATION=${DURATION:-10}
-P99_MAX_MS=${P99_MAX_MS:-100}
-SHED_P99_MAX_MS=${SHED_P99_MAX_MS:-50}
 RSS_MAX_MB=${RSS_MAX_MB:-512}
 build_if_missing
 echo "work dir: $WORK"
 
-start_server "$WORK/server.log" --max-concurrency "$LIMIT" --log warn
+start_server "$WORK/server.log" --max-concurrency "$LIMIT" --log warn,arabic_text::server=info
 sample_rss "$SERVER_PID" "$WORK/rss.txt" 0.25 &
 STARTED_PIDS+=($!)
 common=(--addr "http://127.0.0.1:$PORT" --rpc "$RPC" --doc-bytes "$DOC_BYTES" --connections 4)
@@ -36,6 +37,9 @@ echo "== capacity: closed loop, concurrency $CAPACITY_CONCURRENCY"
 "$LOADGEN" "${common[@]}" --concurrency "$CAPACITY_CONCURRENCY" --duration 5 --warmup 1 | tee "$WORK/capacity.txt"
 CAP=$(loadgen_field rps "$WORK/capacity.txt")
 RATE=$(python3 -c "print(round($CAP * $FACTOR))")
+CAP_P99=$(loadgen_field p99 "$WORK/capacity.txt")
+P99_MAX_MS=${P99_MAX_MS:-$(python3 -c "print(max(100, 2 * $CAP_P99))")}
+SHED_P99_MAX_MS=${SHED_P99_MAX_MS:-$(python3 -c "print(max(50, $CAP_P99))")}
 
 curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >"$WORK/metrics-before.txt" || true
 echo "== overload: open loop at $RATE/s ($FACTOR x $CAP), server limit $LIMIT"

@@ -6,11 +6,11 @@
 #
 #   scripts/reliability/soak.sh            # 3 minutes
 #   MINUTES=10 scripts/reliability/soak.sh
-#   env: BIN, LOADGEN, MINUTES (3), RATE (1000), DOC_BYTES (4096), INTERVAL (2),
+#   env: BIN, LOADGEN, MINUTES (3), RATE (200), DOC_BYTES (4096), INTERVAL (2),
 #        WARMUP (30), TOLERANCE (0.10)
 source "$(dirname "$0")/lib.sh"
 MINUTES=${MINUTES:-3}
-RATE=${RATE:-1000}
+RATE=${RATE:-200}
 DOC_BYTES=${DOC_BYTES:-4096}
 INTERVAL=${INTERVAL:-2}
 WARMUP=${WARMUP:-30}
@@ -22,7 +22,7 @@ if [ "$DURATION" -lt $((WARMUP + 120)) ]; then
   echo "MINUTES must leave two full minutes after the ${WARMUP}s warm-up"; exit 2
 fi
 
-start_server "$WORK/server.log" --log warn
+start_server "$WORK/server.log" --log warn,arabic_text::server=info
 sample_rss "$SERVER_PID" "$WORK/rss.txt" "$INTERVAL" &
 STARTED_PIDS+=($!)
 T_START=$(date +%s)
