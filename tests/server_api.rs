@@ -4,7 +4,7 @@
 mod common;
 
 use arabic_text::pb;
-use common::{TestServer, doc, test_config};
+use common::{TestServer, doc, stream_item, test_config};
 use tokio_stream::StreamExt as _;
 use tonic::Code;
 use tonic_health::pb::HealthCheckRequest;
@@ -81,13 +81,7 @@ async fn every_rpc_answers_through_the_generated_client() {
     // The stream keeps order and ids; a bad item is answered with its error
     // and the stream goes on.
     let items = vec![
-        pb::AnalyzeStreamRequest {
-            id: "a".into(),
-            request: Some(pb::AnalyzeRequest {
-                document: doc("ذهب محمد"),
-                ..Default::default()
-            }),
-        },
+        stream_item("a", "ذهب محمد"),
         pb::AnalyzeStreamRequest {
             id: "bad".into(),
             request: Some(pb::AnalyzeRequest {
@@ -96,13 +90,7 @@ async fn every_rpc_answers_through_the_generated_client() {
                 ..Default::default()
             }),
         },
-        pb::AnalyzeStreamRequest {
-            id: "c".into(),
-            request: Some(pb::AnalyzeRequest {
-                document: doc(MIXED),
-                ..Default::default()
-            }),
-        },
+        stream_item("c", MIXED),
     ];
     let responses: Vec<_> = client
         .analyze_stream(tokio_stream::iter(items))
@@ -391,15 +379,7 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
         .await
         .expect("stream")
         .into_inner();
-    tx.send(pb::AnalyzeStreamRequest {
-        id: "1".into(),
-        request: Some(pb::AnalyzeRequest {
-            document: doc("سلام"),
-            ..Default::default()
-        }),
-    })
-    .await
-    .expect("send");
+    tx.send(stream_item("1", "سلام")).await.expect("send");
     assert!(stream.next().await.is_some());
 
     let started = std::time::Instant::now();
@@ -468,15 +448,7 @@ async fn a_stream_past_its_deadline_ends_with_deadline_exceeded() {
         .await
         .expect("stream")
         .into_inner();
-    tx.send(pb::AnalyzeStreamRequest {
-        id: "1".into(),
-        request: Some(pb::AnalyzeRequest {
-            document: doc("سلام"),
-            ..Default::default()
-        }),
-    })
-    .await
-    .expect("send");
+    tx.send(stream_item("1", "سلام")).await.expect("send");
     assert!(matches!(stream.next().await, Some(Ok(_))));
     let started = std::time::Instant::now();
     let end = tokio::time::timeout(std::time::Duration::from_secs(3), stream.next())

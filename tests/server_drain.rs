@@ -7,20 +7,15 @@ use std::time::{Duration, Instant};
 
 use arabic_text::config::ConfigDuration;
 use arabic_text::pb;
-use common::{TestServer, doc, test_config};
+use common::{TestServer, stream_item, test_config};
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 
+/// A stream item with a short sentence.
 fn item(id: &str) -> pb::AnalyzeStreamRequest {
-    pb::AnalyzeStreamRequest {
-        id: id.into(),
-        request: Some(pb::AnalyzeRequest {
-            document: doc("ذهب محمد إلى القاهرة."),
-            ..Default::default()
-        }),
-    }
+    stream_item(id, "ذهب محمد إلى القاهرة.")
 }
 
 #[tokio::test]

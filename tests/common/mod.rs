@@ -133,3 +133,14 @@ pub fn doc(content: &str) -> Option<arabic_text::pb::Document> {
         language_code: String::new(),
     })
 }
+
+/// One AnalyzeStream item with default options.
+pub fn stream_item(id: &str, content: &str) -> arabic_text::pb::AnalyzeStreamRequest {
+    arabic_text::pb::AnalyzeStreamRequest {
+        id: id.into(),
+        request: Some(arabic_text::pb::AnalyzeRequest {
+            document: doc(content),
+            ..Default::default()
+        }),
+    }
+}
