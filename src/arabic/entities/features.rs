@@ -98,11 +98,13 @@ const TRIGGERS: &[(&str, u8)] = &[
     ("اذاعه", b'O'),
 ];
 
+/// The class a trigger word announces, with or without the article
+/// (شركة and الشركة, بنك and البنك).
 fn trigger(stem: &str) -> u8 {
-    TRIGGERS
-        .iter()
-        .find(|(w, _)| *w == stem)
-        .map_or(b'-', |&(_, c)| c)
+    let find = |s: &str| TRIGGERS.iter().find(|(w, _)| *w == s).map(|&(_, c)| c);
+    find(stem)
+        .or_else(|| stem.strip_prefix("ال").and_then(find))
+        .unwrap_or(b'-')
 }
 
 /// A word's shape class: digits, Latin, Arabic, punctuation, mixed.
@@ -143,6 +145,9 @@ struct Tok {
     gaz: u8,
     part: u8,
     trig: u8,
+    /// Person-name list bits of the stem, or of the clitic-free form when
+    /// the stem is not listed (والبرغوثي, لأحمد).
+    name: u8,
     /// How the stem behaves in wordfreq: frequency buckets of ال+stem,
     /// stem+ها, stem+هم, stem+ات and ي+stem. Proper names rarely take the
     /// article, pronoun enclitics or plural and verb affixes.
@@ -264,6 +269,10 @@ pub fn sentence_features(
                 fb: k.freq_bucket(&folded),
                 sb: k.freq_bucket(&stem),
                 trig: trigger(&stem),
+                name: match k.name_kind(&stem) {
+                    0 => k.name_kind(&bare),
+                    n => n,
+                },
                 folded,
                 stem,
                 bare,
@@ -401,6 +410,8 @@ pub fn sentence_features(
                 .b(n1.morph[1])
                 .done(),
         );
+        f.push(H::new(56).b(t.name).done());
+        f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
         ends.push(feats.len());
     }
 }

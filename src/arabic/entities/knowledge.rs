@@ -40,6 +40,14 @@ static PLACES_GZ: &[u8] = include_bytes!("../../../models/gazetteer-places.tsv.g
 /// wordfreq Zipf frequencies ×10 of the 150k most frequent Arabic forms.
 static WORDFREQ_GZ: &[u8] = include_bytes!("../../../models/gazetteer-wordfreq.tsv.gz");
 
+/// Faker's Arabic given and family names, gzip'd TSV `name<TAB>F|L|FL`.
+static NAMES_GZ: &[u8] = include_bytes!("../../../models/gazetteer-names.tsv.gz");
+
+/// Bit of [`Knowledge::names`]: a given name.
+pub const GIVEN_NAME: u8 = 1;
+/// Bit of [`Knowledge::names`]: a family name.
+pub const FAMILY_NAME: u8 = 2;
+
 /// Longest place phrase in words that [`Knowledge::place_len`] tries.
 pub const MAX_PLACE_WORDS: usize = 4;
 
@@ -50,6 +58,9 @@ pub struct Knowledge {
     pub places: FxMap<&'static str, ()>,
     /// Folded form → Zipf frequency ×10 (max over the forms folding together).
     pub zipf: FxMap<&'static str, u8>,
+    /// Folded one-word person names → [`GIVEN_NAME`] | [`FAMILY_NAME`] bits,
+    /// evidence for people the training data never saw.
+    pub names: FxMap<&'static str, u8>,
 }
 
 /// The decompressed text, kept for the life of the process (the maps borrow
@@ -91,13 +102,35 @@ impl Knowledge {
                     *e = (*e).max(z);
                 }
             }
-            Knowledge { places, zipf }
+            let text = gunzip(NAMES_GZ);
+            let mut names: FxMap<&'static str, u8> = FxMap::default();
+            for line in text.lines() {
+                if let Some((w, kinds)) = line.split_once('\t') {
+                    let bits = kinds.bytes().fold(0, |b, k| match k {
+                        b'F' => b | GIVEN_NAME,
+                        b'L' => b | FAMILY_NAME,
+                        _ => b,
+                    });
+                    names.insert(w, bits);
+                }
+            }
+            Knowledge {
+                places,
+                zipf,
+                names,
+            }
         })
     }
 
     /// Zipf frequency of a folded form (0 when unknown).
     pub fn zipf(&self, folded: &str) -> f32 {
         self.zipf.get(folded).map_or(0.0, |&z| f32::from(z) / 10.0)
+    }
+
+    /// The [`GIVEN_NAME`] / [`FAMILY_NAME`] bits of a folded word (0 when
+    /// it is no listed name).
+    pub fn name_kind(&self, folded: &str) -> u8 {
+        self.names.get(folded).copied().unwrap_or(0)
     }
 
     /// A coarse frequency bucket 0..=7 of a folded form, for features.
@@ -121,5 +154,8 @@ mod tests {
         assert!(k.places.contains_key(fold("طهران").as_str()));
         assert!(k.zipf(&fold("قال")) > 5.0);
         assert!(k.zipf(&fold("طهران")) > k.zipf(&fold("لطهران")));
+        assert_ne!(k.name_kind(&fold("أحمد")) & GIVEN_NAME, 0);
+        assert_ne!(k.name_kind(&fold("البرغوثي")) & FAMILY_NAME, 0);
+        assert_eq!(k.name_kind(&fold("قال")), 0);
     }
 }
