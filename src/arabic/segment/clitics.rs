@@ -282,10 +282,10 @@ fn stem_key(
 /// Longest word (bytes of its letters) the per-thread memo holds.
 const MEMO_KEY: usize = 29;
 
-/// Sets of the per-thread memo (a power of two): 8192 sets of two 32-byte
-/// entries = 512 KiB, enough for the distinct words of a few hundred KB of
-/// news text.
-const MEMO_SETS: usize = 1 << 13;
+/// Sets of the per-thread memo (a power of two): 16384 sets of two 32-byte
+/// entries = 1 MiB per thread that segments, room for the 32k most recent
+/// distinct words (news text of a few MB has about that many).
+const MEMO_SETS: usize = 1 << 14;
 
 /// One memoized analysis: the word's letters and their code (0 = empty).
 #[derive(Clone, Copy)]
