@@ -30,12 +30,14 @@
 //! # Speed
 //!
 //! Every character a rule can touch starts with one of a few lead bytes (ASCII
-//! whitespace, 0xC2, 0xD8..0xDB, 0xE1..0xE3, 0xEF). The scanner classifies each
-//! byte pair with one static table lookup into a bit set of the rules that can
-//! touch the character starting there, makes a bitmap of the touchable
-//! positions of each 16-byte block and looks only at those characters
-//! (U+0600..U+06FF by table); unchanged text is copied in bulk, and the output
-//! is allocated only at the first change.
+//! whitespace, 0xC2, 0xD8..0xDB, 0xE1..0xE3, 0xEF). The scanner computes for
+//! each 64-byte block, with byte compares the compiler vectorizes, a bitmap of
+//! the positions that may start a touchable character (a superset that passes
+//! over ASCII and the common Arabic letters), confirms each with one static
+//! table lookup of its byte pair, and looks only at those characters; the
+//! letters of U+0600..U+06FF outside whitespace runs, the bulk of the work,
+//! are folded inline by table. Unchanged text is copied in bulk, and the
+//! output and the alignment are allocated once, at the first change.
 
 use std::borrow::Cow;
 
@@ -639,16 +641,51 @@ fn pair_bits(b0: u8, b1: u8) -> u16 {
 }
 
 /// Bytes scanned per block.
-const BLOCK: usize = 16;
+const BLOCK: usize = 64;
 
-/// Bit `j` set when an enabled rule can touch the character starting at
-/// `w[j]` (`w[j + 1]` is its next byte), for `j < BLOCK`.
+/// The rules that fold letters of U+0621..U+064A (alef, alef maksura, teh
+/// marbuta, hamza): with none of them on, the common letters need no look.
+const LETTER_FOLDS: u16 = ALEF | MAKS | TEH | HAMZ;
+
+/// Whether an enabled rule may touch the character starting with `b0 b1`:
+/// a superset of `pair_bits(b0, b1) & mask != 0` (checked for every byte pair
+/// by a test) made only of byte compares, which the compiler turns into
+/// vector code. It passes the common Arabic letters (ا ب ت..غ ف..و ي ء) and
+/// ASCII other than whitespace, so on news text it flags little more than the
+/// characters that do change. `LETTERS`: whether a [`LETTER_FOLDS`] rule is on.
 #[inline(always)]
-fn block_flags(w: &[u8; BLOCK + 1], mask: u16) -> u32 {
-    let mut bits = 0u32;
-    for j in 0..BLOCK {
-        let hit = pair_bits(w[j], w[j + 1]) & mask != 0;
-        bits |= (hit as u32) << j;
+fn may_touch<const LETTERS: bool>(b0: u8, b1: u8) -> bool {
+    // TAB, LF, VT, FF, CR; a space only before another whitespace character.
+    let ctrl = b0.wrapping_sub(0x09) < 5;
+    let space = b0 == b' '
+        && (b1.wrapping_sub(0x09) < 5 || b1 == b' ' || b1 == 0xC2 || b1.wrapping_sub(0xE1) < 3);
+    // U+0600..U+063F: punctuation and marks U+060C..U+061F; alef and hamza
+    // forms U+0622..U+0626 and teh marbuta U+0629 when letters fold.
+    let d8 = b0 == 0xD8
+        && (b1.wrapping_sub(0x8C) < 0x14 || (LETTERS && (b1.wrapping_sub(0xA2) < 5 || b1 == 0xA9)));
+    // U+0640..U+067F: tatweel, marks, digits, ٱ; alef maksura when letters fold.
+    let d9 = b0 == 0xD9 && (b1 == 0x80 || b1 >= 0x8B || (LETTERS && b1 == 0x89));
+    // U+0080..U+00BF, U+0680..U+06FF and the 3-byte rows with spaces,
+    // invisible characters and presentation forms: always looked at.
+    let other = b0 == 0xC2 || b0.wrapping_sub(0xDA) < 2 || b0.wrapping_sub(0xE1) < 3 || b0 == 0xEF;
+    ctrl | space | d8 | d9 | other
+}
+
+/// Bit `j` set when [`may_touch`] holds for the character starting at `w[j]`
+/// (`w[j + 1]` is its next byte), for `j < BLOCK`.
+#[inline(always)]
+fn block_candidates<const LETTERS: bool>(w: &[u8; BLOCK + 1]) -> u64 {
+    let mut hits = [0u8; BLOCK];
+    for (j, hit) in hits.iter_mut().enumerate() {
+        *hit = u8::from(may_touch::<LETTERS>(w[j], w[j + 1]));
+    }
+    // Gather eight 0/1 bytes into eight bits with one multiplication.
+    let mut bits = 0u64;
+    for (k, chunk) in hits.chunks_exact(8).enumerate() {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(chunk);
+        let packed = u64::from_le_bytes(b).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        bits |= packed << (8 * k);
     }
     bits
 }
@@ -717,14 +754,22 @@ impl<'a, 'o> Engine<'a, 'o> {
     #[inline]
     fn begin_edit(&mut self, start: usize) -> usize {
         if !self.changed {
-            self.changed = true;
-            self.out.reserve(self.text.len() + 16);
-            self.edits.reserve((self.text.len() / 32).clamp(8, 4096));
+            self.first_change();
         }
         if let Some(unchanged) = self.text.get(self.copied..start) {
             self.out.push_str(unchanged);
         }
         self.out.len()
+    }
+
+    /// Allocates the output at the first change: the text's length (most
+    /// rules shrink or keep it) and an edit per 16 bytes (news text under
+    /// every rule has one per 22).
+    #[cold]
+    fn first_change(&mut self) {
+        self.changed = true;
+        self.out.reserve(self.text.len() + 16);
+        self.edits.reserve((self.text.len() / 16).max(8));
     }
 
     /// Ends an edit: original `start..end` became `out[out_start..]`.
@@ -786,7 +831,49 @@ impl<'a, 'o> Engine<'a, 'o> {
 
     /// Runs the pass: scans blocks of byte pairs and looks only at the
     /// characters an enabled rule can touch.
-    fn run(mut self) -> Normalized<'a> {
+    fn run(self) -> Normalized<'a> {
+        if self.mask & LETTER_FOLDS != 0 {
+            self.scan::<true>()
+        } else {
+            self.scan::<false>()
+        }
+    }
+
+    /// Visits the characters of `w` (the block at original offset `base`)
+    /// whose bits are set in `candidates` and that an enabled rule can touch.
+    #[inline(always)]
+    fn visit_block(&mut self, w: &[u8; BLOCK + 1], base: usize, mut candidates: u64) {
+        while candidates != 0 {
+            let j = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            let (Some(&b0), Some(&b1)) = (w.get(j), w.get(j + 1)) else {
+                continue;
+            };
+            let p = base + j;
+            if (0xD8..=0xDB).contains(&b0) && self.run.is_none() && p >= self.cursor {
+                // U+0600..U+06FF outside a whitespace run, the bulk of the
+                // work: what `visit` does, without its general checks.
+                let q = p + 2;
+                let seen = self.cursor;
+                let index = (usize::from(b0 & 3) << 6) | usize::from(b1 & 0x3F);
+                self.cursor = q;
+                match arabic_fold(index, self.mask) {
+                    Fold::Keep => {}
+                    Fold::Char(d) => {
+                        let out_start = self.begin_edit(p);
+                        self.out.push(d);
+                        self.end_edit(p, q, out_start);
+                    }
+                    Fold::Delete => self.delete(p, q, seen),
+                }
+            } else if pair_bits(b0, b1) & self.mask != 0 {
+                self.visit(p);
+            }
+        }
+    }
+
+    /// [`Self::run`] with the candidate filter for `LETTERS`.
+    fn scan<const LETTERS: bool>(mut self) -> Normalized<'a> {
         let bytes = self.text.as_bytes();
         let n = bytes.len();
         if self.collapse && matches!(bytes.first(), Some(b' ' | b'\n')) {
@@ -802,11 +889,9 @@ impl<'a, 'o> Engine<'a, 'o> {
             else {
                 break;
             };
-            let mut bits = block_flags(w, self.mask);
-            while bits != 0 {
-                let j = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                self.visit(base + j);
+            let candidates = block_candidates::<LETTERS>(w);
+            if candidates != 0 {
+                self.visit_block(w, base, candidates);
             }
             base += BLOCK;
         }
@@ -820,12 +905,9 @@ impl<'a, 'o> Engine<'a, 'o> {
         if let Some(slot) = w.get_mut(tail.len()) {
             *slot = b' ';
         }
-        let mut bits = block_flags(&w, self.mask) & ((1u32 << tail.len().min(BLOCK)) - 1);
-        while bits != 0 {
-            let j = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            self.visit(base + j);
-        }
+        let keep = u64::MAX.checked_shr(BLOCK as u32 - tail.len().min(BLOCK) as u32);
+        let candidates = block_candidates::<LETTERS>(&w) & keep.unwrap_or(0);
+        self.visit_block(&w, base, candidates);
         self.settle_run(n);
         self.close_run(n, true);
         self.finish()
@@ -984,5 +1066,52 @@ impl<'a, 'o> Engine<'a, 'o> {
             text: Cow::Owned(self.out),
             alignment: self.edits,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn candidate_filter_passes_every_byte_pair_a_rule_can_touch() {
+        let all = rule_mask(&NormalizeOptions::preset(Preset::Search));
+        let no_letters = all & !LETTER_FOLDS;
+        for b0 in 0..=255u8 {
+            for b1 in 0..=255u8 {
+                let bits = pair_bits(b0, b1);
+                if bits & all != 0 {
+                    assert!(may_touch::<true>(b0, b1), "{b0:#x} {b1:#x}");
+                }
+                if bits & no_letters != 0 {
+                    assert!(may_touch::<false>(b0, b1), "{b0:#x} {b1:#x}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn candidate_filter_skips_the_common_arabic_letters_and_ascii() {
+        for c in "ابتثجحخدذرزسشصضطظعغفقكلمنهويء abc,.".chars() {
+            let mut buf = [0u8; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            let (b0, b1) = (b[0], b.get(1).copied().unwrap_or(b'x'));
+            assert!(!may_touch::<true>(b0, b1), "{c}");
+        }
+        // Letters that fold are flagged only when a letter fold is on.
+        assert!(may_touch::<true>(0xD8, 0xA9));
+        assert!(!may_touch::<false>(0xD8, 0xA9));
+    }
+
+    #[test]
+    fn block_candidates_sets_the_bit_of_each_flagged_position() {
+        let mut w = [b'a'; BLOCK + 1];
+        for j in [0usize, 7, 8, 31, 63] {
+            if let Some(slot) = w.get_mut(j) {
+                *slot = b'\t';
+            }
+        }
+        let expected = (1u64 << 0) | (1 << 7) | (1 << 8) | (1 << 31) | (1 << 63);
+        assert_eq!(block_candidates::<true>(&w), expected);
     }
 }

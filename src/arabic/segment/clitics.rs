@@ -165,30 +165,50 @@ struct Letters {
 }
 
 impl Letters {
-    /// Reads the letters of `word`; `None` when it has a char other than
-    /// basic Arabic letters and marks, or too many / too few letters.
-    fn read(word: &str) -> Option<Self> {
-        let mut l = Letters {
+    /// No letters.
+    fn new() -> Self {
+        Letters {
             key: [0; 2 * MAX_LETTERS],
             starts: [0; MAX_LETTERS],
             n: 0,
-        };
-        for (i, c) in word.char_indices() {
-            if ('\u{0621}'..='\u{064A}').contains(&c) && c != '\u{0640}' {
-                if l.n >= MAX_LETTERS {
-                    return None;
-                }
-                // U+0621..U+064A are two bytes in UTF-8
-                l.key
-                    .get_mut(2 * l.n..2 * l.n + 2)?
-                    .copy_from_slice(word.as_bytes().get(i..i + 2)?);
-                *l.starts.get_mut(l.n)? = u32::try_from(i).ok()?;
-                l.n += 1;
-            } else if !crate::arabic::chars::is_word_internal(c) {
-                return None;
-            }
         }
-        (l.n >= 2).then_some(l)
+    }
+
+    /// Reads the letters of `word` (in place: the struct is large); false
+    /// when it has a char other than basic Arabic letters and marks, or too
+    /// many / too few letters.
+    fn read(&mut self, word: &str) -> bool {
+        self.n = 0;
+        let bytes = word.as_bytes();
+        let mut i = 0;
+        while let Some(&b0) = bytes.get(i) {
+            // U+0621..U+064A but tatweel: two bytes, lead 0xD8 or 0xD9.
+            if let (0xD8 | 0xD9, Some(&b1)) = (b0, bytes.get(i + 1)) {
+                let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F);
+                if (0x0621..=0x064A).contains(&cp) && cp != 0x0640 {
+                    let (Some(key), Some(start), Ok(at)) = (
+                        self.key.get_mut(2 * self.n..2 * self.n + 2),
+                        self.starts.get_mut(self.n),
+                        u32::try_from(i),
+                    ) else {
+                        return false;
+                    };
+                    key.copy_from_slice(&[b0, b1]);
+                    *start = at;
+                    self.n += 1;
+                    i += 2;
+                    continue;
+                }
+            }
+            let Some(c) = word.get(i..).and_then(|s| s.chars().next()) else {
+                return false;
+            };
+            if !crate::arabic::chars::is_word_internal(c) {
+                return false;
+            }
+            i += c.len_utf8();
+        }
+        self.n >= 2
     }
 
     /// Letters `a..b` as UTF-8.
@@ -259,9 +279,128 @@ fn stem_key(
     n
 }
 
+/// Longest word (bytes of its letters) the per-thread memo holds.
+const MEMO_KEY: usize = 29;
+
+/// Sets of the per-thread memo (a power of two): 16384 sets of two 32-byte
+/// entries = 1 MiB per thread that segments, room for the 32k most recent
+/// distinct words (news text of a few MB has about that many).
+const MEMO_SETS: usize = 1 << 14;
+
+/// One memoized analysis: the word's letters and their code (0 = empty).
+#[derive(Clone, Copy)]
+struct MemoEntry {
+    /// UTF-8 of the letters, zero-padded.
+    key: [u8; MEMO_KEY],
+    /// Bytes used in `key`.
+    len: u8,
+    /// The analysis.
+    code: u16,
+}
+
+impl MemoEntry {
+    /// An unused entry.
+    const EMPTY: MemoEntry = MemoEntry {
+        key: [0; MEMO_KEY],
+        len: 0,
+        code: 0,
+    };
+}
+
+/// Two entries sharing one cache line: the most recently stored first.
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct MemoSet([MemoEntry; 2]);
+
+/// A two-way set-associative memo of recent analyses, one per thread, so a
+/// word seen before (in or out of the lexicon) costs one cache line of a
+/// table that stays in the CPU caches instead of probes of the large lexicon.
+struct Memo {
+    /// The [`MemoOwner`] whose lexicon and weights produced the entries.
+    owner: u64,
+    /// The sets, indexed by the lexicon hash of the key.
+    sets: Box<[MemoSet]>,
+}
+
+thread_local! {
+    /// This thread's memo (allocated on first use).
+    static MEMO: std::cell::RefCell<Option<Memo>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Identifies a segmenter (its lexicon and weights) to the per-thread memo:
+/// analyses of one segmenter are never served to another.
+#[derive(Debug)]
+pub(super) struct MemoOwner(u64);
+
+impl MemoOwner {
+    /// A new, process-unique owner.
+    pub(super) fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+/// The analysis of a word's letters, from this thread's memo when the word
+/// was analysed recently (results are identical: the memo only remembers
+/// what [`analyse_uncached`] returned for the same letters, lexicon and weights).
+fn analyse_cached(
+    lex: &Lexicon,
+    hot: &Lexicon,
+    w: &CliticWeights,
+    owner: &MemoOwner,
+    l: &Letters,
+) -> Code {
+    let key = l.bytes(0, l.n);
+    if key.len() > MEMO_KEY {
+        return analyse_uncached(lex, hot, w, l);
+    }
+    // The high bits of the hash depend on every byte of the key (the low
+    // bits of the multiplicative hash only on some).
+    let slot = (super::lexicon::hash(key) >> (64 - MEMO_SETS.trailing_zeros())) as usize;
+    let mut padded = [0u8; MEMO_KEY];
+    if let Some(dst) = padded.get_mut(..key.len()) {
+        dst.copy_from_slice(key);
+    }
+    let found = MEMO.try_with(|m| {
+        let m = m.try_borrow().ok()?;
+        let memo = m.as_ref().filter(|memo| memo.owner == owner.0)?;
+        let set = memo.sets.get(slot)?;
+        // Whole fixed-size arrays compare without a call to memcmp.
+        set.0
+            .iter()
+            .find(|e| e.code != 0 && usize::from(e.len) == key.len() && e.key == padded)
+            .map(|e| e.code)
+    });
+    if let Ok(Some(code)) = found {
+        return Code(code);
+    }
+    let code = analyse_uncached(lex, hot, w, l);
+    let _ = MEMO.try_with(|m| {
+        let Ok(mut m) = m.try_borrow_mut() else {
+            return;
+        };
+        if m.as_ref().is_none_or(|memo| memo.owner != owner.0) {
+            *m = Some(Memo {
+                owner: owner.0,
+                sets: vec![MemoSet([MemoEntry::EMPTY; 2]); MEMO_SETS].into_boxed_slice(),
+            });
+        }
+        if let Some(set) = m.as_mut().and_then(|memo| memo.sets.get_mut(slot)) {
+            // The older entry makes room; the new one goes first.
+            set.0[1] = set.0[0];
+            set.0[0] = MemoEntry {
+                key: padded,
+                len: key.len() as u8,
+                code: code.0,
+            };
+        }
+    });
+    code
+}
+
 /// The analysis of a word's letters, from the hot lexicon's cache when the
 /// word is one of the most frequent forms.
-fn analyse_cached(lex: &Lexicon, hot: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
+fn analyse_uncached(lex: &Lexicon, hot: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
     if let Some(s) = hot.find(l.bytes(0, l.n)) {
         let c = hot.cached(s);
         if c != 0 {
@@ -420,10 +559,12 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
 
 /// Appends the segments of `word` (which starts at byte `base` of the text)
 /// to `out`; they tile `base..base + word.len()`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn segment_word(
     lex: &Lexicon,
     hot: &Lexicon,
     w: &CliticWeights,
+    owner: &MemoOwner,
     word: &str,
     base: usize,
     mode: CliticMode,
@@ -439,10 +580,11 @@ pub(super) fn segment_word(
     if mode == CliticMode::None {
         return whole(out);
     }
-    let Some(l) = Letters::read(word) else {
+    let mut l = Letters::new();
+    if !l.read(word) {
         return whole(out);
-    };
-    let code = analyse_cached(lex, hot, w, &l);
+    }
+    let code = analyse_cached(lex, hot, w, owner, &l);
     let len = word.len();
     let n = l.n;
     let mut push = |a: usize, b: usize, role: SegmentRole, form: Option<Box<str>>| {

@@ -39,7 +39,7 @@ pub(super) const HOT_FORMS: usize = 1 << 15;
 
 /// FxHash-style hash of a key (fast on the short keys the segmenter uses).
 #[inline]
-fn hash(key: &[u8]) -> u64 {
+pub(super) fn hash(key: &[u8]) -> u64 {
     const K: u64 = 0x517c_c1b7_2722_0a95;
     let mut h: u64 = key.len() as u64;
     let mut chunks = key.chunks_exact(8);
@@ -55,6 +55,25 @@ fn hash(key: &[u8]) -> u64 {
         h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
     }
     h ^ (h >> 29)
+}
+
+/// `a == b` for slices of equal length, by 8-byte words: the forms are short,
+/// and a call to `memcmp` per probe costs more than the comparison.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        let mut wx = [0u8; 8];
+        let mut wy = [0u8; 8];
+        wx.copy_from_slice(x);
+        wy.copy_from_slice(y);
+        if wx != wy {
+            return false;
+        }
+    }
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    ra.len() == rb.len() && ra.iter().zip(rb).all(|(x, y)| x == y)
 }
 
 impl Lexicon {
@@ -163,7 +182,11 @@ impl Lexicon {
             }
             if usize::from(slot.len) == key.len() {
                 let start = slot.off as usize;
-                if self.strings.get(start..start + key.len()) == Some(key) {
+                if self
+                    .strings
+                    .get(start..start + key.len())
+                    .is_some_and(|form| same_bytes(form, key))
+                {
                     return Some(s);
                 }
             }

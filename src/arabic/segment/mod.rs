@@ -145,6 +145,8 @@ pub struct Segmenter {
     hot: lexicon::Lexicon,
     /// Weights of the clitic scorer.
     weights: CliticWeights,
+    /// This segmenter's key in the per-thread memo of analyses.
+    memo: clitics::MemoOwner,
 }
 
 impl Segmenter {
@@ -160,6 +162,7 @@ impl Segmenter {
             lexicon,
             hot,
             weights,
+            memo: clitics::MemoOwner::new(),
         })
     }
 
@@ -178,6 +181,7 @@ impl Segmenter {
                 &self.lexicon,
                 &self.hot,
                 &self.weights,
+                &self.memo,
                 word,
                 0,
                 mode,
@@ -211,6 +215,7 @@ impl Segmenter {
                     &self.lexicon,
                     &self.hot,
                     &self.weights,
+                    &self.memo,
                     word,
                     tok.span.start,
                     options.clitics,

@@ -323,3 +323,35 @@ fn segment_into_reuses_buffers() {
     assert_eq!(out.tokens.len(), 2);
     assert_eq!(out.sentences.len(), 1);
 }
+
+#[test]
+fn memoized_analyses_are_never_shared_between_segmenters_with_other_weights() {
+    // Weights under which a split the defaults make (و + قال) no longer wins.
+    let whole = CliticWeights::parse("conj0=-500").expect("valid weights");
+    let other = Segmenter::with_weights(whole).expect("embedded lexicon loads");
+    let text = "وقال وقال الرئيس";
+    let opts = SegmentOptions::default();
+    for _ in 0..3 {
+        // Alternate on one thread: each must see only its own analyses.
+        let a = seg().segment(text, &opts);
+        let b = other.segment(text, &opts);
+        assert_eq!(a.token_segments(0).len(), 2, "{a:?}");
+        assert_eq!(b.token_segments(0).len(), 1, "{b:?}");
+        assert_eq!(a, seg().segment(text, &opts));
+    }
+}
+
+#[test]
+fn words_outside_the_lexicon_segment_the_same_when_seen_again() {
+    // Made-up words: no lexicon slot caches them, the per-thread memo does.
+    let text = "وبالزنقلوطات فالزنقلوطات وبالزنقلوطات";
+    let opts = SegmentOptions::default();
+    let first = seg().segment(text, &opts);
+    for _ in 0..3 {
+        assert_eq!(seg().segment(text, &opts), first);
+    }
+    assert_eq!(first.token_segments(0), {
+        let again = seg().segment("وبالزنقلوطات", &opts);
+        again.token_segments(0).to_vec()
+    });
+}

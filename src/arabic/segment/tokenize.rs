@@ -508,7 +508,17 @@ fn is_non_final_period(text: &str, tokens: &[Token], k: usize) -> bool {
 }
 
 /// Whether the gap between two tokens holds a line break.
+#[inline]
 fn line_break_between(text: &str, a: usize, b: usize) -> bool {
+    // The common gaps: none, or one space.
+    if b <= a || (b == a + 1 && text.as_bytes().get(a) == Some(&b' ')) {
+        return false;
+    }
+    line_break_in_gap(text, a, b)
+}
+
+/// [`line_break_between`] for a gap other than nothing or one space.
+fn line_break_in_gap(text: &str, a: usize, b: usize) -> bool {
     text.as_bytes().get(a..b).is_some_and(|g| {
         g.iter()
             .any(|&x| x == b'\n' || x == b'\r' || x == 0x0b || x == 0x0c)
