@@ -53,7 +53,11 @@ fn sample_article_paragraphs_come_back_with_people_places_and_organisations() {
         "{locs:?}"
     );
     let orgs = surfaces(text, &es, EntityKind::Organization);
-    assert!(orgs.iter().any(|o| o.contains("حزب الله")), "{orgs:?}");
+    // Every word of the militia's name, the head and the nisba included.
+    assert!(
+        orgs.contains(&"كتائب حزب الله العراقي".to_string()),
+        "{orgs:?}"
+    );
 }
 
 #[test]

@@ -157,7 +157,9 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
             .map(|u| text.get(u.span.start..u.span.end).unwrap_or(""))
             .collect();
         let em = model.emissions(&toks);
-        let labels = model.viterbi(&em);
+        let tagged = model.viterbi(&em);
+        let mut labels = tagged.clone();
+        super::tagger::attach_name_heads(&toks, &mut labels);
         let found = chunks(&labels);
         if !found.is_empty() {
             let marg = model.marginals(&em);
@@ -165,7 +167,10 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
                 let (Some(first), Some(last)) = (sent.get(b), sent.get(e - 1)) else {
                     continue;
                 };
+                // Over the words the model tagged itself (not those a
+                // rule attached).
                 let conf = (b..e)
+                    .filter(|&i| tagged.get(i) == labels.get(i))
                     .map(|i| {
                         let l = labels.get(i).copied().unwrap_or(0) as usize;
                         marg.get(i).and_then(|m| m.get(l)).copied().unwrap_or(0.0)
