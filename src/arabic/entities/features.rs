@@ -101,7 +101,9 @@ const TRIGGERS: &[(&str, u8)] = &[
 /// The class a trigger word announces, with or without the article
 /// (شركة and الشركة, بنك and البنك).
 fn trigger(stem: &str) -> u8 {
-    let find = |s: &str| TRIGGERS.iter().find(|(w, _)| *w == s).map(|&(_, c)| c);
+    static MAP: std::sync::OnceLock<FxMap<&'static str, u8>> = std::sync::OnceLock::new();
+    let map = MAP.get_or_init(|| TRIGGERS.iter().copied().collect());
+    let find = |s: &str| map.get(s).copied();
     find(stem)
         .or_else(|| stem.strip_prefix("ال").and_then(find))
         .unwrap_or(b'-')
