@@ -46,6 +46,28 @@ const TRIGGERS: &[(&str, u8)] = &[
     ("المخرج", b'P'),
     ("البابا", b'P'),
     ("القائد", b'P'),
+    // Read off the train part: words that precede a name of one type at
+    // least half the time (`train-ner --cv-only` measured the gain).
+    ("الامام", b'P'),
+    ("الراحل", b'P'),
+    ("السلطان", b'P'),
+    ("الفنانه", b'P'),
+    ("الحارس", b'P'),
+    ("اسره", b'P'),
+    ("زميله", b'P'),
+    ("منتخب", b'L'),
+    ("سفير", b'L'),
+    ("جمهوريه", b'L'),
+    ("مملكه", b'L'),
+    ("ملك", b'L'),
+    ("مطار", b'L'),
+    ("ميناء", b'L'),
+    ("شارع", b'L'),
+    ("بحيره", b'L'),
+    ("فريق", b'O'),
+    ("مسجد", b'O'),
+    ("مدرسه", b'O'),
+    ("سجن", b'O'),
     ("مدينه", b'L'),
     ("العاصمه", b'L'),
     ("عاصمه", b'L'),
@@ -412,6 +434,11 @@ pub fn sentence_features(
                 .b(n1.morph[1])
                 .done(),
         );
+        // A definite nisba adjective before a name (البرازيلي رونالدو).
+        let nisba = |x: &Tok| {
+            x.stem.starts_with("ال") && x.stem.ends_with('ي') && x.stem.chars().count() >= 5
+        };
+        f.push(H::new(61).b(u8::from(nisba(p1))).b(t.sb).b(t.name).done());
         f.push(H::new(56).b(t.name).done());
         f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
         ends.push(feats.len());
