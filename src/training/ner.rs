@@ -200,6 +200,28 @@ fn folds(samples: &[Sample], k: usize) -> Vec<(&[Sample], Vec<Sample>)> {
         .collect()
 }
 
+/// Runs `job(held-out block, rest)` for every fold, the folds in parallel
+/// threads; the results in fold order.
+fn per_fold<T: Send>(
+    parts: &[(&[Sample], Vec<Sample>)],
+    job: impl Fn(&[Sample], &[Sample]) -> T + Sync,
+) -> anyhow::Result<Vec<T>> {
+    let job = &job;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|(held, rest)| scope.spawn(move || job(held, rest)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .map_err(|_| anyhow::anyhow!("a cross-validation fold failed"))
+            })
+            .collect()
+    })
+}
+
 /// Adds `s`'s counts to `acc`.
 fn pool(acc: &mut Scores, s: &Scores) {
     for (a, c) in acc.counts.iter_mut().zip(s.counts) {
@@ -249,20 +271,11 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
     let k = args.cv.max(2);
     let parts = folds(&full, k);
     // 1. Pooled held-out F1 after every epoch.
-    let curves: Vec<Vec<Scores>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .iter()
-            .map(|(held, rest)| {
-                scope.spawn(move || {
-                    let mut curve = Vec::new();
-                    tagger::train(rest, &cfg, |_, model| curve.push(score(model, held)));
-                    curve
-                })
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    });
-    anyhow::ensure!(curves.len() == k, "a cross-validation fold failed");
+    let curves = per_fold(&parts, |held, rest| {
+        let mut curve = Vec::new();
+        tagger::train(rest, &cfg, |_, model| curve.push(score(model, held)));
+        curve
+    })?;
     let mut pooled = vec![Scores::default(); cfg.epochs];
     for curve in &curves {
         for (acc, s) in pooled.iter_mut().zip(curve) {
@@ -281,51 +294,45 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         .enumerate()
         .max_by(|a, b| a.1.prf(0).2.total_cmp(&b.1.prf(0).2).then(b.0.cmp(&a.0)))
         .map_or(cfg.epochs, |(e, _)| e + 1);
-    // 2. Fold models at that count: O bias and temperature.
+    // 2. Fold models at that count: O bias and temperature, set on the fold
+    // models in place (each in its own unit) and scored on their blocks.
     let cfg = TrainConfig { epochs, ..cfg };
-    let models: Vec<Model> = std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .iter()
-            .map(|(_, rest)| scope.spawn(move || tagger::train(rest, &cfg, |_, _| {})))
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    });
-    anyhow::ensure!(models.len() == k, "a cross-validation fold failed");
+    let mut models = per_fold(&parts, |_, rest| tagger::train(rest, &cfg, |_, _| {}))?;
     let units: Vec<f32> = models
         .iter()
         .zip(&parts)
         .map(|(m, (held, _))| emission_unit(m, held))
         .collect();
-    let at_bias = |rel: f32| -> Scores {
-        let mut acc = Scores::default();
-        for ((m, (held, _)), unit) in models.iter().zip(&parts).zip(&units) {
-            let mut m = m.clone();
+    let set_bias = |models: &mut [Model], rel: f32| {
+        for (m, unit) in models.iter_mut().zip(&units) {
             m.o_bias = rel * unit;
-            pool(&mut acc, &score(&m, held));
+        }
+    };
+    let held_out = |models: &[Model]| -> Scores {
+        let mut acc = Scores::default();
+        for (m, (held, _)) in models.iter().zip(&parts) {
+            pool(&mut acc, &score(m, held));
         }
         acc
     };
     let mut best = (0f32, f64::MIN);
     for rel in BIAS_STEPS {
-        let f = at_bias(rel).prf(0).2;
+        set_bias(&mut models, rel);
+        let f = held_out(&models).prf(0).2;
         eprintln!("O bias {rel:.2} units: {k}-fold cv micro F1 {f:.2}");
         if f > best.1 + 0.05 {
             best = (rel, f);
         }
     }
     let rel_bias = best.0;
+    set_bias(&mut models, rel_bias);
     let temperature = TEMPERATURES
         .into_iter()
         .map(|t| {
             let total: f64 = models
-                .iter()
+                .iter_mut()
                 .zip(&parts)
-                .zip(&units)
-                .map(|((m, (held, _)), unit)| {
-                    let mut m = m.clone();
-                    m.o_bias = rel_bias * unit;
-                    nll(&mut m, held, t) * held.len() as f64
-                })
+                .map(|(m, (held, _))| nll(m, held, t) * held.len() as f64)
                 .sum();
             (t, total)
         })
@@ -334,15 +341,14 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
     eprintln!("chosen: {epochs} epochs, O bias {rel_bias:.2} units, temperature {temperature}");
     print_scores(
         &format!("{k}-fold cross-validation on train (held-out blocks, chosen settings)"),
-        &at_bias(rel_bias),
+        &held_out(&models),
     );
     if let Some(path) = &args.errors {
-        let mut report = String::new();
-        for ((m, (held, _)), unit) in models.iter().zip(&parts).zip(&units) {
-            let mut m = m.clone();
-            m.o_bias = rel_bias * unit;
-            report.push_str(&error_report(&m, held));
-        }
+        let report: String = models
+            .iter()
+            .zip(&parts)
+            .map(|(m, (held, _))| error_report(m, held))
+            .collect();
         std::fs::write(path, report).with_context(|| format!("writing {}", path.display()))?;
     }
     if args.cv_only {
