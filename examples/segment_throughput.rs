@@ -5,14 +5,12 @@
 
 use arabic_text::arabic::segment::{SegmentOptions, Segmentation, Segmenter};
 
-/// CPU seconds used by this process so far (utime + stime from /proc/self/stat).
+#[path = "common/cpu_time.rs"]
+mod cpu_time;
+
+/// CPU seconds used by this process so far (0 where unknown).
 fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
-    // fields after the command: state is 0, utime is 11, stime is 12; 100 ticks per second
-    (ticks(11) + ticks(12)) / 100.0
+    cpu_time::cpu_seconds().unwrap_or(0.0)
 }
 
 fn main() -> anyhow::Result<()> {

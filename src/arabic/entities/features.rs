@@ -172,6 +172,9 @@ struct Tok {
     /// Person-name list bits of the stem, or of the clitic-free form when
     /// the stem is not listed (والبرغوثي, لأحمد).
     name: u8,
+    /// Whether the stem is a definite nisba adjective (البرازيلي), which
+    /// often stands before a person's name.
+    nisba: bool,
     /// How the stem behaves in wordfreq: frequency buckets of ال+stem,
     /// stem+ها, stem+هم, stem+ات and ي+stem. Proper names rarely take the
     /// article, pronoun enclitics or plural and verb affixes.
@@ -293,6 +296,7 @@ pub fn sentence_features(
                 fb: k.freq_bucket(&folded),
                 sb: k.freq_bucket(&stem),
                 trig: trigger(&stem),
+                nisba: stem.starts_with("ال") && stem.ends_with('ي') && stem.chars().count() >= 5,
                 name: match k.name_kind(&stem) {
                     0 => k.name_kind(&bare),
                     n => n,
@@ -435,10 +439,7 @@ pub fn sentence_features(
                 .done(),
         );
         // A definite nisba adjective before a name (البرازيلي رونالدو).
-        let nisba = |x: &Tok| {
-            x.stem.starts_with("ال") && x.stem.ends_with('ي') && x.stem.chars().count() >= 5
-        };
-        f.push(H::new(61).b(u8::from(nisba(p1))).b(t.sb).b(t.name).done());
+        f.push(H::new(61).b(u8::from(p1.nisba)).b(t.sb).b(t.name).done());
         f.push(H::new(56).b(t.name).done());
         f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
         ends.push(feats.len());

@@ -177,18 +177,23 @@ impl Segmenter {
     pub fn word_segments(&self, word: &str, mode: CliticMode) -> Vec<Segment> {
         let mut out = Vec::with_capacity(2);
         if !word.is_empty() {
-            clitics::segment_word(
-                &self.lexicon,
-                &self.hot,
-                &self.weights,
-                &self.memo,
-                word,
-                0,
-                mode,
-                &mut out,
-            );
+            self.segment_word(word, 0, mode, &mut out);
         }
         out
+    }
+
+    /// Appends the segments of one word starting at byte `base` of the text.
+    fn segment_word(&self, word: &str, base: usize, mode: CliticMode, out: &mut Vec<Segment>) {
+        clitics::segment_word(
+            &self.lexicon,
+            &self.hot,
+            &self.weights,
+            &self.memo,
+            word,
+            base,
+            mode,
+            out,
+        );
     }
 
     /// Segments `text`.
@@ -211,16 +216,7 @@ impl Segmenter {
             let first = seg.segments.len();
             let word = tokenize::slice(text, tok.span).unwrap_or("");
             if tok.kind == TokenKind::Word {
-                clitics::segment_word(
-                    &self.lexicon,
-                    &self.hot,
-                    &self.weights,
-                    &self.memo,
-                    word,
-                    tok.span.start,
-                    options.clitics,
-                    &mut seg.segments,
-                );
+                self.segment_word(word, tok.span.start, options.clitics, &mut seg.segments);
             } else {
                 seg.segments.push(Segment {
                     span: tok.span,
