@@ -162,6 +162,10 @@ struct Letters {
     starts: [u32; MAX_LETTERS],
     /// Number of letters.
     n: usize,
+    /// The first [`MEMO_LETTERS`] letters, 6 bits each (`cp - 0x620`, so
+    /// never 0), letter `k` at bits `6k..6k + 6`: an exact, collision-free
+    /// memo key for words of at most that many letters.
+    packed: u128,
 }
 
 impl Letters {
@@ -171,6 +175,7 @@ impl Letters {
             key: [0; 2 * MAX_LETTERS],
             starts: [0; MAX_LETTERS],
             n: 0,
+            packed: 0,
         }
     }
 
@@ -179,6 +184,7 @@ impl Letters {
     /// many / too few letters.
     fn read(&mut self, word: &str) -> bool {
         self.n = 0;
+        self.packed = 0;
         let bytes = word.as_bytes();
         let mut i = 0;
         while let Some(&b0) = bytes.get(i) {
@@ -195,6 +201,9 @@ impl Letters {
                     };
                     key.copy_from_slice(&[b0, b1]);
                     *start = at;
+                    if self.n < MEMO_LETTERS {
+                        self.packed |= u128::from(cp - 0x0620) << (6 * self.n);
+                    }
                     self.n += 1;
                     i += 2;
                     continue;
@@ -279,47 +288,54 @@ fn stem_key(
     n
 }
 
-/// Longest word (bytes of its letters) the per-thread memo holds.
-const MEMO_KEY: usize = 29;
+/// Longest word (letters) the per-thread memo holds: 18 letters of 6 bits
+/// leave the top 16 bits of a `u128` entry for the analysis code.
+const MEMO_LETTERS: usize = 18;
 
-/// Sets of the per-thread memo (a power of two): 16384 sets of two 32-byte
-/// entries = 1 MiB per thread that segments, room for the 32k most recent
-/// distinct words (news text of a few MB has about that many).
-const MEMO_SETS: usize = 1 << 14;
+/// Longest word (letters) of the short memo: 8 letters of 6 bits leave the
+/// top 16 bits of a `u64` entry for the code. Such words are 96 % of the
+/// Arabic words of news text.
+const SHORT_LETTERS: usize = 8;
 
-/// One memoized analysis: the word's letters and their code (0 = empty).
-#[derive(Clone, Copy)]
-struct MemoEntry {
-    /// UTF-8 of the letters, zero-padded.
-    key: [u8; MEMO_KEY],
-    /// Bytes used in `key`.
-    len: u8,
-    /// The analysis.
-    code: u16,
-}
+/// Sets of the short memo (a power of two): 8192 sets of eight 8-byte
+/// entries, one cache line each, = 512 KiB: 64k words (news text of a few
+/// MB has about 35k distinct ones this short).
+const SHORT_SETS: usize = 1 << 13;
 
-impl MemoEntry {
-    /// An unused entry.
-    const EMPTY: MemoEntry = MemoEntry {
-        key: [0; MEMO_KEY],
-        len: 0,
-        code: 0,
-    };
-}
+/// Sets of the long memo: 4096 sets of four 16-byte entries = 256 KiB, 16k
+/// words of 9 to 18 letters. Both memos together stay in a core's L2 cache.
+const LONG_SETS: usize = 1 << 12;
 
-/// Two entries sharing one cache line: the most recently stored first.
+/// Bits of a long memo entry that hold the packed letters.
+const LONG_LETTER_BITS: u128 = (1 << (6 * MEMO_LETTERS)) - 1;
+
+/// Bits of a short memo entry that hold the packed letters.
+const SHORT_LETTER_BITS: u64 = (1 << (6 * SHORT_LETTERS)) - 1;
+
+/// Eight memoized analyses of short words sharing one cache line, the most
+/// recently stored first; each is the word's packed letters
+/// ([`Letters::packed`]) with its code in the top 16 bits (0 = empty).
 #[derive(Clone, Copy)]
 #[repr(align(64))]
-struct MemoSet([MemoEntry; 2]);
+struct ShortSet([u64; 8]);
 
-/// A two-way set-associative memo of recent analyses, one per thread, so a
-/// word seen before (in or out of the lexicon) costs one cache line of a
-/// table that stays in the CPU caches instead of probes of the large lexicon.
+/// Four memoized analyses of longer words sharing one cache line, laid out
+/// as in [`ShortSet`] with `u128` entries.
+#[derive(Clone, Copy)]
+#[repr(align(64))]
+struct LongSet([u128; 4]);
+
+/// A set-associative memo of recent analyses, one per thread, so a word seen
+/// before (in or out of the lexicon) costs one cache line of a table that
+/// stays in the CPU caches instead of probes of the large lexicon. Entries
+/// are exact: a word's packed letters, never a hash of them.
 struct Memo {
     /// The [`MemoOwner`] whose lexicon and weights produced the entries.
     owner: u64,
-    /// The sets, indexed by the lexicon hash of the key.
-    sets: Box<[MemoSet]>,
+    /// Words of up to [`SHORT_LETTERS`] letters.
+    short: Box<[ShortSet]>,
+    /// Words of up to [`MEMO_LETTERS`] letters.
+    long: Box<[LongSet]>,
 }
 
 thread_local! {
@@ -340,6 +356,56 @@ impl MemoOwner {
     }
 }
 
+/// The memo set of packed letters among `sets` (a power of two): the high
+/// bits of a multiplicative hash, which depend on every letter.
+#[inline]
+fn memo_set(packed: u128, sets: usize) -> usize {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let lo = packed as u64;
+    let hi = (packed >> 64) as u64;
+    let h = (lo ^ hi.rotate_left(23).wrapping_mul(K)).wrapping_mul(K);
+    (h >> (64 - sets.trailing_zeros())) as usize
+}
+
+impl Memo {
+    /// An empty memo for `owner`.
+    fn new(owner: u64) -> Self {
+        Memo {
+            owner,
+            short: vec![ShortSet([0; 8]); SHORT_SETS].into_boxed_slice(),
+            long: vec![LongSet([0; 4]); LONG_SETS].into_boxed_slice(),
+        }
+    }
+
+    /// The memoized code of packed letters (`n` of them, at most [`MEMO_LETTERS`]).
+    #[inline]
+    fn get(&self, packed: u128, n: usize) -> Option<u16> {
+        if n <= SHORT_LETTERS {
+            let key = packed as u64;
+            let set = self.short.get(memo_set(packed, SHORT_SETS))?;
+            let e = set.0.iter().find(|&&e| e & SHORT_LETTER_BITS == key)?;
+            Some((e >> 48) as u16).filter(|&c| c != 0)
+        } else {
+            let set = self.long.get(memo_set(packed, LONG_SETS))?;
+            let e = set.0.iter().find(|&&e| e & LONG_LETTER_BITS == packed)?;
+            Some((e >> 112) as u16).filter(|&c| c != 0)
+        }
+    }
+
+    /// Remembers `code` for packed letters; the set's oldest entry makes room.
+    fn put(&mut self, packed: u128, n: usize, code: u16) {
+        if n <= SHORT_LETTERS {
+            if let Some(set) = self.short.get_mut(memo_set(packed, SHORT_SETS)) {
+                set.0.copy_within(0..7, 1);
+                set.0[0] = packed as u64 | u64::from(code) << 48;
+            }
+        } else if let Some(set) = self.long.get_mut(memo_set(packed, LONG_SETS)) {
+            set.0.copy_within(0..3, 1);
+            set.0[0] = packed | u128::from(code) << 112;
+        }
+    }
+}
+
 /// The analysis of a word's letters, from this thread's memo when the word
 /// was analysed recently (results are identical: the memo only remembers
 /// what [`analyse_uncached`] returned for the same letters, lexicon and weights).
@@ -350,26 +416,14 @@ fn analyse_cached(
     owner: &MemoOwner,
     l: &Letters,
 ) -> Code {
-    let key = l.bytes(0, l.n);
-    if key.len() > MEMO_KEY {
+    if l.n > MEMO_LETTERS {
         return analyse_uncached(lex, hot, w, l);
-    }
-    // The high bits of the hash depend on every byte of the key (the low
-    // bits of the multiplicative hash only on some).
-    let slot = (super::lexicon::hash(key) >> (64 - MEMO_SETS.trailing_zeros())) as usize;
-    let mut padded = [0u8; MEMO_KEY];
-    if let Some(dst) = padded.get_mut(..key.len()) {
-        dst.copy_from_slice(key);
     }
     let found = MEMO.try_with(|m| {
         let m = m.try_borrow().ok()?;
-        let memo = m.as_ref().filter(|memo| memo.owner == owner.0)?;
-        let set = memo.sets.get(slot)?;
-        // Whole fixed-size arrays compare without a call to memcmp.
-        set.0
-            .iter()
-            .find(|e| e.code != 0 && usize::from(e.len) == key.len() && e.key == padded)
-            .map(|e| e.code)
+        m.as_ref()
+            .filter(|memo| memo.owner == owner.0)?
+            .get(l.packed, l.n)
     });
     if let Ok(Some(code)) = found {
         return Code(code);
@@ -380,19 +434,10 @@ fn analyse_cached(
             return;
         };
         if m.as_ref().is_none_or(|memo| memo.owner != owner.0) {
-            *m = Some(Memo {
-                owner: owner.0,
-                sets: vec![MemoSet([MemoEntry::EMPTY; 2]); MEMO_SETS].into_boxed_slice(),
-            });
+            *m = Some(Memo::new(owner.0));
         }
-        if let Some(set) = m.as_mut().and_then(|memo| memo.sets.get_mut(slot)) {
-            // The older entry makes room; the new one goes first.
-            set.0[1] = set.0[0];
-            set.0[0] = MemoEntry {
-                key: padded,
-                len: key.len() as u8,
-                code: code.0,
-            };
+        if let Some(memo) = m.as_mut() {
+            memo.put(l.packed, l.n, code.0);
         }
     });
     code

@@ -355,3 +355,30 @@ fn words_outside_the_lexicon_segment_the_same_when_seen_again() {
         again.token_segments(0).to_vec()
     });
 }
+
+#[test]
+fn memoized_analyses_equal_fresh_ones_for_every_word_length() {
+    // Around the memo's boundaries: 8 letters (short table), 9 and 18 (long
+    // table), 19 (not memoized); real words and made-up ones.
+    let words = [
+        "وكتابه",
+        "وبالمدرسة",
+        "فسيكتبونها",
+        "والمستشفيات",
+        "وبالزنقلوطاتهمكمنا",
+        "وبالزنقلوطاتهمكمناي",
+        "ولمستشفياتهم",
+        "بالمستشفى",
+    ];
+    let text = words.join(" ");
+    let opts = SegmentOptions::default();
+    let warm = seg();
+    let first = warm.segment(&text, &opts);
+    for w in words.iter().rev() {
+        let _ = warm.segment(w, &opts);
+    }
+    assert_eq!(warm.segment(&text, &opts), first);
+    // A new segmenter never reads the memo of another.
+    let fresh = Segmenter::embedded().expect("embedded lexicon loads");
+    assert_eq!(fresh.segment(&text, &opts), first);
+}
