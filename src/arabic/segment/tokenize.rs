@@ -272,6 +272,15 @@ fn scan_word(text: &str, i: usize) -> usize {
                 _ => {}
             }
         }
+        // Fast exit on the common word ends: ASCII spaces and punctuation
+        // (only letters, digits and the apostrophe can continue a word).
+        if let Some(&b) = bytes.get(j)
+            && b.is_ascii()
+            && !b.is_ascii_alphanumeric()
+            && b != b'\''
+        {
+            break;
+        }
         let Some(c) = char_at(text, j) else { break };
         if c == TATWEEL {
             if !prev_letter.is_some_and(joins_left) {
@@ -423,6 +432,20 @@ pub(super) fn tokenize(text: &str, out: &mut Vec<Token>) {
         let b = bytes.get(i).copied().unwrap_or(b' ');
         if b == b' ' || b == b'\n' || b == b'\t' || b == b'\r' {
             i += 1;
+            continue;
+        }
+        // Fast path: a word starting with a basic Arabic letter (what
+        // `scan_token` would find after its checks for URLs and digits).
+        if let (0xD8 | 0xD9, Some(&b1)) = (b, bytes.get(i + 1))
+            && let 0x621..=0x63A | 0x641..=0x64A = (u32::from(b & 0x1F) << 6) | u32::from(b1 & 0x3F)
+        {
+            let end = scan_word(text, i).max(i + 2);
+            out.push(Token {
+                span: Span::new(i, end),
+                kind: TokenKind::Word,
+                segments: 0..0,
+            });
+            i = end;
             continue;
         }
         let Some(c) = char_at(text, i) else {
