@@ -6,6 +6,7 @@ pub mod arabic;
 pub mod cli;
 pub mod config;
 pub mod grpc;
+pub mod logwriter;
 pub mod metrics;
 pub mod server;
 pub mod training;

@@ -41,25 +41,26 @@ pub const READINESS: &str = "readiness";
 const HEALTH_WATCH_GRACE: Duration = Duration::from_millis(100);
 
 /// Sets up `tracing` from the configuration (text or JSON lines on stdout).
-/// Lines are written by a background thread so a slow stdout never stalls a
-/// call; keep the returned guard alive until exit (it flushes on drop).
-pub fn init_tracing(config: &Config) -> tracing_appender::non_blocking::WorkerGuard {
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::stdout());
+/// Lines are batched and written by a background thread so a slow stdout never
+/// stalls a call ([`crate::logwriter`]); keep the returned guard alive until
+/// exit (it writes what is left on drop).
+pub fn init_tracing(config: &Config) -> crate::logwriter::FlushGuard {
+    let json = matches!(config.log_format, LogFormat::Json);
+    let (writer, guard) = crate::logwriter::batched(std::io::stdout(), json);
     let filter = tracing_subscriber::EnvFilter::try_new(config.log_filter())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer);
-    let _ = match config.log_format {
-        LogFormat::Text => builder.with_ansi(false).try_init(),
-        LogFormat::Json => builder
+    let _ = if json {
+        builder
             .json()
             .flatten_event(true)
             .with_current_span(false)
             .with_span_list(false)
-            .try_init(),
+            .try_init()
+    } else {
+        builder.with_ansi(false).try_init()
     };
     guard
 }
