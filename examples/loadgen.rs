@@ -287,12 +287,27 @@ async fn main() -> anyhow::Result<()> {
         Some(rate) => {
             let interval = Duration::from_secs_f64(1.0 / rate.max(1.0));
             let permits = Arc::new(tokio::sync::Semaphore::new(args.concurrency.max(1)));
-            let mut next = Instant::now();
+            // tokio's timer has millisecond resolution: paced by it, calls
+            // would leave in bursts at each tick and up to 1 ms of the
+            // client's own timer lag would count as latency. A thread that
+            // sleeps to each start time paces at the OS timer's precision
+            // (tens of microseconds); latency still counts from the schedule.
+            let (tx, mut starts) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+            let pacer = std::thread::spawn(move || {
+                let mut next = Instant::now();
+                while next < end {
+                    let now = Instant::now();
+                    if next > now {
+                        std::thread::sleep(next - now);
+                    }
+                    if tx.send(next).is_err() {
+                        break;
+                    }
+                    next += interval;
+                }
+            });
             let mut i = 0usize;
-            while next < end {
-                tokio::time::sleep_until(next.into()).await;
-                let scheduled = next;
-                next += interval;
+            while let Some(scheduled) = starts.recv().await {
                 let Ok(permit) = permits.clone().try_acquire_owned() else {
                     if scheduled >= warmup_end {
                         *stats
@@ -329,6 +344,9 @@ async fn main() -> anyhow::Result<()> {
                         }
                     }
                 }));
+            }
+            if pacer.join().is_err() {
+                anyhow::bail!("the pacer thread panicked");
             }
         }
     }
