@@ -1,7 +1,9 @@
 //! Throughput of the whole Segment (sentences + words + clitics) in-process.
-//! Inputs: the sample news article in ../shared/samples repeated to ~4 MB, and the
-//! CoNLL 2018 PADT test raw text; falls back to an embedded paragraph when
-//! ../shared is absent. Run: `cargo bench --bench segment`.
+//! Inputs: the sample news article in ../shared/samples repeated to ~4 MB, the
+//! CoNLL 2018 PADT test raw text, and ~1.9 MB of news text with many distinct
+//! words (ANERcorp's tokens joined by spaces, then the PADT and PUD raw text);
+//! falls back to an embedded paragraph when ../shared is absent.
+//! Run: `cargo bench --bench segment`.
 
 use std::hint::black_box;
 
@@ -48,8 +50,24 @@ fn inputs() -> Vec<(String, String)> {
                 .collect();
             (!lines.is_empty()).then(|| lines.join("\n"))
         });
-    if let Some(padt) = padt {
-        out.push(("padt-test-raw".to_owned(), padt));
+    if let Some(padt) = &padt {
+        out.push(("padt-test-raw".to_owned(), padt.clone()));
+    }
+    let anercorp = std::fs::read_to_string("../shared/data/anercorp/ANERCorp").ok();
+    let pud = std::fs::read_to_string("../shared/data/ud-arabic-pud/ar_pud-ud-test.conllu").ok();
+    if let (Some(anercorp), Some(padt), Some(pud)) = (anercorp, padt, pud) {
+        let mut news: String = anercorp
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .collect::<Vec<_>>()
+            .join(" ");
+        news.push('\n');
+        news.push_str(&padt);
+        for line in pud.lines().filter_map(|l| l.strip_prefix("# text = ")) {
+            news.push('\n');
+            news.push_str(line);
+        }
+        out.push(("news-anercorp-padt-pud".to_owned(), news));
     }
     out
 }
