@@ -12,7 +12,8 @@
 // Dense numeric kernels read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use super::fold::{fold, stem_with_article};
+use super::fold::{fold, fold_into, stem_with_article};
+use super::knowledge::{FxMap, Knowledge};
 use super::tagger::{L, Sample, SplitMix};
 use crate::arabic::ModelError;
 
@@ -72,7 +73,17 @@ pub struct CharNet {
     w2: Vec<f32>,
     /// Output biases.
     b2: [f32; L],
+    /// Window-layer projections (`POS × hidden` each) of the most frequent
+    /// Arabic forms (folded), computed at load: most tokens of running text
+    /// skip the n-gram lookups and the window layer's products.
+    cache: FxMap<&'static str, u32>,
+    /// The cached projections, `POS × hidden` per entry of `cache`.
+    slab: Vec<f32>,
 }
+
+/// Forms whose projections are cached: the most frequent of the wordfreq
+/// list.
+const CACHED_FORMS: usize = 20_000;
 
 /// FNV-1a step.
 fn mix(h: u64, x: u64) -> u64 {
@@ -82,12 +93,16 @@ fn mix(h: u64, x: u64) -> u64 {
 /// Appends the hashed input ids of a token (n-grams of the folded form and
 /// of the stem) to `out`.
 fn token_ids(word: &str, bits: u32, out: &mut Vec<u32>) {
-    let folded = fold(word);
-    let stem = stem_with_article(&folded);
+    folded_ids(&fold(word), bits, out);
+}
+
+/// [`token_ids`] of an already folded word.
+fn folded_ids(folded: &str, bits: u32, out: &mut Vec<u32>) {
+    let stem = stem_with_article(folded);
     let mask = (1u64 << bits) - 1;
     let mut push = |h: u64| out.push(((h ^ (h >> 29)) & mask) as u32);
     // The stem's n-grams only when a clitic came off (fewer lookups).
-    let forms = [(1u64, folded.as_str()), (2, stem.as_str())];
+    let forms = [(1u64, folded), (2, stem.as_str())];
     let forms = if stem == folded {
         &forms[..1]
     } else {
@@ -132,29 +147,83 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 impl CharNet {
+    /// The window-layer projections of a token (`POS × hidden` into
+    /// `out`) from its input ids; `v` is scratch of `dim`.
+    fn project(&self, ids: &[u32], v: &mut [f32], out: &mut [f32]) {
+        let (d, hd) = (self.dim, self.hidden);
+        v.fill(0.0);
+        let inv = 1.0 / ids.len().max(1) as f32;
+        let stride = 4 + d;
+        for &id in ids {
+            let r = id as usize * stride;
+            let Some(row) = self.table.get(r..r + stride) else {
+                continue;
+            };
+            let s = f32::from_le_bytes([row[0], row[1], row[2], row[3]]) * inv;
+            if s == 0.0 {
+                continue;
+            }
+            for (y, &q) in v.iter_mut().zip(&row[4..]) {
+                *y += s * f32::from(q as i8);
+            }
+        }
+        out.fill(0.0);
+        for (p, o) in out.chunks_exact_mut(hd).enumerate().take(POS) {
+            let wp = &self.w1[p * d * hd..(p + 1) * d * hd];
+            for (j, &x) in v.iter().enumerate() {
+                if x != 0.0 {
+                    axpy(o, x, &wp[j * hd..(j + 1) * hd]);
+                }
+            }
+        }
+    }
+
+    /// Fills the projection cache of the most frequent forms.
+    fn with_cache(mut self) -> Self {
+        let mut forms: Vec<(&'static str, u8)> = Knowledge::get()
+            .zipf
+            .iter()
+            .map(|(&w, &z)| (w, z))
+            .collect();
+        forms.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        forms.truncate(CACHED_FORMS);
+        let width = POS * self.hidden;
+        let mut slab = vec![0f32; forms.len() * width];
+        let mut cache = FxMap::default();
+        let (mut ids, mut v) = (Vec::new(), vec![0f32; self.dim]);
+        for (i, (w, _)) in forms.iter().enumerate() {
+            ids.clear();
+            folded_ids(w, self.bits, &mut ids);
+            self.project(&ids, &mut v, &mut slab[i * width..(i + 1) * width]);
+            cache.insert(*w, i as u32);
+        }
+        self.cache = cache;
+        self.slab = slab;
+        self
+    }
+
     /// Tag scores (logits) of every token of a sentence.
     pub fn logits(&self, tokens: &[&str]) -> Vec<[f32; L]> {
-        let (d, hd) = (self.dim, self.hidden);
+        let hd = self.hidden;
+        let width = POS * hd;
         let n = tokens.len();
-        let mut ids = Vec::with_capacity(64);
-        let mut v = vec![0f32; n * d];
+        let (mut ids, mut v) = (Vec::with_capacity(64), vec![0f32; self.dim]);
+        let mut proj = vec![0f32; n * width];
+        let mut folded = String::new();
         for (t, w) in tokens.iter().enumerate() {
-            ids.clear();
-            token_ids(w, self.bits, &mut ids);
-            let inv = 1.0 / ids.len().max(1) as f32;
-            let vt = &mut v[t * d..(t + 1) * d];
-            let stride = 4 + d;
-            for &id in &ids {
-                let r = id as usize * stride;
-                let Some(row) = self.table.get(r..r + stride) else {
-                    continue;
-                };
-                let s = f32::from_le_bytes([row[0], row[1], row[2], row[3]]) * inv;
-                if s == 0.0 {
-                    continue;
-                }
-                for (y, &q) in vt.iter_mut().zip(&row[4..]) {
-                    *y += s * f32::from(q as i8);
+            folded.clear();
+            fold_into(w, &mut folded);
+            let out = &mut proj[t * width..(t + 1) * width];
+            let cached = self
+                .cache
+                .get(folded.as_str())
+                .and_then(|&i| self.slab.get(i as usize * width..(i as usize + 1) * width));
+            match cached {
+                Some(p) => out.copy_from_slice(p),
+                None => {
+                    ids.clear();
+                    folded_ids(&folded, self.bits, &mut ids);
+                    self.project(&ids, &mut v, out);
                 }
             }
         }
@@ -166,13 +235,8 @@ impl CharNet {
                 let Some(u) = (t + p).checked_sub(WIN).filter(|&u| u < n) else {
                     continue;
                 };
-                let vu = &v[u * d..(u + 1) * d];
-                let wp = &self.w1[p * d * hd..(p + 1) * d * hd];
-                for (j, &x) in vu.iter().enumerate() {
-                    if x != 0.0 {
-                        axpy(&mut h, x, &wp[j * hd..(j + 1) * hd]);
-                    }
-                }
+                let r = u * width + p * hd;
+                axpy(&mut h, 1.0, &proj[r..r + hd]);
             }
             let mut s = self.b2;
             for (j, &x) in h.iter().enumerate() {
@@ -253,7 +317,10 @@ impl CharNet {
             b1,
             w2,
             b2,
-        })
+            cache: FxMap::default(),
+            slab: Vec::new(),
+        }
+        .with_cache())
     }
 }
 
@@ -455,7 +522,10 @@ pub fn train(samples: &[Sample], cfg: &NetConfig) -> CharNet {
         b1,
         w2,
         b2,
+        cache: FxMap::default(),
+        slab: Vec::new(),
     }
+    .with_cache()
 }
 
 #[cfg(test)]
@@ -518,6 +588,14 @@ mod tests {
         let toks = ["زار", "جورج", "باريس"];
         assert_eq!(read.logits(&toks), net.logits(&toks));
         assert!(read.logits(&[]).is_empty());
+        // Frequent forms come from the projection cache, with the same
+        // scores as computed afresh.
+        let toks = ["قال", "الرئيس", "في", "جورجبوشلاند"];
+        assert!(net.cache.contains_key("قال"));
+        let mut bare = net.clone();
+        bare.cache = FxMap::default();
+        bare.slab.clear();
+        assert_eq!(bare.logits(&toks), net.logits(&toks));
     }
 
     #[test]
