@@ -56,7 +56,7 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 32)]
     pub net_hidden: usize,
     /// log2 of the hashed embedding rows of the character network.
-    #[arg(long, default_value_t = 17)]
+    #[arg(long, default_value_t = 18)]
     pub net_bits: u32,
     /// Epochs of the character-aware network ([`charnet`]) whose logits are
     /// added to the perceptron's emissions (0 = no network); its weight is

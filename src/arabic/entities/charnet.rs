@@ -1,10 +1,9 @@
 //! A small character-aware network whose tag scores are added to the
 //! perceptron's emissions: each token is the mean of hashed embeddings of
-//! its character n-grams (1–4, with boundary marks, of the folded form and,
-//! when a clitic comes off, of the clitic-stripped stem); a window of ±2
-//! token vectors feeds one ReLU layer and a linear layer of [`L`] tag
-//! scores (knowledge lists stay with the perceptron: as network inputs they
-//! cost speed and gained nothing in cross-validation). Trained by hand with Adagrad on
+//! its character n-grams (1–4, with boundary marks, of the folded form and of
+//! the clitic-stripped stem) and a few knowledge ids (wordfreq buckets of
+//! both, the name and place lists); a window of ±2 token vectors feeds one
+//! ReLU layer and a linear layer of [`L`] tag scores. Trained by hand with Adagrad on
 //! per-token cross-entropy, deterministically (seeded init and shuffle).
 //! Shared embeddings let n-grams of unseen names borrow from seen ones,
 //! which the perceptron's one-weight-per-feature cannot.
@@ -44,7 +43,7 @@ impl Default for NetConfig {
         Self {
             dim: 32,
             hidden: 32,
-            bits: 17,
+            bits: 18,
             epochs: 4,
             lr: 0.1,
             seed: 0xc4a2,
@@ -91,7 +90,7 @@ fn mix(h: u64, x: u64) -> u64 {
 }
 
 /// Appends the hashed input ids of a token (n-grams of the folded form and
-/// of the stem) to `out`.
+/// of the stem, knowledge ids) to `out`.
 fn token_ids(word: &str, bits: u32, out: &mut Vec<u32>) {
     folded_ids(&fold(word), bits, out);
 }
@@ -101,14 +100,8 @@ fn folded_ids(folded: &str, bits: u32, out: &mut Vec<u32>) {
     let stem = stem_with_article(folded);
     let mask = (1u64 << bits) - 1;
     let mut push = |h: u64| out.push(((h ^ (h >> 29)) & mask) as u32);
-    // The stem's n-grams only when a clitic came off (fewer lookups).
     let forms = [(1u64, folded), (2, stem.as_str())];
-    let forms = if stem == folded {
-        &forms[..1]
-    } else {
-        &forms[..]
-    };
-    for &(seed, form) in forms {
+    for (seed, form) in forms {
         let chars: Vec<char> = std::iter::once('<')
             .chain(form.chars())
             .chain(std::iter::once('>'))
@@ -121,6 +114,16 @@ fn folded_ids(folded: &str, bits: u32, out: &mut Vec<u32>) {
             }
         }
     }
+    let k = Knowledge::get();
+    let base = mix(0xcbf2_9ce4_8422_2325, 7);
+    push(mix(mix(base, 1), u64::from(k.freq_bucket(folded))));
+    push(mix(mix(base, 2), u64::from(k.freq_bucket(&stem))));
+    push(mix(mix(base, 3), u64::from(k.name_kind(&stem))));
+    let place = k.places.contains_key(stem.as_str())
+        || stem
+            .strip_prefix("ال")
+            .is_some_and(|s| k.places.contains_key(s));
+    push(mix(mix(base, 4), u64::from(place)));
 }
 
 /// `y += a * x`.
