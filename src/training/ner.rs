@@ -1,12 +1,14 @@
 //! `train-ner` and `eval-ner` on ANERcorp (split by [`super::anercorp`]).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
 
 use super::anercorp::{self, Split};
-use crate::arabic::entities::tagger::{self, Model, Sample, TrainConfig, chunks};
+use crate::arabic::entities::charnet;
+use crate::arabic::entities::tagger::{self, L, Model, Sample, TrainConfig, chunks};
 
 /// Arguments of `train-ner`.
 #[derive(Debug, clap::Args)]
@@ -47,6 +49,23 @@ pub struct TrainArgs {
     /// without touching test.
     #[arg(long)]
     pub errors: Option<PathBuf>,
+    /// Embedding size of the character network.
+    #[arg(long, default_value_t = 32)]
+    pub net_dim: usize,
+    /// Hidden units of the character network.
+    #[arg(long, default_value_t = 32)]
+    pub net_hidden: usize,
+    /// log2 of the hashed embedding rows of the character network.
+    #[arg(long, default_value_t = 18)]
+    pub net_bits: u32,
+    /// Epochs of the character-aware network ([`charnet`]) whose logits are
+    /// added to the perceptron's emissions (0 = no network); its weight is
+    /// chosen with the O bias by the cross-validation.
+    #[arg(long, default_value_t = 4)]
+    pub net_epochs: usize,
+    /// Adagrad learning rate of the character network.
+    #[arg(long, default_value_t = 0.1)]
+    pub net_lr: f32,
 }
 
 /// Which part of the split `eval-ner` scores.
@@ -112,10 +131,15 @@ impl Scores {
 
 /// Scores `model` on `samples` (conlleval semantics).
 pub fn score(model: &Model, samples: &[Sample]) -> Scores {
+    score_by(samples, |toks| model.tag(toks))
+}
+
+/// Scores the labels `tag` gives each sample's tokens.
+fn score_by(samples: &[Sample], mut tag: impl FnMut(&[&str]) -> Vec<u8>) -> Scores {
     let mut s = Scores::default();
     for sample in samples {
         let toks: Vec<&str> = sample.tokens.iter().map(String::as_str).collect();
-        let pred = chunks(&model.tag(&toks));
+        let pred = chunks(&tag(&toks));
         let gold = chunks(&sample.labels);
         for &(_, _, t) in &pred {
             s.counts[0].1 += 1;
@@ -245,6 +269,93 @@ fn emission_unit(model: &Model, samples: &[Sample]) -> f32 {
     (sum / n.max(1) as f64) as f32
 }
 
+/// Weights of the character network's logits, in units of
+/// [`emission_unit`].
+const NET_WEIGHTS: [f32; 9] = [0.0, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3];
+
+/// Prints the pooled held-out F1 of the network alone and of the perceptron
+/// with the network's logits added, over a grid of weights × O biases, and
+/// returns the best (weight, O bias), in units of [`emission_unit`].
+fn cv_charnet(
+    models: &mut [Model],
+    nets: &[charnet::CharNet],
+    parts: &[(&[Sample], Vec<Sample>)],
+    units: &[f32],
+) -> (f32, f32) {
+    let zero = [[0f32; L]; L];
+    let mut alone = Scores::default();
+    for (net, (held, _)) in nets.iter().zip(parts) {
+        pool(
+            &mut alone,
+            &score_by(held, |toks| {
+                tagger::viterbi(&net.logits(toks), &zero, &[0.0; L])
+            }),
+        );
+    }
+    let (p, r, f) = alone.prf(0);
+    eprintln!("character network alone: cv micro F1 {f:.2} (P {p:.2} R {r:.2})");
+    // Emissions (no bias) and logits of every held-out sentence.
+    type Scored = (Vec<[f32; L]>, Vec<[f32; L]>);
+    let cache: Vec<Vec<Scored>> = models
+        .iter_mut()
+        .zip(nets)
+        .zip(parts)
+        .map(|((m, net), (held, _))| {
+            m.o_bias = 0.0;
+            held.iter()
+                .map(|s| {
+                    let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+                    (m.emissions(&toks), net.logits(&toks))
+                })
+                .collect()
+        })
+        .collect();
+    let mut best = (0f32, 0f32, f64::MIN);
+    for a in NET_WEIGHTS {
+        let mut line = format!("net weight {a:.2}:");
+        for rel in BIAS_STEPS {
+            let mut acc = Scores::default();
+            for (((m, (held, _)), c), unit) in models.iter().zip(parts).zip(&cache).zip(units) {
+                let mut i = 0;
+                pool(
+                    &mut acc,
+                    &score_by(held, |toks| {
+                        let (em, lg) = &c[i];
+                        i += 1;
+                        let em: Vec<[f32; L]> = em
+                            .iter()
+                            .zip(lg)
+                            .map(|(e, g)| {
+                                let mut x = *e;
+                                for l in 0..L {
+                                    x[l] += a * unit * g[l];
+                                }
+                                x[0] -= rel * unit;
+                                x
+                            })
+                            .collect();
+                        let mut labels = m.viterbi(&em);
+                        tagger::attach_name_heads(toks, &mut labels);
+                        labels
+                    }),
+                );
+            }
+            let f = acc.prf(0).2;
+            line.push_str(&format!(" {f:.2}"));
+            // The smaller weight and bias unless clearly better.
+            if f > best.2 + 0.05 {
+                best = (a, rel, f);
+            }
+        }
+        eprintln!("{line}   (O bias {BIAS_STEPS:?})");
+    }
+    eprintln!(
+        "best: net weight {:.2}, O bias {:.2}: cv micro F1 {:.2}",
+        best.0, best.1, best.2
+    );
+    (best.0, best.1)
+}
+
 /// O-bias grid, in units of [`emission_unit`].
 const BIAS_STEPS: [f32; 9] = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5];
 /// Temperature grid for confidences.
@@ -315,16 +426,42 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         }
         acc
     };
-    let mut best = (0f32, f64::MIN);
-    for rel in BIAS_STEPS {
-        set_bias(&mut models, rel);
-        let f = held_out(&models).prf(0).2;
-        eprintln!("O bias {rel:.2} units: {k}-fold cv micro F1 {f:.2}");
-        if f > best.1 + 0.05 {
-            best = (rel, f);
+    let ncfg = (args.net_epochs > 0).then(|| charnet::NetConfig {
+        dim: args.net_dim.max(1),
+        hidden: args.net_hidden.max(1),
+        bits: args.net_bits.clamp(8, 22),
+        epochs: args.net_epochs,
+        lr: args.net_lr,
+        ..charnet::NetConfig::default()
+    });
+    let (rel_net, rel_bias) = match &ncfg {
+        Some(ncfg) => {
+            let t_net = Instant::now();
+            let nets = per_fold(&parts, |_, rest| charnet::train(rest, ncfg))?;
+            eprintln!(
+                "character networks ({ncfg:?}) trained in {:.1} s",
+                t_net.elapsed().as_secs_f64()
+            );
+            let (a, rel) = cv_charnet(&mut models, &nets, &parts, &units);
+            for ((m, net), unit) in models.iter_mut().zip(nets).zip(&units) {
+                m.charnet = Some(Arc::new(net));
+                m.net_weight = a * unit;
+            }
+            (a, rel)
         }
-    }
-    let rel_bias = best.0;
+        None => {
+            let mut best = (0f32, f64::MIN);
+            for rel in BIAS_STEPS {
+                set_bias(&mut models, rel);
+                let f = held_out(&models).prf(0).2;
+                eprintln!("O bias {rel:.2} units: {k}-fold cv micro F1 {f:.2}");
+                if f > best.1 + 0.05 {
+                    best = (rel, f);
+                }
+            }
+            (0.0, best.0)
+        }
+    };
     set_bias(&mut models, rel_bias);
     let temperature = TEMPERATURES
         .into_iter()
@@ -338,7 +475,10 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         })
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map_or(1.0, |(t, _)| t);
-    eprintln!("chosen: {epochs} epochs, O bias {rel_bias:.2} units, temperature {temperature}");
+    eprintln!(
+        "chosen: {epochs} epochs, net weight {rel_net:.2} units, O bias {rel_bias:.2} units, \
+         temperature {temperature}"
+    );
     print_scores(
         &format!("{k}-fold cross-validation on train (held-out blocks, chosen settings)"),
         &held_out(&models),
@@ -356,9 +496,21 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     // 3. The final model on all of train.
-    let mut model = tagger::train(&full, &cfg, |_, _| {});
+    // The network trains in a second thread beside the perceptron.
+    let (mut model, net) = std::thread::scope(|scope| {
+        let full = &full;
+        let net = ncfg.map(|c| scope.spawn(move || charnet::train(full, &c)));
+        let model = tagger::train(full, &cfg, |_, _| {});
+        (model, net.map(|h| h.join()))
+    });
+    let unit = emission_unit(&model, &full);
     model.temperature = temperature;
-    model.o_bias = rel_bias * emission_unit(&model, &full);
+    model.o_bias = rel_bias * unit;
+    if let Some(net) = net {
+        let net = net.map_err(|_| anyhow::anyhow!("training the character network failed"))?;
+        model.charnet = Some(Arc::new(net));
+        model.net_weight = rel_net * unit;
+    }
     let bytes = model.to_bytes();
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;

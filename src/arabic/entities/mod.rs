@@ -3,6 +3,7 @@
 //! and gazetteers; mentions of one entity are grouped.
 //!
 
+pub mod charnet;
 pub mod features;
 pub mod fold;
 pub mod gazetteer;

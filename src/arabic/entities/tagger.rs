@@ -8,6 +8,9 @@
 
 use std::io::{Read, Write};
 
+use std::sync::Arc;
+
+use super::charnet::CharNet;
 use super::features::{TrainGazetteer, sentence_features};
 use super::knowledge::FxMap;
 use crate::arabic::ModelError;
@@ -19,6 +22,8 @@ pub const LABELS: [&str; L] = [
     "O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC",
 ];
 const MAGIC: &[u8; 8] = b"ARNER003";
+/// Tag of the optional trailing section holding the character network.
+const NET_TAG: &[u8; 4] = b"CNET";
 
 /// The label index of a tag name (unknown → O).
 pub fn label_index(tag: &str) -> u8 {
@@ -65,6 +70,11 @@ pub struct Model {
     pub o_bias: f32,
     /// Train-split entity phrases used as features.
     pub gazetteer: TrainGazetteer,
+    /// The character-aware network whose logits, times `net_weight`, are
+    /// added to the emissions (shared: clones of a model are cheap).
+    pub charnet: Option<Arc<CharNet>>,
+    /// Weight of the network's logits (fit by cross-validation on train).
+    pub net_weight: f32,
 }
 
 impl Model {
@@ -120,6 +130,8 @@ impl Model {
             temperature,
             o_bias: 0.0,
             gazetteer,
+            charnet: None,
+            net_weight: 0.0,
         }
     }
 
@@ -150,8 +162,12 @@ impl Model {
         let mut ends = Vec::with_capacity(tokens.len());
         sentence_features(tokens, &self.gazetteer, &mut feats, &mut ends);
         let mut out = Vec::with_capacity(tokens.len());
+        let logits = match &self.charnet {
+            Some(net) if self.net_weight != 0.0 => net.logits(tokens),
+            _ => Vec::new(),
+        };
         let mut begin = 0;
-        for &end in &ends {
+        for (t, &end) in ends.iter().enumerate() {
             let mut acc = [0i32; L];
             for &f in feats.get(begin..end).unwrap_or(&[]) {
                 if let Some(w) = self.row(f) {
@@ -161,6 +177,11 @@ impl Model {
                 }
             }
             let mut e = acc.map(|a| a as f32 * self.scale);
+            if let Some(g) = logits.get(t) {
+                for (x, y) in e.iter_mut().zip(g) {
+                    *x += self.net_weight * y;
+                }
+            }
             e[0] -= self.o_bias;
             out.push(e);
             begin = end;
@@ -285,6 +306,11 @@ impl Model {
             raw.extend_from_slice(p.as_bytes());
             raw.push(*v);
         }
+        if let Some(net) = &self.charnet {
+            raw.extend_from_slice(NET_TAG);
+            raw.extend_from_slice(&self.net_weight.to_le_bytes());
+            net.write(&mut raw);
+        }
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         // Writing to a Vec cannot fail.
         let _ = enc.write_all(&raw);
@@ -351,6 +377,11 @@ impl Model {
         }
         let mut m = Self::from_rows(rows, scale, trans, start, temperature, gazetteer);
         m.o_bias = if o_bias.is_finite() { o_bias } else { 0.0 };
+        if r.take(4).is_some_and(|t| t == NET_TAG) {
+            let w = r.f32().ok_or_else(trunc)?;
+            m.net_weight = if w.is_finite() { w } else { 0.0 };
+            m.charnet = Some(Arc::new(CharNet::read(name, &raw, &mut r.p)?));
+        }
         Ok(m)
     }
 }
@@ -473,10 +504,11 @@ impl Default for TrainConfig {
 }
 
 /// SplitMix64: a tiny seeded RNG so training is deterministic.
-struct SplitMix(u64);
+pub(crate) struct SplitMix(pub(crate) u64);
 
 impl SplitMix {
-    fn next(&mut self) -> u64 {
+    /// The next pseudo-random number.
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -834,6 +866,24 @@ mod tests {
         biased.o_bias = 0.25;
         let again = Model::from_bytes("toy", &biased.to_bytes()).expect("roundtrip");
         assert_eq!(again.o_bias, 0.25);
+        assert!(again.charnet.is_none());
+        // With a character network: its weighted logits join the emissions
+        // and survive serialization.
+        let net_cfg = super::super::charnet::NetConfig {
+            dim: 8,
+            hidden: 8,
+            bits: 10,
+            epochs: 5,
+            ..Default::default()
+        };
+        let mut with_net = biased.clone();
+        with_net.charnet = Some(Arc::new(super::super::charnet::train(&data, &net_cfg)));
+        with_net.net_weight = 0.5;
+        let toks: Vec<&str> = data[1].tokens.iter().map(String::as_str).collect();
+        assert_ne!(with_net.emissions(&toks), biased.emissions(&toks));
+        let read = Model::from_bytes("toy+net", &with_net.to_bytes()).expect("roundtrip");
+        assert_eq!(read.net_weight, 0.5);
+        assert_eq!(read.emissions(&toks), with_net.emissions(&toks));
         let toks: Vec<&str> = data[0].tokens.iter().map(String::as_str).collect();
         assert_eq!(again.tag(&toks), data[0].labels);
         let m = again.marginals(&again.emissions(&toks));
