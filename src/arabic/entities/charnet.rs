@@ -192,14 +192,29 @@ impl CharNet {
         forms.truncate(CACHED_FORMS);
         let width = POS * self.hidden;
         let mut slab = vec![0f32; forms.len() * width];
-        let mut cache = FxMap::default();
-        let (mut ids, mut v) = (Vec::new(), vec![0f32; self.dim]);
-        for (i, (w, _)) in forms.iter().enumerate() {
-            ids.clear();
-            folded_ids(w, self.bits, &mut ids);
-            self.project(&ids, &mut v, &mut slab[i * width..(i + 1) * width]);
-            cache.insert(*w, i as u32);
-        }
+        // Start-up time matters (the server loads before it serves): the
+        // forms are split over the cores; each projection is computed alone,
+        // so the slab is the same whatever the split.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let per = forms.len().div_ceil(threads).max(1);
+        let net = &self;
+        std::thread::scope(|scope| {
+            for (part, rows) in forms.chunks(per).zip(slab.chunks_mut(per * width)) {
+                scope.spawn(move || {
+                    let (mut ids, mut v) = (Vec::new(), vec![0f32; net.dim]);
+                    for ((w, _), out) in part.iter().zip(rows.chunks_exact_mut(width)) {
+                        ids.clear();
+                        folded_ids(w, net.bits, &mut ids);
+                        net.project(&ids, &mut v, out);
+                    }
+                });
+            }
+        });
+        let cache = forms
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| (*w, i as u32))
+            .collect();
         self.cache = cache;
         self.slab = slab;
         self
