@@ -4,6 +4,7 @@
 //!
 
 pub mod charnet;
+pub mod document;
 pub mod features;
 pub mod fold;
 pub mod gazetteer;

@@ -3,6 +3,7 @@
 //! like tokens whatever segmenter ran), each with the clitic-free core its
 //! mention span would cover.
 
+use super::document;
 use super::fold::{fold, proclitic_len};
 use super::knowledge::Knowledge;
 use super::tagger::{Model, chunks};
@@ -116,6 +117,18 @@ pub fn units(text: &str, seg: &Segmentation) -> Vec<Unit> {
     out
 }
 
+/// How well known folded form `f` is, for clitic stripping: its wordfreq
+/// Zipf frequency, at least 5 when it is a listed place or a name of the
+/// model's train gazetteer.
+pub fn known(model: &Model, f: &str) -> f32 {
+    let k = Knowledge::get();
+    let mut z = k.zipf(f);
+    if k.places.contains_key(f) || model.gazetteer.contains_key(f) {
+        z = z.max(5.0);
+    }
+    z
+}
+
 /// The clitic-free part of a unit: the segmenter's, or the span without
 /// the proclitics [`proclitic_len`] finds (checked against wordfreq, the
 /// place list and the train gazetteer).
@@ -123,16 +136,11 @@ pub fn core(text: &str, unit: &Unit, model: &Model) -> Span {
     if let Some(c) = unit.segmented_core {
         return c;
     }
-    let k = Knowledge::get();
-    let known = |f: &str| -> f32 {
-        let mut z = k.zipf(f);
-        if k.places.contains_key(f) || model.gazetteer.contains_key(f) {
-            z = z.max(5.0);
-        }
-        z
-    };
     let word = text.get(unit.span.start..unit.span.end).unwrap_or("");
-    Span::new(unit.span.start + proclitic_len(word, known), unit.span.end)
+    Span::new(
+        unit.span.start + proclitic_len(word, |f| known(model, f)),
+        unit.span.end,
+    )
 }
 
 /// Longest sentence the tagger decodes at once; longer runs are cut.
@@ -141,9 +149,18 @@ const MAX_SENTENCE: usize = 256;
 /// Tags the units and returns the model's mentions. The confidence of a
 /// mention is the smallest, over its tokens, posterior probability of the
 /// label Viterbi chose, from forward-backward over the perceptron scores
-/// divided by the model's temperature (fit on the dev part by `train-ner`).
+/// divided by the model's temperature (fit by `train-ner`). After every
+/// sentence is decoded, the document pass ([`document::spread`]) adds the
+/// one-word mentions the rest of the text vouches for; they carry the
+/// confidence of the mention that vouched.
 pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
-    let mut out = Vec::new();
+    struct Decoded<'u> {
+        sent: &'u [Unit],
+        /// Viterbi's labels, before the rules.
+        tagged: Vec<u8>,
+    }
+    let mut decoded: Vec<Decoded> = Vec::new();
+    let mut docs: Vec<document::Tagged> = Vec::new();
     let mut begin = 0;
     while begin < units.len() {
         let s = units.get(begin).map_or(0, |u| u.sentence);
@@ -160,40 +177,66 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
         let tagged = model.viterbi(&em);
         let mut labels = tagged.clone();
         super::tagger::attach_name_heads(&toks, &mut labels);
-        let found = chunks(&labels);
-        if !found.is_empty() {
+        let confidence = if labels.iter().any(|&l| l != 0) {
             let marg = model.marginals(&em);
-            for (b, e, t) in found {
-                let (Some(first), Some(last)) = (sent.get(b), sent.get(e - 1)) else {
-                    continue;
-                };
-                // Over the words the model tagged itself (not those a
-                // rule attached).
-                let conf = (b..e)
-                    .filter(|&i| tagged.get(i) == labels.get(i))
-                    .map(|i| {
-                        let l = labels.get(i).copied().unwrap_or(0) as usize;
-                        marg.get(i).and_then(|m| m.get(l)).copied().unwrap_or(0.0)
-                    })
-                    .fold(1.0f32, f32::min);
-                let kind = match t {
-                    1 => EntityKind::Person,
-                    2 => EntityKind::Location,
-                    3 => EntityKind::Organization,
-                    _ => EntityKind::Misc,
-                };
-                let (cf, cl) = (core(text, first, model), core(text, last, model));
-                let span = Span::new(cf.start, cl.end.max(cf.start));
-                out.push(Mention {
-                    span,
-                    kind,
-                    confidence: conf,
-                    source: MentionSource::Model,
-                    value: None,
-                });
-            }
-        }
+            labels
+                .iter()
+                .zip(&marg)
+                .map(|(&l, m)| m.get(l as usize).copied().unwrap_or(0.0))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        docs.push(document::Tagged {
+            folded: sent.iter().map(|u| u.folded.as_str()).collect(),
+            labels,
+            confidence,
+        });
+        decoded.push(Decoded { sent, tagged });
         begin = end;
+    }
+    let k = Knowledge::get();
+    let added = document::spread(
+        &docs,
+        None,
+        &document::Rules::default(),
+        |f| known(model, f),
+        |f| k.zipf(f),
+    );
+    let mut out = Vec::new();
+    for (i, (d, doc)) in decoded.iter().zip(&mut docs).enumerate() {
+        let labels = &mut doc.labels;
+        document::apply(labels, &added, i);
+        for (b, e, t) in chunks(labels) {
+            let (Some(first), Some(last)) = (d.sent.get(b), d.sent.get(e - 1)) else {
+                continue;
+            };
+            // Over the words the model tagged itself (not those a rule
+            // attached) and the confidence of those the document pass added.
+            let own = (b..e)
+                .filter(|&i| d.tagged.get(i) == labels.get(i))
+                .filter_map(|i| doc.confidence.get(i).copied());
+            let vouched = added
+                .iter()
+                .filter(|a| a.sentence == i && (b..e).contains(&a.token))
+                .map(|a| a.confidence);
+            let conf = own.chain(vouched).fold(1.0f32, f32::min);
+            let kind = match t {
+                1 => EntityKind::Person,
+                2 => EntityKind::Location,
+                3 => EntityKind::Organization,
+                _ => EntityKind::Misc,
+            };
+            let (cf, cl) = (core(text, first, model), core(text, last, model));
+            let span = Span::new(cf.start, cl.end.max(cf.start));
+            out.push(Mention {
+                span,
+                kind,
+                confidence: conf,
+                source: MentionSource::Model,
+                value: None,
+            });
+        }
     }
     out
 }
