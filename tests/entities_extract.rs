@@ -80,14 +80,21 @@ fn a_later_surname_joins_the_full_name() {
 fn the_document_vouches_for_a_surname_the_sentence_alone_does_not() {
     let alone = "ويرى فوكوياما أن التاريخ انتهى.";
     let es = extract(alone, &EntityOptions::default());
-    assert!(surfaces(alone, &es, EntityKind::Person).is_empty(), "{es:?}");
+    assert!(
+        surfaces(alone, &es, EntityKind::Person).is_empty(),
+        "{es:?}"
+    );
     let text = format!("تحدث المفكر الأمريكي فرانسيس فوكوياما في الندوة. {alone}");
     let es = extract(&text, &EntityOptions::default());
     let person = es
         .iter()
         .find(|e| e.kind == EntityKind::Person)
         .expect("a person");
-    let ms: Vec<&str> = person.mentions.iter().map(|m| m.span.slice(&text)).collect();
+    let ms: Vec<&str> = person
+        .mentions
+        .iter()
+        .map(|m| m.span.slice(&text))
+        .collect();
     assert_eq!(ms, ["فرانسيس فوكوياما", "فوكوياما"]);
     // The added mention carries the confidence of the one that vouched.
     assert_eq!(person.mentions[1].confidence, person.mentions[0].confidence);

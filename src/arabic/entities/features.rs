@@ -2,6 +2,9 @@
 //! both see exactly the same features. Features are 64-bit hashes of a
 //! template id and strings; the model maps them to weight rows.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use super::fold::{fold, split_greedy, stem_with_article};
 use super::knowledge::{FxMap, Knowledge, MAX_PLACE_WORDS};
 
@@ -156,8 +159,8 @@ fn shape(word: &str) -> u8 {
 }
 
 /// Per-token facts computed once and used by several templates.
-#[derive(Debug, Default, Clone)]
-struct Tok {
+#[derive(Default)]
+struct Word {
     folded: String,
     stem: String,
     bare: String,
@@ -165,9 +168,6 @@ struct Tok {
     shape: u8,
     fb: u8,
     sb: u8,
-    place: u8,
-    gaz: u8,
-    part: u8,
     trig: u8,
     /// Person-name list bits of the stem, or of the clitic-free form when
     /// the stem is not listed (والبرغوثي, لأحمد).
@@ -179,6 +179,92 @@ struct Tok {
     /// stem+ها, stem+هم, stem+ات and ي+stem. Proper names rarely take the
     /// article, pronoun enclitics or plural and verb affixes.
     morph: [u8; 5],
+}
+
+/// A token in its sentence: what the word is anywhere ([`Word`], shared
+/// through the memo) and what the model's lists and the context make of it.
+#[derive(Clone, Default)]
+struct Tok {
+    word: Rc<Word>,
+    place: u8,
+    gaz: u8,
+    part: u8,
+}
+
+impl std::ops::Deref for Tok {
+    type Target = Word;
+    fn deref(&self) -> &Word {
+        &self.word
+    }
+}
+
+/// Words kept per thread by [`word`]; the memo starts afresh when full.
+const WORD_MEMO: usize = 16_384;
+
+thread_local! {
+    /// Token text → its [`Word`]: news repeats its words, and a word's
+    /// analysis (folding, clitics, seven wordfreq look-ups) depends on
+    /// nothing else.
+    static MEMO: RefCell<FxMap<String, Rc<Word>>> = RefCell::new(FxMap::default());
+}
+
+/// Empties this thread's word memo (for measuring a cold start).
+pub fn clear_word_memo() {
+    MEMO.with(|m| m.borrow_mut().clear());
+}
+
+/// The analysis of token `w`, memoized.
+fn word(w: &str, k: &Knowledge) -> Rc<Word> {
+    MEMO.with(|m| {
+        if let Some(x) = m.borrow().get(w) {
+            return Rc::clone(x);
+        }
+        let x = Rc::new(analyse(w, k));
+        let mut m = m.borrow_mut();
+        if m.len() >= WORD_MEMO {
+            m.clear();
+        }
+        m.insert(w.to_string(), Rc::clone(&x));
+        x
+    })
+}
+
+fn analyse(w: &str, k: &Knowledge) -> Word {
+    let folded = fold(w);
+    let (pro, _, bare) = split_greedy(&folded);
+    let (pro, bare) = (pro.to_string(), bare.to_string());
+    let stem = stem_with_article(&folded);
+    let mut morph = [0u8; 5];
+    if bare.chars().count() >= 2 {
+        let mut buf = String::with_capacity(bare.len() + 8);
+        for (slot, (pre, suf)) in
+            morph
+                .iter_mut()
+                .zip([("ال", ""), ("", "ها"), ("", "هم"), ("", "ات"), ("ي", "")])
+        {
+            buf.clear();
+            buf.push_str(pre);
+            buf.push_str(&bare);
+            buf.push_str(suf);
+            *slot = k.freq_bucket(&buf);
+        }
+    }
+    Word {
+        morph,
+        shape: shape(&folded),
+        fb: k.freq_bucket(&folded),
+        sb: k.freq_bucket(&stem),
+        trig: trigger(&stem),
+        nisba: stem.starts_with("ال") && stem.ends_with('ي') && stem.chars().count() >= 5,
+        name: match k.name_kind(&stem) {
+            0 => k.name_kind(&bare),
+            n => n,
+        },
+        folded,
+        stem,
+        bare,
+        pro,
+    }
 }
 
 /// The train gazetteer: folded clitic-free phrase → entity type index 1..=4
@@ -264,47 +350,14 @@ pub fn sentence_features(
     let mut toks: Vec<Tok> = tokens
         .iter()
         .map(|w| {
-            let folded = fold(w);
-            let (pro, _, bare) = split_greedy(&folded);
-            let (pro, bare) = (pro.to_string(), bare.to_string());
-            let stem = stem_with_article(&folded);
+            let word = word(w, k);
             let part = gaz
-                .get(format!("{}{stem}", super::tagger::PART).as_str())
+                .get(format!("{}{}", super::tagger::PART, word.stem).as_str())
                 .copied()
                 .unwrap_or(0);
-            let mut morph = [0u8; 5];
-            if bare.chars().count() >= 2 {
-                let mut buf = String::with_capacity(bare.len() + 8);
-                for (slot, (pre, suf)) in morph.iter_mut().zip([
-                    ("ال", ""),
-                    ("", "ها"),
-                    ("", "هم"),
-                    ("", "ات"),
-                    ("ي", ""),
-                ]) {
-                    buf.clear();
-                    buf.push_str(pre);
-                    buf.push_str(&bare);
-                    buf.push_str(suf);
-                    *slot = k.freq_bucket(&buf);
-                }
-            }
             Tok {
+                word,
                 part,
-                morph,
-                shape: shape(&folded),
-                fb: k.freq_bucket(&folded),
-                sb: k.freq_bucket(&stem),
-                trig: trigger(&stem),
-                nisba: stem.starts_with("ال") && stem.ends_with('ي') && stem.chars().count() >= 5,
-                name: match k.name_kind(&stem) {
-                    0 => k.name_kind(&bare),
-                    n => n,
-                },
-                folded,
-                stem,
-                bare,
-                pro,
                 place: 0,
                 gaz: 0,
             }
@@ -443,5 +496,44 @@ pub fn sentence_features(
         f.push(H::new(56).b(t.name).done());
         f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
         ends.push(feats.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features(tokens: &[&str]) -> (Vec<u64>, Vec<usize>) {
+        let (mut feats, mut ends) = (Vec::new(), Vec::new());
+        sentence_features(tokens, &TrainGazetteer::default(), &mut feats, &mut ends);
+        (feats, ends)
+    }
+
+    #[test]
+    fn memoized_words_give_the_features_fresh_ones_do() {
+        let sent = [
+            "وقال",
+            "الرئيس",
+            "نزار",
+            "حيدر",
+            "لطهران",
+            "،",
+            "وقال",
+            "حيدر",
+        ];
+        clear_word_memo();
+        let fresh = features(&sent);
+        let (feats, ends) = features(&sent);
+        assert_eq!(
+            (feats.as_slice(), ends.as_slice()),
+            (fresh.0.as_slice(), fresh.1.as_slice())
+        );
+        assert_eq!(ends.len(), sent.len());
+        // A full memo starts afresh and stays correct.
+        let many: Vec<String> = (0..WORD_MEMO + 10).map(|i| format!("كلمة{i}")).collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let _ = features(&refs);
+        assert_eq!(features(&sent), fresh);
+        MEMO.with(|m| assert!(m.borrow().len() <= WORD_MEMO));
     }
 }
