@@ -1,9 +1,12 @@
 //! Document-level evidence, a pass after the tagger has decoded every
 //! sentence: a news article names a person in full once (ألبرت أينشتاين)
 //! and by the surname after (أينشتاين), and repeats a rare name the tagger
-//! recognised in one sentence but not in another. Two rules add one-word
-//! mentions where the tagger left a word outside every mention:
+//! recognised in one sentence but not in another, in full here and in part
+//! there. Three rules, in this order:
 //!
+//! - a multi-word mention gives its type to the other places its words
+//!   stand in the same order, outside any mention or around shorter ones
+//!   (وليد المعلم where only وليد was tagged);
 //! - the last word of a multi-word PERSON mention, when it is not a common
 //!   word, is a PERSON wherever else it stands alone;
 //! - a one-word mention the tagger was confident of, when it is not a common
@@ -57,21 +60,25 @@ pub struct Tagged<'a> {
     pub confidence: Vec<f32>,
 }
 
-/// A mention the document pass adds: one token, labelled B-`kind`.
+/// A mention the document pass adds: tokens `start..end` of a sentence,
+/// labelled B-`kind` I-`kind` …, replacing whatever mentions lay inside.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Added {
     /// Sentence index.
     pub sentence: usize,
-    /// Token index in the sentence.
-    pub token: usize,
+    /// First token.
+    pub start: usize,
+    /// One past the last token.
+    pub end: usize,
     /// Entity type 1..=4 (PERS, LOC, ORG, MISC).
     pub kind: u8,
     /// The confidence of the mention whose evidence added it.
     pub confidence: f32,
 }
 
-/// Evidence one sentence gives: (core, type, confidence), surnames first.
-type Evidence = (String, u8, f32);
+/// The mentions that vouch for a word or phrase: (sentence, type,
+/// confidence), in sentence order.
+type Votes = Vec<(usize, u8, f32)>;
 
 /// The folded core of folded word `f`: its proclitics off, as mention spans
 /// are trimmed (`known` scores folded forms, as [`proclitic_len`] wants).
@@ -90,68 +97,118 @@ pub fn spread(
     known: impl Fn(&str) -> f32,
     zipf: impl Fn(&str) -> f32,
 ) -> Vec<Added> {
-    let evidence: Vec<(Vec<Evidence>, Vec<Evidence>)> = sents
-        .iter()
-        .map(|s| {
-            let (mut surnames, mut singles) = (Vec::new(), Vec::new());
-            for (b, e, t) in chunks(&s.labels) {
-                let conf = (b..e)
-                    .filter_map(|i| s.confidence.get(i))
-                    .fold(1.0f32, |a, &c| a.min(c));
-                if t == 1 && e - b >= 2 {
-                    let Some(last) = s.folded.get(e - 1) else {
-                        continue;
-                    };
-                    let c = core(last, &known);
-                    if zipf(c) < rules.surname_max_zipf {
-                        surnames.push((c.to_string(), 1, conf));
-                    }
-                } else if e - b == 1 && conf >= rules.single_min_confidence {
-                    let Some(word) = s.folded.get(b) else {
-                        continue;
-                    };
-                    let c = core(word, &known);
-                    if zipf(c) < rules.single_max_zipf {
-                        singles.push((c.to_string(), t, conf));
-                    }
+    // Per sentence: its multi-word mentions' cores (phrases), and its
+    // surname and one-word evidence.
+    let mut phrases: FxMap<Vec<&str>, Votes> = FxMap::default();
+    let mut names: FxMap<&str, (Votes, Votes)> = FxMap::default();
+    for (i, s) in sents.iter().enumerate() {
+        for (b, e, t) in chunks(&s.labels) {
+            let conf = (b..e)
+                .filter_map(|i| s.confidence.get(i))
+                .fold(1.0f32, |a, &c| a.min(c));
+            let Some(words) = s.folded.get(b..e) else {
+                continue;
+            };
+            if e - b >= 2 {
+                let key: Vec<&str> = words.iter().map(|w| core(w, &known)).collect();
+                if let Some(&last) = key.last()
+                    && t == 1
+                    && zipf(last) < rules.surname_max_zipf
+                {
+                    names.entry(last).or_default().0.push((i, 1, conf));
+                }
+                phrases.entry(key).or_default().push((i, t, conf));
+            } else if conf >= rules.single_min_confidence
+                && let Some(w) = words.first()
+            {
+                let c = core(w, &known);
+                if zipf(c) < rules.single_max_zipf {
+                    names.entry(c).or_default().1.push((i, t, conf));
                 }
             }
-            (surnames, singles)
-        })
-        .collect();
-    if evidence.iter().all(|(a, b)| a.is_empty() && b.is_empty()) {
+        }
+    }
+    if phrases.is_empty() && names.is_empty() {
         return Vec::new();
     }
-    // Per core: the sentences that vouch for it as a surname, then as a
-    // one-word mention, each in sentence order: (sentence, type, confidence).
-    type Votes = Vec<(usize, u8, f32)>;
-    let mut names: FxMap<&str, (Votes, Votes)> = FxMap::default();
-    for (i, (surnames, singles)) in evidence.iter().enumerate() {
-        for (core, t, c) in surnames {
-            names.entry(core.as_str()).or_default().0.push((i, *t, *c));
+    // Phrases by their first word, longest first.
+    let mut by_first: FxMap<&str, Vec<(&[&str], &Votes)>> = FxMap::default();
+    for (key, votes) in &phrases {
+        if let Some(&first) = key.first() {
+            by_first
+                .entry(first)
+                .or_default()
+                .push((key.as_slice(), votes));
         }
-        for (core, t, c) in singles {
-            names.entry(core.as_str()).or_default().1.push((i, *t, *c));
-        }
+    }
+    for v in by_first.values_mut() {
+        v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
+    }
+    // Whether `f`, or `f` less one to three leading letters (the
+    // proclitics), is a key of `map` (a cheap test before [`core`]).
+    fn maybe<V>(f: &str, map: &FxMap<&str, V>) -> bool {
+        f.char_indices()
+            .map(|(o, _)| o)
+            .take(4)
+            .any(|o| f.get(o..).is_some_and(|rest| map.contains_key(rest)))
     }
     let mut out = Vec::new();
     for (i, s) in sents.iter().enumerate() {
         let near = |&&(j, _, _): &&(usize, u8, f32)| window.is_none_or(|k| j.abs_diff(i) <= k);
-        for (j, (&f, &l)) in s.folded.iter().zip(&s.labels).enumerate() {
-            if l != 0 {
+        let n = s.folded.len();
+        let mut labels = s.labels.clone();
+        let mut cores: Vec<Option<&str>> = vec![None; n];
+        let mut core_at =
+            |j: usize| -> &str { cores[j].get_or_insert_with(|| core(s.folded[j], &known)) };
+        // 1. Phrases: every match, longest first, then leftmost.
+        let mut matches: Vec<(usize, usize, u8, f32)> = Vec::new();
+        for j in 0..n {
+            if !maybe(s.folded[j], &by_first) {
                 continue;
             }
-            // Cheap test first: the word, or the word less one to three
-            // leading letters (the proclitics), is a name.
-            let maybe = f
-                .char_indices()
-                .map(|(o, _)| o)
-                .take(4)
-                .any(|o| f.get(o..).is_some_and(|rest| names.contains_key(rest)));
-            if !maybe {
+            let Some(cands) = by_first.get(core_at(j)) else {
+                continue;
+            };
+            for (key, votes) in cands {
+                let len = key.len();
+                if j + len > n || !(1..len).all(|x| core_at(j + x) == key[x]) {
+                    continue;
+                }
+                if let Some(&(_, t, c)) = votes.iter().find(near) {
+                    matches.push((j, j + len, t, c));
+                }
+            }
+        }
+        matches.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+        for (b, e, t, confidence) in matches {
+            // Outside every mention, or around whole ones: no mention
+            // continues into the match or out of it.
+            let starts = |l: u8| l == 0 || l % 2 == 1;
+            let fits = labels.get(b).is_some_and(|&l| starts(l))
+                && labels.get(e).is_none_or(|&l| starts(l));
+            let same = labels.get(b) == Some(&(2 * t - 1))
+                && labels[b + 1..e].iter().all(|&l| l == 2 * t)
+                && labels.get(e).is_none_or(|&l| l != 2 * t);
+            if !fits || same {
                 continue;
             }
-            let c = core(f, &known);
+            for (x, l) in labels[b..e].iter_mut().enumerate() {
+                *l = if x == 0 { 2 * t - 1 } else { 2 * t };
+            }
+            out.push(Added {
+                sentence: i,
+                start: b,
+                end: e,
+                kind: t,
+                confidence,
+            });
+        }
+        // 2 and 3. Surnames, then one-word mentions, on words still outside.
+        for (j, (label, &f)) in labels.iter_mut().zip(&s.folded).enumerate() {
+            if *label != 0 || !maybe(f, &names) {
+                continue;
+            }
+            let c = core_at(j);
             if c.chars().count() < 2 {
                 continue;
             }
@@ -163,9 +220,11 @@ pub fn spread(
                 .find(near)
                 .or_else(|| singles.iter().find(near))
             {
+                *label = 2 * kind - 1;
                 out.push(Added {
                     sentence: i,
-                    token: j,
+                    start: j,
+                    end: j + 1,
                     kind,
                     confidence,
                 });
@@ -175,11 +234,15 @@ pub fn spread(
     out
 }
 
-/// `labels` with the added mentions of sentence `i` set (B-type).
+/// `labels` with the added mentions of sentence `i` set (B-type, I-type …).
 pub fn apply(labels: &mut [u8], added: &[Added], i: usize) {
     for a in added.iter().filter(|a| a.sentence == i) {
-        if let Some(l) = labels.get_mut(a.token) {
-            *l = 2 * a.kind - 1;
+        for (x, l) in labels.iter_mut().enumerate().take(a.end).skip(a.start) {
+            *l = if x == a.start {
+                2 * a.kind - 1
+            } else {
+                2 * a.kind
+            };
         }
     }
 }
@@ -215,7 +278,7 @@ mod tests {
         let added = spread(&sents, None, &Rules::default(), known, zipf);
         let at: Vec<(usize, usize, u8)> = added
             .iter()
-            .map(|a| (a.sentence, a.token, a.kind))
+            .map(|a| (a.sentence, a.start, a.kind))
             .collect();
         assert_eq!(at, vec![(1, 1, 1), (2, 1, 1)]);
     }
@@ -231,10 +294,31 @@ mod tests {
         let added = spread(&sents, None, &Rules::default(), |_| 0.0, zipf);
         let at: Vec<(usize, usize, u8)> = added
             .iter()
-            .map(|a| (a.sentence, a.token, a.kind))
+            .map(|a| (a.sentence, a.start, a.kind))
             .collect();
         // علي is common; بغداد (LOC, confident) spreads to the O word only.
         assert_eq!(at, vec![(2, 1, 2)]);
+    }
+
+    #[test]
+    fn a_multi_word_mention_covers_its_repeats_and_the_shorter_mentions_inside() {
+        let sents = [
+            tagged(&["الوزير", "وليد", "المعلم"], &[0, 1, 2]),
+            tagged(&["قال", "وليد", "المعلم", "امس"], &[0, 1, 0, 0]),
+            tagged(&["ولوليد", "المعلم"], &[0, 0]),
+            // Inside a longer mention: left alone.
+            tagged(&["مؤسسه", "وليد", "المعلم"], &[5, 6, 6]),
+        ];
+        let known = |f: &str| if f == "وليد" { 3.0 } else { 0.0 };
+        let added = spread(&sents, None, &Rules::default(), known, zipf);
+        let at: Vec<(usize, usize, usize, u8)> = added
+            .iter()
+            .map(|a| (a.sentence, a.start, a.end, a.kind))
+            .collect();
+        assert_eq!(at, vec![(1, 1, 3, 1), (2, 0, 2, 1)]);
+        let mut labels = sents[1].labels.clone();
+        apply(&mut labels, &added, 1);
+        assert_eq!(labels, [0, 1, 2, 0]);
     }
 
     #[test]

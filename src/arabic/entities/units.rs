@@ -218,7 +218,7 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
                 .filter_map(|i| doc.confidence.get(i).copied());
             let vouched = added
                 .iter()
-                .filter(|a| a.sentence == i && (b..e).contains(&a.token))
+                .filter(|a| a.sentence == i && a.start < e && b < a.end)
                 .map(|a| a.confidence);
             let conf = own.chain(vouched).fold(1.0f32, f32::min);
             let kind = match t {
