@@ -76,6 +76,10 @@ pub struct Added {
     pub confidence: f32,
 }
 
+/// Longest mention, in words, that vouches for its repeats (longer ones are
+/// rare, and the bound keeps the look-ups per word small).
+const MAX_PHRASE_WORDS: usize = 8;
+
 /// The mentions that vouch for a word or phrase: (sentence, type,
 /// confidence), in sentence order.
 type Votes = Vec<(usize, u8, f32)>;
@@ -109,7 +113,7 @@ pub fn spread(
             let Some(words) = s.folded.get(b..e) else {
                 continue;
             };
-            if e - b >= 2 {
+            if (2..=MAX_PHRASE_WORDS).contains(&(e - b)) {
                 let key: Vec<&str> = words.iter().map(|w| core(w, &known)).collect();
                 if let Some(&last) = key.last()
                     && t == 1
@@ -131,18 +135,14 @@ pub fn spread(
     if phrases.is_empty() && names.is_empty() {
         return Vec::new();
     }
-    // Phrases by their first word, longest first.
-    let mut by_first: FxMap<&str, Vec<(&[&str], &Votes)>> = FxMap::default();
-    for (key, votes) in &phrases {
+    // The lengths of the phrases that start with each word, a bit per
+    // length, so a word is looked up once per length that can start there
+    // (not once per phrase: a list of names sharing محمد stays linear).
+    let mut firsts: FxMap<&str, u16> = FxMap::default();
+    for key in phrases.keys() {
         if let Some(&first) = key.first() {
-            by_first
-                .entry(first)
-                .or_default()
-                .push((key.as_slice(), votes));
+            *firsts.entry(first).or_default() |= 1 << key.len();
         }
-    }
-    for v in by_first.values_mut() {
-        v.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(b.0)));
     }
     // Whether `f`, or `f` less one to three leading letters (the
     // proclitics), is a key of `map` (a cheap test before [`core`]).
@@ -162,19 +162,26 @@ pub fn spread(
             |j: usize| -> &str { cores[j].get_or_insert_with(|| core(s.folded[j], &known)) };
         // 1. Phrases: every match, longest first, then leftmost.
         let mut matches: Vec<(usize, usize, u8, f32)> = Vec::new();
+        let mut key: Vec<&str> = Vec::with_capacity(MAX_PHRASE_WORDS);
         for j in 0..n {
-            if !maybe(s.folded[j], &by_first) {
+            if !maybe(s.folded[j], &firsts) {
                 continue;
             }
-            let Some(cands) = by_first.get(core_at(j)) else {
+            let Some(&lengths) = firsts.get(core_at(j)) else {
                 continue;
             };
-            for (key, votes) in cands {
-                let len = key.len();
-                if j + len > n || !(1..len).all(|x| core_at(j + x) == key[x]) {
+            for len in (2..=MAX_PHRASE_WORDS.min(n - j)).rev() {
+                if lengths & (1 << len) == 0 {
                     continue;
                 }
-                if let Some(&(_, t, c)) = votes.iter().find(near) {
+                key.clear();
+                for x in j..j + len {
+                    key.push(core_at(x));
+                }
+                if let Some(&(_, t, c)) = phrases
+                    .get(key.as_slice())
+                    .and_then(|votes| votes.iter().find(near))
+                {
                     matches.push((j, j + len, t, c));
                 }
             }
@@ -319,6 +326,25 @@ mod tests {
         let mut labels = sents[1].labels.clone();
         apply(&mut labels, &added, 1);
         assert_eq!(labels, [0, 1, 2, 0]);
+    }
+
+    #[test]
+    fn the_longest_phrase_sharing_a_first_word_wins() {
+        let sents = [
+            tagged(&["عبد", "الله"], &[1, 2]),
+            tagged(&["عبد", "الله", "الثاني"], &[1, 2, 2]),
+            tagged(&["عبد", "العزيز"], &[5, 6]),
+            tagged(
+                &["قال", "عبد", "الله", "الثاني", "و", "عبد", "العزيز"],
+                &[0; 7],
+            ),
+        ];
+        let added = spread(&sents, None, &Rules::default(), |_| 0.0, zipf);
+        let at: Vec<(usize, usize, usize, u8)> = added
+            .iter()
+            .map(|a| (a.sentence, a.start, a.end, a.kind))
+            .collect();
+        assert_eq!(at, vec![(3, 1, 4, 1), (3, 5, 7, 3)]);
     }
 
     #[test]

@@ -4,41 +4,40 @@
 //! name is its longest mention.
 
 use super::fold::fold;
+use super::knowledge::FxMap;
 use super::{Entity, EntityKind, Mention};
 
 /// Groups `mentions` (in text order) into entities, in order of first mention.
+/// Linear in the mentions: a name-dense document (a list of thousands of
+/// people) costs no more per mention than an article.
 pub fn group(text: &str, mentions: Vec<Mention>) -> Vec<Entity> {
     let mut entities: Vec<Entity> = Vec::new();
-    // Per entity: the folded strings of its mentions and their words.
-    let mut keys: Vec<Vec<String>> = Vec::new();
+    // (kind, folded mention) → the first entity with that mention.
+    let mut by_key: FxMap<(EntityKind, String), usize> = FxMap::default();
+    // Word → the first PERSON entity with a multi-word mention that begins
+    // or ends with it.
+    let mut by_name_word: FxMap<String, usize> = FxMap::default();
     for m in mentions {
+        let kind = m.kind;
         let surface = text.get(m.span.start..m.span.end).unwrap_or("");
         let key = fold(surface);
         let words: Vec<&str> = key.split_whitespace().collect();
-        let mut target = entities
-            .iter()
-            .zip(&keys)
-            .position(|(e, ks)| e.kind == m.kind && ks.contains(&key));
-        if target.is_none() && m.kind == EntityKind::Person && words.len() == 1 {
-            target = entities.iter().zip(&keys).position(|(e, ks)| {
-                e.kind == EntityKind::Person
-                    && ks.iter().any(|k| {
-                        let ws: Vec<&str> = k.split_whitespace().collect();
-                        ws.len() > 1 && (ws.first() == words.first() || ws.last() == words.first())
-                    })
-            });
+        let mut target = by_key.get(&(m.kind, key.clone())).copied();
+        if target.is_none()
+            && m.kind == EntityKind::Person
+            && let [word] = words.as_slice()
+        {
+            target = by_name_word.get(*word).copied();
         }
-        match target {
+        let t = match target {
             Some(t) => {
-                if let (Some(e), Some(ks)) = (entities.get_mut(t), keys.get_mut(t)) {
+                if let Some(e) = entities.get_mut(t) {
                     if surface.chars().count() > e.name.chars().count() {
                         e.name = surface.to_string();
                     }
-                    if !ks.contains(&key) {
-                        ks.push(key);
-                    }
                     e.mentions.push(m);
                 }
+                t
             }
             None => {
                 entities.push(Entity {
@@ -46,9 +45,17 @@ pub fn group(text: &str, mentions: Vec<Mention>) -> Vec<Entity> {
                     kind: m.kind,
                     mentions: vec![m],
                 });
-                keys.push(vec![key]);
+                entities.len() - 1
+            }
+        };
+        if kind == EntityKind::Person && words.len() > 1 {
+            for w in [words.first(), words.last()].into_iter().flatten() {
+                let e = by_name_word.entry((*w).to_string()).or_insert(t);
+                *e = (*e).min(t);
             }
         }
+        let e = by_key.entry((kind, key)).or_insert(t);
+        *e = (*e).min(t);
     }
     entities
 }

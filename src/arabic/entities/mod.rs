@@ -245,14 +245,19 @@ fn resolve_overlaps(mut cands: Vec<Mention>) -> Vec<Mention> {
             .then(a.span.start.cmp(&b.span.start))
     });
     let mut kept: Vec<Mention> = Vec::new();
+    // Kept spans, start → end. They never overlap, so the one that starts
+    // last before a candidate ends is the only one that can overlap it.
+    let mut taken: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
     for c in cands {
         if c.span.is_empty() {
             continue;
         }
-        if kept
-            .iter()
-            .all(|k| c.span.end <= k.span.start || c.span.start >= k.span.end)
-        {
+        let clashes = taken
+            .range(..c.span.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > c.span.start);
+        if !clashes {
+            taken.insert(c.span.start, c.span.end);
             kept.push(c);
         }
     }
@@ -280,4 +285,67 @@ fn embedded_arc() -> Result<&'static Arc<tagger::Model>, ModelError> {
         name: "embedded ner-model.bin.gz".to_string(),
         reason: reason.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plain quadratic definition [`resolve_overlaps`] must agree with.
+    fn reference(mut cands: Vec<Mention>) -> Vec<Mention> {
+        cands.sort_by(|a, b| {
+            source_rank(a.source)
+                .cmp(&source_rank(b.source))
+                .then(b.span.len().cmp(&a.span.len()))
+                .then(a.span.start.cmp(&b.span.start))
+        });
+        let mut kept: Vec<Mention> = Vec::new();
+        for c in cands {
+            if !c.span.is_empty()
+                && kept
+                    .iter()
+                    .all(|k| c.span.end <= k.span.start || c.span.start >= k.span.end)
+            {
+                kept.push(c);
+            }
+        }
+        kept.sort_by_key(|m| (m.span.start, m.span.end));
+        kept
+    }
+
+    #[test]
+    fn overlaps_resolve_as_the_quadratic_definition_does() {
+        let mut x: u64 = 0x5eed;
+        let mut next = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        for _ in 0..200 {
+            let cands: Vec<Mention> = (0..next(40))
+                .map(|_| {
+                    let start = next(100) as usize;
+                    Mention {
+                        span: Span::new(start, start + next(12) as usize),
+                        kind: EntityKind::Person,
+                        confidence: 0.5,
+                        source: [
+                            MentionSource::Gazetteer,
+                            MentionSource::Pattern,
+                            MentionSource::Model,
+                        ][next(3) as usize],
+                        value: None,
+                    }
+                })
+                .collect();
+            let spans = |ms: Vec<Mention>| -> Vec<(usize, usize)> {
+                ms.iter().map(|m| (m.span.start, m.span.end)).collect()
+            };
+            assert_eq!(
+                spans(resolve_overlaps(cands.clone())),
+                spans(reference(cands))
+            );
+        }
+    }
 }
