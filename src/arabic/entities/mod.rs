@@ -235,15 +235,19 @@ fn source_rank(s: MentionSource) -> u8 {
     }
 }
 
-/// Keeps non-overlapping mentions: gazetteer before pattern before model,
-/// then longer first, then earlier; returns them in text order.
+/// The order in which overlapping candidates claim the text: gazetteer
+/// before pattern before model, then longer first, then earlier.
+fn priority(a: &Mention, b: &Mention) -> std::cmp::Ordering {
+    source_rank(a.source)
+        .cmp(&source_rank(b.source))
+        .then(b.span.len().cmp(&a.span.len()))
+        .then(a.span.start.cmp(&b.span.start))
+}
+
+/// Keeps non-overlapping mentions, claimed in [`priority`] order; returns
+/// them in text order.
 fn resolve_overlaps(mut cands: Vec<Mention>) -> Vec<Mention> {
-    cands.sort_by(|a, b| {
-        source_rank(a.source)
-            .cmp(&source_rank(b.source))
-            .then(b.span.len().cmp(&a.span.len()))
-            .then(a.span.start.cmp(&b.span.start))
-    });
+    cands.sort_by(priority);
     let mut kept: Vec<Mention> = Vec::new();
     // Kept spans, start → end. They never overlap, so the one that starts
     // last before a candidate ends is the only one that can overlap it.
@@ -293,12 +297,7 @@ mod tests {
 
     /// The plain quadratic definition [`resolve_overlaps`] must agree with.
     fn reference(mut cands: Vec<Mention>) -> Vec<Mention> {
-        cands.sort_by(|a, b| {
-            source_rank(a.source)
-                .cmp(&source_rank(b.source))
-                .then(b.span.len().cmp(&a.span.len()))
-                .then(a.span.start.cmp(&b.span.start))
-        });
+        cands.sort_by(priority);
         let mut kept: Vec<Mention> = Vec::new();
         for c in cands {
             if !c.span.is_empty()
