@@ -151,38 +151,21 @@ fn score_by(samples: &[Sample], mut tag: impl FnMut(&[&str]) -> Vec<u8>) -> Scor
     score_labels(samples, &preds)
 }
 
-/// One decoded sentence: labels after the rules, confidences, folded forms.
+/// One decoded sentence ([`Model::decode`]) and its folded forms.
 struct Decoded {
-    labels: Vec<u8>,
-    confidence: Vec<f32>,
+    sentence: tagger::Decoded,
     folded: Vec<String>,
 }
 
-/// Decodes every sentence of `samples` as the service does a request's
-/// (Viterbi, the name-head rule, the confidences of the chosen labels).
+/// Decodes every sentence of `samples` as the service does a request's.
 fn decode(model: &Model, samples: &[Sample]) -> Vec<Decoded> {
     samples
         .iter()
         .map(|s| {
             let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-            let em = model.emissions(&toks);
-            let mut labels = model.viterbi(&em);
-            tagger::attach_name_heads(&toks, &mut labels);
-            let confidence = if labels.iter().any(|&l| l != 0) {
-                let marg = model.marginals(&em);
-                labels
-                    .iter()
-                    .zip(&marg)
-                    .map(|(&l, m)| m[l as usize])
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let folded = toks.iter().map(|t| fold(t)).collect();
             Decoded {
-                labels,
-                confidence,
-                folded,
+                sentence: model.decode(&toks),
+                folded: toks.iter().map(|t| fold(t)).collect(),
             }
         })
         .collect()
@@ -192,7 +175,7 @@ fn decode(model: &Model, samples: &[Sample]) -> Vec<Decoded> {
 /// `None`: none), each sentence's document being the
 /// [`document::EVAL_WINDOW`] sentences either side.
 fn with_document_pass(model: &Model, dec: &[Decoded], rules: Option<&Rules>) -> Vec<Vec<u8>> {
-    let mut labels: Vec<Vec<u8>> = dec.iter().map(|d| d.labels.clone()).collect();
+    let mut labels: Vec<Vec<u8>> = dec.iter().map(|d| d.sentence.labels.clone()).collect();
     let Some(rules) = rules else {
         return labels;
     };
@@ -200,8 +183,8 @@ fn with_document_pass(model: &Model, dec: &[Decoded], rules: Option<&Rules>) -> 
         .iter()
         .map(|d| document::Tagged {
             folded: d.folded.iter().map(String::as_str).collect(),
-            labels: d.labels.clone(),
-            confidence: d.confidence.clone(),
+            labels: d.sentence.labels.clone(),
+            confidence: d.sentence.confidence.clone(),
         })
         .collect();
     let k = Knowledge::get();
@@ -212,8 +195,8 @@ fn with_document_pass(model: &Model, dec: &[Decoded], rules: Option<&Rules>) -> 
         |f| units::known(model, f),
         |f| k.zipf(f),
     );
-    for (i, l) in labels.iter_mut().enumerate() {
-        document::apply(l, &added, i);
+    for (l, added) in labels.iter_mut().zip(&added) {
+        document::apply(l, added);
     }
     labels
 }

@@ -20,7 +20,7 @@ use super::fold::proclitic_len;
 use super::knowledge::FxMap;
 use super::tagger::chunks;
 
-/// The thresholds of the two rules.
+/// The thresholds of the surname and one-word rules.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rules {
     /// A surname spreads when its wordfreq Zipf frequency is below this
@@ -44,6 +44,7 @@ impl Default for Rules {
         }
     }
 }
+
 /// Sentences either side that count as the document when the text has no
 /// document boundaries (ANERcorp in `eval-ner` and `train-ner`); a request
 /// to the service is one document.
@@ -64,8 +65,6 @@ pub struct Tagged<'a> {
 /// labelled B-`kind` I-`kind` …, replacing whatever mentions lay inside.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Added {
-    /// Sentence index.
-    pub sentence: usize,
     /// First token.
     pub start: usize,
     /// One past the last token.
@@ -90,7 +89,7 @@ fn core<'a>(f: &'a str, known: &impl Fn(&str) -> f32) -> &'a str {
     f.get(proclitic_len(f, known)..).unwrap_or(f)
 }
 
-/// The mentions the rules add to `sents`, in sentence and token order.
+/// The mentions the rules add to each of `sents` (one list per sentence).
 /// `window`: sentences either side that form a sentence's document (`None`:
 /// all of `sents`). `rules`: the thresholds. `known` scores folded forms for clitic stripping;
 /// `zipf` gives a folded form's wordfreq Zipf frequency.
@@ -100,7 +99,7 @@ pub fn spread(
     rules: &Rules,
     known: impl Fn(&str) -> f32,
     zipf: impl Fn(&str) -> f32,
-) -> Vec<Added> {
+) -> Vec<Vec<Added>> {
     // Per sentence: its multi-word mentions' cores (phrases), and its
     // surname and one-word evidence.
     let mut phrases: FxMap<Vec<&str>, Votes> = FxMap::default();
@@ -133,7 +132,7 @@ pub fn spread(
         }
     }
     if phrases.is_empty() && names.is_empty() {
-        return Vec::new();
+        return vec![Vec::new(); sents.len()];
     }
     // The lengths of the phrases that start with each word, a bit per
     // length, so a word is looked up once per length that can start there
@@ -152,8 +151,9 @@ pub fn spread(
             .take(4)
             .any(|o| f.get(o..).is_some_and(|rest| map.contains_key(rest)))
     }
-    let mut out = Vec::new();
+    let mut all = Vec::with_capacity(sents.len());
     for (i, s) in sents.iter().enumerate() {
+        let mut out = Vec::new();
         let near = |&&(j, _, _): &&(usize, u8, f32)| window.is_none_or(|k| j.abs_diff(i) <= k);
         let n = s.folded.len();
         let mut labels = s.labels.clone();
@@ -203,7 +203,6 @@ pub fn spread(
                 *l = if x == 0 { 2 * t - 1 } else { 2 * t };
             }
             out.push(Added {
-                sentence: i,
                 start: b,
                 end: e,
                 kind: t,
@@ -229,7 +228,6 @@ pub fn spread(
             {
                 *label = 2 * kind - 1;
                 out.push(Added {
-                    sentence: i,
                     start: j,
                     end: j + 1,
                     kind,
@@ -237,13 +235,14 @@ pub fn spread(
                 });
             }
         }
+        all.push(out);
     }
-    out
+    all
 }
 
-/// `labels` with the added mentions of sentence `i` set (B-type, I-type …).
-pub fn apply(labels: &mut [u8], added: &[Added], i: usize) {
-    for a in added.iter().filter(|a| a.sentence == i) {
+/// `labels` with a sentence's added mentions set (B-type, I-type …).
+pub fn apply(labels: &mut [u8], added: &[Added]) {
+    for a in added {
         for (x, l) in labels.iter_mut().enumerate().take(a.end).skip(a.start) {
             *l = if x == a.start {
                 2 * a.kind - 1
@@ -266,6 +265,15 @@ mod tests {
         }
     }
 
+    /// (sentence, start, end, type) of every added mention.
+    fn at(added: &[Vec<Added>]) -> Vec<(usize, usize, usize, u8)> {
+        added
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| a.iter().map(move |a| (i, a.start, a.end, a.kind)))
+            .collect()
+    }
+
     fn zipf(f: &str) -> f32 {
         match f {
             "علي" => 6.0,
@@ -283,11 +291,7 @@ mod tests {
         ];
         let known = |f: &str| if f == "اينشتاين" { 3.0 } else { 0.0 };
         let added = spread(&sents, None, &Rules::default(), known, zipf);
-        let at: Vec<(usize, usize, u8)> = added
-            .iter()
-            .map(|a| (a.sentence, a.start, a.kind))
-            .collect();
-        assert_eq!(at, vec![(1, 1, 1), (2, 1, 1)]);
+        assert_eq!(at(&added), vec![(1, 1, 2, 1), (2, 1, 2, 1)]);
     }
 
     #[test]
@@ -299,12 +303,8 @@ mod tests {
             tagged(&["بغداد"], &[5]),
         ];
         let added = spread(&sents, None, &Rules::default(), |_| 0.0, zipf);
-        let at: Vec<(usize, usize, u8)> = added
-            .iter()
-            .map(|a| (a.sentence, a.start, a.kind))
-            .collect();
         // علي is common; بغداد (LOC, confident) spreads to the O word only.
-        assert_eq!(at, vec![(2, 1, 2)]);
+        assert_eq!(at(&added), vec![(2, 1, 2, 2)]);
     }
 
     #[test]
@@ -318,13 +318,9 @@ mod tests {
         ];
         let known = |f: &str| if f == "وليد" { 3.0 } else { 0.0 };
         let added = spread(&sents, None, &Rules::default(), known, zipf);
-        let at: Vec<(usize, usize, usize, u8)> = added
-            .iter()
-            .map(|a| (a.sentence, a.start, a.end, a.kind))
-            .collect();
-        assert_eq!(at, vec![(1, 1, 3, 1), (2, 0, 2, 1)]);
+        assert_eq!(at(&added), vec![(1, 1, 3, 1), (2, 0, 2, 1)]);
         let mut labels = sents[1].labels.clone();
-        apply(&mut labels, &added, 1);
+        apply(&mut labels, &added[1]);
         assert_eq!(labels, [0, 1, 2, 0]);
     }
 
@@ -340,11 +336,7 @@ mod tests {
             ),
         ];
         let added = spread(&sents, None, &Rules::default(), |_| 0.0, zipf);
-        let at: Vec<(usize, usize, usize, u8)> = added
-            .iter()
-            .map(|a| (a.sentence, a.start, a.end, a.kind))
-            .collect();
-        assert_eq!(at, vec![(3, 1, 4, 1), (3, 5, 7, 3)]);
+        assert_eq!(at(&added), vec![(3, 1, 4, 1), (3, 5, 7, 3)]);
     }
 
     #[test]
@@ -352,15 +344,10 @@ mod tests {
         let mut sents = vec![tagged(&["فرويد"], &[1])];
         sents.extend((0..5).map(|_| tagged(&["قال"], &[0])));
         sents.push(tagged(&["فرويد"], &[0]));
-        assert!(spread(&sents, Some(3), &Rules::default(), |_| 0.0, zipf).is_empty());
-        assert_eq!(
-            spread(&sents, Some(6), &Rules::default(), |_| 0.0, zipf).len(),
-            1
-        );
-        assert_eq!(
-            spread(&sents, None, &Rules::default(), |_| 0.0, zipf).len(),
-            1
-        );
+        let rules = Rules::default();
+        assert!(at(&spread(&sents, Some(3), &rules, |_| 0.0, zipf)).is_empty());
+        assert_eq!(at(&spread(&sents, Some(6), &rules, |_| 0.0, zipf)).len(), 1);
+        assert_eq!(at(&spread(&sents, None, &rules, |_| 0.0, zipf)).len(), 1);
     }
 
     #[test]
@@ -368,6 +355,6 @@ mod tests {
         let mut s = tagged(&["فرويد"], &[1]);
         s.confidence = vec![0.5];
         let sents = [s, tagged(&["فرويد"], &[0])];
-        assert!(spread(&sents, None, &Rules::default(), |_| 0.0, zipf).is_empty());
+        assert!(at(&spread(&sents, None, &Rules::default(), |_| 0.0, zipf)).is_empty());
     }
 }

@@ -257,6 +257,30 @@ impl Model {
             .collect()
     }
 
+    /// Decodes a sentence as the service does: Viterbi, the name-head rule,
+    /// and the posterior probability of each chosen label (computed only
+    /// when some token is in a mention).
+    pub fn decode(&self, tokens: &[&str]) -> Decoded {
+        let em = self.emissions(tokens);
+        let tagged = self.viterbi(&em);
+        let mut labels = tagged.clone();
+        attach_name_heads(tokens, &mut labels);
+        let confidence = if labels.iter().any(|&l| l != 0) {
+            labels
+                .iter()
+                .zip(self.marginals(&em))
+                .map(|(&l, m)| m.get(l as usize).copied().unwrap_or(0.0))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Decoded {
+            tagged,
+            labels,
+            confidence,
+        }
+    }
+
     /// Tags a sentence.
     pub fn tag(&self, tokens: &[&str]) -> Vec<u8> {
         let mut labels = self.viterbi(&self.emissions(tokens));
@@ -589,6 +613,18 @@ pub fn attach_name_heads(tokens: &[&str], labels: &mut [u8]) {
             }
         }
     }
+}
+
+/// A sentence as [`Model::decode`] leaves it.
+#[derive(Clone, Debug, Default)]
+pub struct Decoded {
+    /// Viterbi's labels.
+    pub tagged: Vec<u8>,
+    /// The labels after the name-head rule.
+    pub labels: Vec<u8>,
+    /// The posterior probability of each label in `labels` (empty when no
+    /// token is in a mention).
+    pub confidence: Vec<f32>,
 }
 
 /// Entity chunks `(begin, end, type 1..=4)` of a label sequence with conlleval

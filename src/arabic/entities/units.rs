@@ -151,15 +151,11 @@ const MAX_SENTENCE: usize = 256;
 /// label Viterbi chose, from forward-backward over the perceptron scores
 /// divided by the model's temperature (fit by `train-ner`). After every
 /// sentence is decoded, the document pass ([`document::spread`]) adds the
-/// one-word mentions the rest of the text vouches for; they carry the
-/// confidence of the mention that vouched.
+/// mentions the rest of the text vouches for; they carry the confidence of
+/// the mention that vouched.
 pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
-    struct Decoded<'u> {
-        sent: &'u [Unit],
-        /// Viterbi's labels, before the rules.
-        tagged: Vec<u8>,
-    }
-    let mut decoded: Vec<Decoded> = Vec::new();
+    // Per sentence: its units and Viterbi's labels (before the rules).
+    let mut sents: Vec<(&[Unit], Vec<u8>)> = Vec::new();
     let mut docs: Vec<document::Tagged> = Vec::new();
     let mut begin = 0;
     while begin < units.len() {
@@ -173,26 +169,13 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
             .iter()
             .map(|u| text.get(u.span.start..u.span.end).unwrap_or(""))
             .collect();
-        let em = model.emissions(&toks);
-        let tagged = model.viterbi(&em);
-        let mut labels = tagged.clone();
-        super::tagger::attach_name_heads(&toks, &mut labels);
-        let confidence = if labels.iter().any(|&l| l != 0) {
-            let marg = model.marginals(&em);
-            labels
-                .iter()
-                .zip(&marg)
-                .map(|(&l, m)| m.get(l as usize).copied().unwrap_or(0.0))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let d = model.decode(&toks);
         docs.push(document::Tagged {
             folded: sent.iter().map(|u| u.folded.as_str()).collect(),
-            labels,
-            confidence,
+            labels: d.labels,
+            confidence: d.confidence,
         });
-        decoded.push(Decoded { sent, tagged });
+        sents.push((sent, d.tagged));
         begin = end;
     }
     let k = Knowledge::get();
@@ -204,21 +187,21 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
         |f| k.zipf(f),
     );
     let mut out = Vec::new();
-    for (i, (d, doc)) in decoded.iter().zip(&mut docs).enumerate() {
+    for (((sent, tagged), doc), added) in sents.iter().zip(&mut docs).zip(&added) {
         let labels = &mut doc.labels;
-        document::apply(labels, &added, i);
+        document::apply(labels, added);
         for (b, e, t) in chunks(labels) {
-            let (Some(first), Some(last)) = (d.sent.get(b), d.sent.get(e - 1)) else {
+            let (Some(first), Some(last)) = (sent.get(b), sent.get(e - 1)) else {
                 continue;
             };
             // Over the words the model tagged itself (not those a rule
             // attached) and the confidence of those the document pass added.
             let own = (b..e)
-                .filter(|&i| d.tagged.get(i) == labels.get(i))
+                .filter(|&i| tagged.get(i) == labels.get(i))
                 .filter_map(|i| doc.confidence.get(i).copied());
             let vouched = added
                 .iter()
-                .filter(|a| a.sentence == i && a.start < e && b < a.end)
+                .filter(|a| a.start < e && b < a.end)
                 .map(|a| a.confidence);
             let conf = own.chain(vouched).fold(1.0f32, f32::min);
             let kind = match t {
