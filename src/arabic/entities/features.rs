@@ -347,14 +347,15 @@ pub fn sentence_features(
     ends: &mut Vec<usize>,
 ) {
     let k = Knowledge::get();
+    let mut key = String::new();
     let mut toks: Vec<Tok> = tokens
         .iter()
         .map(|w| {
             let word = word(w, k);
-            let part = gaz
-                .get(format!("{}{}", super::tagger::PART, word.stem).as_str())
-                .copied()
-                .unwrap_or(0);
+            key.clear();
+            key.push(super::tagger::PART);
+            key.push_str(&word.stem);
+            let part = gaz.get(key.as_str()).copied().unwrap_or(0);
             Tok {
                 word,
                 part,
