@@ -268,17 +268,71 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
 }
 
 /// The train gazetteer: folded clitic-free phrase → entity type index 1..=4
-/// (PERS, LOC, ORG, MISC).
-pub type TrainGazetteer = FxMap<String, u8>;
+/// (PERS, LOC, ORG, MISC), with the first words of its multi-word phrases.
+#[derive(Clone, Debug, Default)]
+pub struct TrainGazetteer {
+    /// Phrase → type.
+    phrases: FxMap<String, u8>,
+    /// First word of a multi-word phrase → the most words of a phrase it
+    /// starts, so matching tries longer phrases only where one can begin.
+    heads: FxMap<String, u8>,
+}
+
+impl TrainGazetteer {
+    /// The type of a phrase.
+    pub fn get(&self, phrase: &str) -> Option<u8> {
+        self.phrases.get(phrase).copied()
+    }
+
+    /// The most words of a phrase starting with `word` (1 if none is longer).
+    fn longest_from(&self, word: &str) -> usize {
+        self.heads.get(word).map_or(1, |&n| usize::from(n))
+    }
+
+    /// Number of phrases.
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// Whether there is no phrase.
+    pub fn is_empty(&self) -> bool {
+        self.phrases.is_empty()
+    }
+
+    /// The phrases and their types, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &u8)> {
+        self.phrases.iter()
+    }
+}
+
+impl FromIterator<(String, u8)> for TrainGazetteer {
+    fn from_iter<I: IntoIterator<Item = (String, u8)>>(iter: I) -> Self {
+        let phrases: FxMap<String, u8> = iter.into_iter().collect();
+        let mut heads: FxMap<&str, u8> = FxMap::default();
+        for p in phrases.keys() {
+            super::knowledge::note_head(&mut heads, p);
+        }
+        let heads = heads.into_iter().map(|(w, n)| (w.to_string(), n)).collect();
+        TrainGazetteer { phrases, heads }
+    }
+}
 
 /// Marks greedy longest matches of `dict` over `stems` into `out` as
-/// `B<v>`/`I<v>` codes: 0 none, `2*v-1` begin, `2*v` inside.
-fn mark_matches(stems: &[&str], max: usize, lookup: impl Fn(&str) -> Option<u8>, out: &mut [u8]) {
+/// `B<v>`/`I<v>` codes: 0 none, `2*v-1` begin, `2*v` inside. `longest`
+/// bounds the words of a phrase starting with a given word.
+fn mark_matches(
+    stems: &[&str],
+    max: usize,
+    longest: impl Fn(&str) -> usize,
+    lookup: impl Fn(&str) -> Option<u8>,
+    out: &mut [u8],
+) {
     let mut i = 0;
     let mut buf = String::new();
     while i < stems.len() {
         let mut matched = 0;
-        for n in (1..=max.min(stems.len() - i)).rev() {
+        let most = max.min(longest(stems[i])).min(stems.len() - i);
+        for n in (1..=most).rev() {
             buf.clear();
             for (k, s) in stems[i..i + n].iter().enumerate() {
                 if k > 0 {
@@ -355,7 +409,7 @@ pub fn sentence_features(
             key.clear();
             key.push(super::tagger::PART);
             key.push_str(&word.stem);
-            let part = gaz.get(key.as_str()).copied().unwrap_or(0);
+            let part = gaz.get(key.as_str()).unwrap_or(0);
             Tok {
                 word,
                 part,
@@ -369,11 +423,18 @@ pub fn sentence_features(
     mark_matches(
         &stems,
         MAX_PLACE_WORDS,
+        |w| k.place_heads.get(w).map_or(1, |&n| usize::from(n)),
         |p| k.places.contains_key(p).then_some(1),
         &mut places,
     );
     let mut gz = vec![0u8; toks.len()];
-    mark_matches(&stems, MAX_GAZ_WORDS, |p| gaz.get(p).copied(), &mut gz);
+    mark_matches(
+        &stems,
+        MAX_GAZ_WORDS,
+        |w| gaz.longest_from(w),
+        |p| gaz.get(p),
+        &mut gz,
+    );
     for (t, (p, g)) in toks.iter_mut().zip(places.into_iter().zip(gz)) {
         t.place = p;
         t.gaz = g;
@@ -536,5 +597,37 @@ mod tests {
         let _ = features(&refs);
         assert_eq!(features(&sent), fresh);
         MEMO.with(|m| assert!(m.borrow().len() <= WORD_MEMO));
+    }
+
+    #[test]
+    fn matching_tries_long_phrases_only_where_one_begins() {
+        let gaz: TrainGazetteer = [
+            ("الولايات المتحده الامريكيه".to_string(), 2),
+            ("الولايات المتحده".to_string(), 2),
+            ("بوش".to_string(), 1),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(gaz.longest_from("الولايات"), 3);
+        assert_eq!(gaz.longest_from("المتحده"), 1);
+        assert_eq!(gaz.longest_from("بوش"), 1);
+        let stems = ["زار", "بوش", "الولايات", "المتحده", "الامريكيه", "المتحده"];
+        let mut out = vec![0u8; stems.len()];
+        mark_matches(
+            &stems,
+            MAX_GAZ_WORDS,
+            |w| gaz.longest_from(w),
+            |p| gaz.get(p),
+            &mut out,
+        );
+        assert_eq!(out, [0, 1, 3, 4, 4, 0]);
+        // The place list's index: a multi-word name's first word.
+        let k = Knowledge::get();
+        let (first, _) = k
+            .places
+            .keys()
+            .find_map(|p| p.split_once(' '))
+            .expect("a multi-word place");
+        assert!(k.place_heads.get(first).is_some_and(|&n| n >= 2));
     }
 }

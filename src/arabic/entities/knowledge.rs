@@ -56,6 +56,10 @@ pub const MAX_PLACE_WORDS: usize = 4;
 pub struct Knowledge {
     /// Folded place names (one or more words joined by a space).
     pub places: FxMap<&'static str, ()>,
+    /// First word of a multi-word place name → the most words of a place
+    /// name it starts, so matching tries longer phrases only where one can
+    /// begin.
+    pub place_heads: FxMap<&'static str, u8>,
     /// Folded form → Zipf frequency ×10 (max over the forms folding together).
     pub zipf: FxMap<&'static str, u8>,
     /// Folded one-word person names → [`GIVEN_NAME`] | [`FAMILY_NAME`] bits,
@@ -77,6 +81,15 @@ fn gunzip(bytes: &[u8]) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
+/// Records multi-word `phrase` in `heads` (first word → most words).
+pub fn note_head<'a>(heads: &mut FxMap<&'a str, u8>, phrase: &'a str) {
+    if let Some((first, _)) = phrase.split_once(' ') {
+        let n = phrase.split(' ').count().min(usize::from(u8::MAX)) as u8;
+        let e = heads.entry(first).or_insert(1);
+        *e = (*e).max(n);
+    }
+}
+
 impl Knowledge {
     /// The embedded lists, loaded once per process.
     pub fn get() -> &'static Knowledge {
@@ -86,9 +99,11 @@ impl Knowledge {
             let text = gunzip(PLACES_GZ);
             let mut places = FxMap::default();
             places.reserve(text.len() / 16);
+            let mut place_heads: FxMap<&'static str, u8> = FxMap::default();
             for line in text.lines() {
                 if let Some((p, _)) = line.split_once('\t') {
                     places.insert(p, ());
+                    note_head(&mut place_heads, p);
                 }
             }
             let text = gunzip(WORDFREQ_GZ);
@@ -116,6 +131,7 @@ impl Knowledge {
             }
             Knowledge {
                 places,
+                place_heads,
                 zipf,
                 names,
             }

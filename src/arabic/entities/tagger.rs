@@ -387,7 +387,7 @@ impl Model {
             }
         }
         let g = r.u32().ok_or_else(trunc)? as usize;
-        let mut gazetteer = FxMap::default();
+        let mut gazetteer = Vec::with_capacity(g.min(raw.len() / 4));
         for _ in 0..g {
             let len = r.u16().ok_or_else(trunc)? as usize;
             let p = std::str::from_utf8(r.take(len).ok_or_else(trunc)?)
@@ -397,9 +397,16 @@ impl Model {
             if !(1..=4).contains(&v) {
                 return Err(bad("gazetteer type out of range"));
             }
-            gazetteer.insert(p, v);
+            gazetteer.push((p, v));
         }
-        let mut m = Self::from_rows(rows, scale, trans, start, temperature, gazetteer);
+        let mut m = Self::from_rows(
+            rows,
+            scale,
+            trans,
+            start,
+            temperature,
+            gazetteer.into_iter().collect(),
+        );
         m.o_bias = if o_bias.is_finite() { o_bias } else { 0.0 };
         if r.take(4).is_some_and(|t| t == NET_TAG) {
             let w = r.f32().ok_or_else(trunc)?;

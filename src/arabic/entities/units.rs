@@ -123,7 +123,7 @@ pub fn units(text: &str, seg: &Segmentation) -> Vec<Unit> {
 pub fn known(model: &Model, f: &str) -> f32 {
     let k = Knowledge::get();
     let mut z = k.zipf(f);
-    if k.places.contains_key(f) || model.gazetteer.contains_key(f) {
+    if k.places.contains_key(f) || model.gazetteer.get(f).is_some() {
         z = z.max(5.0);
     }
     z
