@@ -199,15 +199,14 @@ pub fn spread(
             if !fits || same {
                 continue;
             }
-            for (x, l) in labels[b..e].iter_mut().enumerate() {
-                *l = if x == 0 { 2 * t - 1 } else { 2 * t };
-            }
-            out.push(Added {
+            let a = Added {
                 start: b,
                 end: e,
                 kind: t,
                 confidence,
-            });
+            };
+            apply(&mut labels, std::slice::from_ref(&a));
+            out.push(a);
         }
         // 2 and 3. Surnames, then one-word mentions, on words still outside.
         for (j, (label, &f)) in labels.iter_mut().zip(&s.folded).enumerate() {
