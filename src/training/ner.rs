@@ -11,7 +11,6 @@ use crate::arabic::entities::charnet;
 use crate::arabic::entities::document::{self, Rules};
 use crate::arabic::entities::features;
 use crate::arabic::entities::fold::fold;
-use crate::arabic::entities::knowledge::Knowledge;
 use crate::arabic::entities::tagger::{self, L, Model, Sample, TrainConfig, chunks};
 use crate::arabic::entities::units;
 
@@ -175,9 +174,8 @@ fn decode(model: &Model, samples: &[Sample]) -> Vec<Decoded> {
 /// `None`: none), each sentence's document being the
 /// [`document::EVAL_WINDOW`] sentences either side.
 fn with_document_pass(model: &Model, dec: &[Decoded], rules: Option<&Rules>) -> Vec<Vec<u8>> {
-    let mut labels: Vec<Vec<u8>> = dec.iter().map(|d| d.sentence.labels.clone()).collect();
     let Some(rules) = rules else {
-        return labels;
+        return dec.iter().map(|d| d.sentence.labels.clone()).collect();
     };
     let tagged: Vec<document::Tagged> = dec
         .iter()
@@ -187,18 +185,15 @@ fn with_document_pass(model: &Model, dec: &[Decoded], rules: Option<&Rules>) -> 
             confidence: d.sentence.confidence.clone(),
         })
         .collect();
-    let k = Knowledge::get();
-    let added = document::spread(
-        &tagged,
-        Some(document::EVAL_WINDOW),
-        rules,
-        |f| units::known(model, f),
-        |f| k.zipf(f),
-    );
-    for (l, added) in labels.iter_mut().zip(&added) {
-        document::apply(l, added);
-    }
-    labels
+    let added = units::document_pass(model, &tagged, Some(document::EVAL_WINDOW), rules);
+    tagged
+        .into_iter()
+        .zip(&added)
+        .map(|(mut t, added)| {
+            document::apply(&mut t.labels, added);
+            t.labels
+        })
+        .collect()
 }
 
 /// Scores `model` on running text `samples` as the service tags a document:

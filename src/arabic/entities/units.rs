@@ -120,13 +120,27 @@ pub fn units(text: &str, seg: &Segmentation) -> Vec<Unit> {
 /// How well known folded form `f` is, for clitic stripping: its wordfreq
 /// Zipf frequency, at least 5 when it is a listed place or a name of the
 /// model's train gazetteer.
-pub fn known(model: &Model, f: &str) -> f32 {
+fn known(model: &Model, f: &str) -> f32 {
     let k = Knowledge::get();
     let mut z = k.zipf(f);
     if k.places.contains_key(f) || model.gazetteer.get(f).is_some() {
         z = z.max(5.0);
     }
     z
+}
+
+/// The mentions the document pass ([`document::spread`]) adds to each of
+/// `docs`, with the model's notion of known words and wordfreq's
+/// frequencies: what the service does to a request, and `eval-ner` /
+/// `train-ner` to running text (`window` sentences either side).
+pub fn document_pass(
+    model: &Model,
+    docs: &[document::Tagged],
+    window: Option<usize>,
+    rules: &document::Rules,
+) -> Vec<Vec<document::Added>> {
+    let k = Knowledge::get();
+    document::spread(docs, window, rules, |f| known(model, f), |f| k.zipf(f))
 }
 
 /// The clitic-free part of a unit: the segmenter's, or the span without
@@ -178,14 +192,7 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
         sents.push((sent, d.tagged));
         begin = end;
     }
-    let k = Knowledge::get();
-    let added = document::spread(
-        &docs,
-        None,
-        &document::Rules::default(),
-        |f| known(model, f),
-        |f| k.zipf(f),
-    );
+    let added = document_pass(model, &docs, None, &document::Rules::default());
     let mut out = Vec::new();
     for (((sent, tagged), doc), added) in sents.iter().zip(&mut docs).zip(&added) {
         let labels = &mut doc.labels;
