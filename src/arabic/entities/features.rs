@@ -423,7 +423,7 @@ pub fn sentence_features(
     mark_matches(
         &stems,
         MAX_PLACE_WORDS,
-        |w| k.place_heads.get(w).map_or(1, |&n| usize::from(n)),
+        |w| k.longest_place_from(w),
         |p| k.places.contains_key(p).then_some(1),
         &mut places,
     );
@@ -628,6 +628,6 @@ mod tests {
             .keys()
             .find_map(|p| p.split_once(' '))
             .expect("a multi-word place");
-        assert!(k.place_heads.get(first).is_some_and(|&n| n >= 2));
+        assert!(k.longest_place_from(first) >= 2);
     }
 }

@@ -59,7 +59,7 @@ pub struct Knowledge {
     /// First word of a multi-word place name → the most words of a place
     /// name it starts, so matching tries longer phrases only where one can
     /// begin.
-    pub place_heads: FxMap<&'static str, u8>,
+    place_heads: FxMap<&'static str, u8>,
     /// Folded form → Zipf frequency ×10 (max over the forms folding together).
     pub zipf: FxMap<&'static str, u8>,
     /// Folded one-word person names → [`GIVEN_NAME`] | [`FAMILY_NAME`] bits,
@@ -91,6 +91,12 @@ pub fn note_head<'a>(heads: &mut FxMap<&'a str, u8>, phrase: &'a str) {
 }
 
 impl Knowledge {
+    /// The most words of a place name starting with `word` (1 if none is
+    /// longer).
+    pub fn longest_place_from(&self, word: &str) -> usize {
+        self.place_heads.get(word).map_or(1, |&n| usize::from(n))
+    }
+
     /// The embedded lists, loaded once per process.
     pub fn get() -> &'static Knowledge {
         static K: OnceLock<Knowledge> = OnceLock::new();
