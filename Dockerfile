@@ -56,6 +56,8 @@ WORKDIR /src
 # code reuses this layer and recompiles only the crate. Cargo reads the path of every target the manifest
 # declares ([[bin]], [[bench]], [[example]], [[test]]), so each gets a stub too (listed by the awk program).
 COPY Cargo.toml Cargo.lock build.rs ./
+COPY crates/arabic-text-core/Cargo.toml ./crates/arabic-text-core/
+COPY crates/arabic-text-train/Cargo.toml ./crates/arabic-text-train/
 COPY proto ./proto
 RUN awk -F'"' ' \
       function flush() { if (dir != "" && (path != "" || name != "")) print (path != "" ? path : dir "/" name ".rs"); \
@@ -64,15 +66,16 @@ RUN awk -F'"' ' \
       /^\[\[bin\]\]/ { dir = "src/bin" } /^\[\[bench\]\]/ { dir = "benches" } \
       /^\[\[example\]\]/ { dir = "examples" } /^\[\[test\]\]/ { dir = "tests" } \
       dir != "" && /^name *=/ { name = $2 } dir != "" && /^path *=/ { path = $2 } \
-      END { flush(); print "src/main.rs"; print "src/lib.rs" }' Cargo.toml > /tmp/stubs \
+      END { flush(); print "src/main.rs"; print "src/lib.rs"; \
+            print "crates/arabic-text-core/src/lib.rs"; print "crates/arabic-text-train/src/lib.rs" }' Cargo.toml > /tmp/stubs \
  && sort -u -o /tmp/stubs /tmp/stubs \
  && while read -r f; do mkdir -p "$(dirname "$f")" && printf 'fn main() {}\n' > "$f"; done < /tmp/stubs \
- && : > src/lib.rs \
+ && : > src/lib.rs && : > crates/arabic-text-core/src/lib.rs && : > crates/arabic-text-train/src/lib.rs \
  && cargo fetch --locked \
  && cargo build --locked --release --target "${TARGET}" \
  && xargs rm -f < /tmp/stubs \
  && rm -rf "target/${TARGET}/release/.fingerprint/arabic-text-"* \
-           "target/${TARGET}/release/deps/arabic_text-"* "target/${TARGET}/release/deps/libarabic_text-"*
+           "target/${TARGET}/release/deps/arabic_text"* "target/${TARGET}/release/deps/libarabic_text"*
 
 # The crate itself (sources, protos, embedded models; see .dockerignore for what is left out).
 COPY . .

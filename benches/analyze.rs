@@ -6,7 +6,7 @@
 
 use std::hint::black_box;
 
-use arabic_text::arabic::{AnalyzeOptions, Analyzer};
+use arabic_text_core::{AnalyzeOptions, Analyzer};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Used when ../shared is not there.

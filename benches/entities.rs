@@ -4,8 +4,8 @@
 
 use std::hint::black_box;
 
-use arabic_text::arabic::entities::{EntityExtractor, EntityOptions, embedded_model};
-use arabic_text::arabic::segment::{SegmentOptions, Segmenter};
+use arabic_text_core::entities::{EntityExtractor, EntityOptions, embedded_model};
+use arabic_text_core::segment::{SegmentOptions, Segmenter};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const PARAGRAPH: &str = "دفعت المخاوف من الاستهداف الأمريكي، قادة في ميليشيات عراقية موالية لطهران، إلى مغادرة البلاد لإيران ولبنان، بعيد تنفيذ هجمات على قواعد عسكرية تؤوي جنودا أمريكيين، بحسب قيادي بارز في كتائب حزب الله العراقي. وتعليقا على ذلك، قال المحلل السياسي والأمني المقيم في واشنطن نزار حيدر، لـ\"إرم نيوز\"، إن \"الرد العسكري الأمريكي على الميليشيات العراقية أمر متوقع بأي لحظة وبأي مكان\". ومنذ منتصف تشرين الأول/أكتوبر، استهدفت عشرات الهجمات القوات الأمريكية وقوات التحالف المنتشرة في العراق وسوريا في 22 يناير 2024. ";
@@ -22,7 +22,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| extractor.extract(black_box(&text), &seg, &EntityOptions::default()))
     });
     g.bench_function("patterns", |b| {
-        b.iter(|| arabic_text::arabic::entities::patterns::find(black_box(&text)))
+        b.iter(|| arabic_text_core::entities::patterns::find(black_box(&text)))
     });
     let model = embedded_model().expect("model");
     let sentences: Vec<Vec<&str>> = PARAGRAPH

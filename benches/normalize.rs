@@ -6,7 +6,7 @@
 
 use std::hint::black_box;
 
-use arabic_text::arabic::normalize::{NormalizeOptions, Preset, normalize, normalize_str};
+use arabic_text_core::normalize::{NormalizeOptions, Preset, normalize, normalize_str};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Used when the shared sample is absent (a fresh clone).

@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use arabic_text::arabic::segment::{CliticMode, SegmentOptions, Segmentation, Segmenter};
+use arabic_text_core::segment::{CliticMode, SegmentOptions, Segmentation, Segmenter};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 /// Used when ../shared is not there.

@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use arabic_text::arabic::normalize::{NormalizeOptions, Preset, normalize};
+use arabic_text_core::normalize::{NormalizeOptions, Preset, normalize};
 
 #[path = "common/cpu_time.rs"]
 mod cpu_time;

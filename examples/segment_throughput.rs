@@ -3,7 +3,7 @@
 //! which stays meaningful on a loaded machine where wall-clock benches do not.
 //! Run: `cargo run --release --example segment_throughput -- FILE [MB]`.
 
-use arabic_text::arabic::segment::{SegmentOptions, Segmentation, Segmenter};
+use arabic_text_core::segment::{SegmentOptions, Segmentation, Segmenter};
 
 #[path = "common/cpu_time.rs"]
 mod cpu_time;

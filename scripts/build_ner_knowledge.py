@@ -30,7 +30,7 @@ DIACRITICS = re.compile(r"[\u064B-\u0652\u0670\u0640]")
 WORDFREQ_TOP = 150_000
 
 
-# The same folding as src/arabic/entities/fold.rs `fold`, so the service can
+# The same folding as crates/arabic-text-core/src/entities/fold.rs `fold`, so the service can
 # use the keys as they are: marks, tatweel and invisible characters off;
 # أ إ آ ٱ → ا, ى → ي, ة → ه; digits → ASCII; Latin lower-cased.
 MARKS = re.compile(

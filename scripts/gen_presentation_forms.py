@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates src/arabic/normalize/presentation.rs: the expansion of every Arabic
+"""Generates crates/arabic-text-core/src/normalize/presentation.rs: the expansion of every Arabic
 presentation form (U+FB50..U+FDFF, U+FE70..U+FEFC) into base characters.
 
 Rule: NFKC (Python's unicodedata, Unicode 14) with a leading U+0020 dropped (the
@@ -8,7 +8,7 @@ for the code points listed in SPECIAL, which have no compatibility decomposition
 (or, for U+FDFC, one with a Persian yeh) and get the spelling given there.
 The table is checked against the `unicode-normalization` crate by a unit test.
 
-Usage: python3 scripts/gen_presentation_forms.py > src/arabic/normalize/presentation.rs
+Usage: python3 scripts/gen_presentation_forms.py > crates/arabic-text-core/src/normalize/presentation.rs
 """
 import unicodedata
 

@@ -37,7 +37,7 @@ def words_f1(weights):
 
 
 def main():
-    # start from the committed defaults (src/arabic/segment/clitics.rs)
+    # start from the committed defaults (crates/arabic-text-core/src/segment/clitics.rs)
     w = {"keep": -16, "conj0": -7, "conj1": -13, "prep0": 8, "prep1": -8, "prep2": -30,
          "prep3": -14, "enclitic0": -8, "enclitic1": -16, "enclitic2": -76, "enclitic3": -40,
          "enclitic4": -32, "restored_article": 27, "restored_final": 11, "min_stem": 18,

@@ -8,13 +8,13 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use crate::arabic::offsets::OffsetUnit;
-use crate::arabic::segment::{CliticMode, SegmentOptions};
-use crate::arabic::{AnalyzeOptions, Analyzer};
-use crate::arabic::{entities::EntityOptions, normalize::NormalizeOptions, normalize::Preset};
 use crate::config::Config;
 use crate::grpc::convert;
-use crate::{server, training};
+use crate::server;
+use arabic_text_core::offsets::OffsetUnit;
+use arabic_text_core::segment::{CliticMode, SegmentOptions};
+use arabic_text_core::{AnalyzeOptions, Analyzer};
+use arabic_text_core::{entities::EntityOptions, normalize::NormalizeOptions, normalize::Preset};
 
 /// Arabic text analysis: gRPC server and local tools.
 #[derive(Debug, Parser)]
@@ -39,13 +39,13 @@ pub enum Command {
     /// Normalize, segment and extract entities; prints JSON.
     Analyze(AnalyzeArgs),
     /// Check the CAMeL-compatible normalization rules against reference outputs.
-    Conformance(training::conformance::Args),
+    Conformance(arabic_text_train::conformance::Args),
     /// Score the segmenter on UD Arabic-PUD with the CoNLL 2018 evaluator.
-    EvalSegment(training::eval_segment::Args),
+    EvalSegment(arabic_text_train::eval_segment::Args),
     /// Train the named-entity model on ANERcorp.
-    TrainNer(training::ner::TrainArgs),
+    TrainNer(arabic_text_train::ner::TrainArgs),
     /// Evaluate the named-entity model on the ANERcorp test split.
-    EvalNer(training::ner::EvalArgs),
+    EvalNer(arabic_text_train::ner::EvalArgs),
 }
 
 /// The unit of printed offsets (the API's `offset_encoding`).
@@ -151,7 +151,7 @@ pub struct SegmentArgs {
     pub format: SegmentFormat,
     /// CoNLL-U convention.
     #[arg(long, value_enum, default_value_t)]
-    pub style: training::conllu::Style,
+    pub style: arabic_text_train::conllu::Style,
     /// Clitic segmentation mode.
     #[arg(long, value_enum, default_value_t)]
     pub clitics: CliticsArg,
@@ -251,7 +251,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     let seg = analyzer.segment(&call.text, &call.options);
                     let mut out = std::io::stdout().lock();
                     closed_pipe_is_fine(
-                        training::conllu::write(&mut out, &call.text, &seg, args.style)
+                        arabic_text_train::conllu::write(&mut out, &call.text, &seg, args.style)
                             .and_then(|()| out.flush()),
                     )
                 }
@@ -281,9 +281,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             print_json(&call.run(&analyzer()?)?)
         }
-        Command::Conformance(args) => training::conformance::run(&args),
-        Command::EvalSegment(args) => training::eval_segment::run(&args),
-        Command::TrainNer(args) => training::ner::train(&args),
-        Command::EvalNer(args) => training::ner::eval(&args),
+        Command::Conformance(args) => arabic_text_train::conformance::run(&args),
+        Command::EvalSegment(args) => arabic_text_train::eval_segment::run(&args),
+        Command::TrainNer(args) => arabic_text_train::ner::train(&args),
+        Command::EvalNer(args) => arabic_text_train::ner::eval(&args),
     }
 }

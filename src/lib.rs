@@ -1,15 +1,14 @@
-//! Arabic text analysis: normalization, segmentation (sentences, words, clitics)
-//! and named-entity extraction, as a library ([`arabic`]), a gRPC service
-//! ([`server`]) and a command-line tool ([`cli`]).
+//! The Arabic text-analysis service: the gRPC server ([`server`]), its
+//! request/response layer ([`grpc`]) and the command-line tool ([`cli`]).
+//! The text processing itself lives in the [`arabic_text_core`] crate; model
+//! training and evaluation in [`arabic_text_train`].
 
-pub mod arabic;
 pub mod cli;
 pub mod config;
 pub mod grpc;
 pub mod logwriter;
 pub mod metrics;
 pub mod server;
-pub mod training;
 
 /// Generated protobuf and tonic code, fenced off from hand-written code.
 #[allow(clippy::all, clippy::pedantic, missing_docs)]

@@ -17,7 +17,6 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
-use crate::arabic::Analyzer;
 use crate::config::{Config, LogFormat};
 use crate::grpc::convert::Limits;
 use crate::grpc::observe::ObserveLayer;
@@ -25,6 +24,7 @@ use crate::grpc::service::{ServiceOptions, TextAnalysis};
 use crate::metrics::{self, Metrics};
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisServiceServer;
+use arabic_text_core::Analyzer;
 
 /// The analysis service's full name, as health checks and reflection know it.
 pub const SERVICE_NAME: &str = <TextAnalysisServiceServer<TextAnalysis> as NamedService>::NAME;

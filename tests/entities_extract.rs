@@ -1,10 +1,10 @@
 //! The extractor end to end on the embedded model: model mentions with
 //! clitic-free spans, patterns, gazetteers, overlaps, grouping and filters.
 
-use arabic_text::arabic::entities::{
+use arabic_text_core::entities::{
     Entity, EntityExtractor, EntityKind, EntityOptions, GazetteerEntry, MentionSource,
 };
-use arabic_text::arabic::segment::{SegmentOptions, Segmenter};
+use arabic_text_core::segment::{SegmentOptions, Segmenter};
 
 fn extract(text: &str, options: &EntityOptions) -> Vec<Entity> {
     let seg = Segmenter::embedded()

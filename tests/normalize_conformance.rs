@@ -1,7 +1,7 @@
 //! The CAMeL-compatible rules against reference outputs on the project's edge
 //! cases (the full file is checked by `arabic-text conformance`).
 
-use arabic_text::training::conformance::{REFERENCES, check_line};
+use arabic_text_train::conformance::{REFERENCES, check_line};
 
 /// The fixture: edge cases with CAMeL Tools / PyArabic outputs.
 const EDGE: &str = include_str!("data/camel_normalize_edge.jsonl");

@@ -1,8 +1,8 @@
 //! Pathological inputs: large, degenerate or adversarial texts come through
 //! every preset without a panic, with a faithful alignment.
 
-use arabic_text::arabic::normalize::{NormalizeOptions, Preset, normalize};
-use arabic_text::training::conformance::invariant_violation;
+use arabic_text_core::normalize::{NormalizeOptions, Preset, normalize};
+use arabic_text_train::conformance::invariant_violation;
 
 /// Every preset.
 const PRESETS: [Preset; 4] = [

@@ -2,9 +2,9 @@
 
 use std::borrow::Cow;
 
-use arabic_text::arabic::normalize::{NormalizeOptions, normalize};
-use arabic_text::arabic::offsets::Span;
-use arabic_text::training::conformance::invariant_violation;
+use arabic_text_core::normalize::{NormalizeOptions, normalize};
+use arabic_text_core::offsets::Span;
+use arabic_text_train::conformance::invariant_violation;
 use proptest::prelude::*;
 
 /// Characters every rule touches, and their neighbours.
@@ -158,8 +158,8 @@ proptest! {
 /// An independent, obviously-correct (slow) implementation of the rules:
 /// map every character, then collapse whitespace on the result.
 fn reference(text: &str, o: &NormalizeOptions) -> String {
-    use arabic_text::arabic::chars;
-    use arabic_text::arabic::normalize::{
+    use arabic_text_core::chars;
+    use arabic_text_core::normalize::{
         ascii_digit, ascii_punctuation, is_alef_variant, is_line_break, is_whitespace,
         persian_letter, presentation_expansion,
     };

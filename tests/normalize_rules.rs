@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use arabic_text::arabic::normalize::{NormalizeOptions, Preset, normalize, normalize_str};
+use arabic_text_core::normalize::{NormalizeOptions, Preset, normalize, normalize_str};
 
 /// No rule enabled.
 fn none() -> NormalizeOptions {
@@ -285,11 +285,11 @@ fn normalized_span_maps_back_to_the_original_word() {
     let text = "  ﷲ أكبر";
     let n = normalize(text, &NormalizeOptions::preset(Preset::Search));
     assert_eq!(n.text, "الله اكبر");
-    let word = arabic_text::arabic::offsets::Span::new(0, "الله".len());
+    let word = arabic_text_core::offsets::Span::new(0, "الله".len());
     assert_eq!(n.to_original_span(word).slice(text), "ﷲ");
-    let inner = arabic_text::arabic::offsets::Span::new(2, 4);
+    let inner = arabic_text_core::offsets::Span::new(2, 4);
     assert_eq!(n.to_original_span(inner).slice(text), "ﷲ");
-    let second = arabic_text::arabic::offsets::Span::new("الله ".len(), n.text.len());
+    let second = arabic_text_core::offsets::Span::new("الله ".len(), n.text.len());
     assert_eq!(n.to_original_span(second).slice(text), "أكبر");
 }
 

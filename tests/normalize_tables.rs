@@ -1,7 +1,7 @@
 //! The code point tables checked against Unicode itself.
 
-use arabic_text::arabic::chars;
-use arabic_text::arabic::normalize::{
+use arabic_text_core::chars;
+use arabic_text_core::normalize::{
     NormalizeOptions, Preset, is_whitespace, normalize_str, presentation_expansion,
 };
 use unicode_normalization::UnicodeNormalization;

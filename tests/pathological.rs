@@ -10,15 +10,13 @@ mod invariants;
 
 use std::sync::LazyLock;
 
-use arabic_text::arabic::entities::{EntityKind, EntityOptions, GazetteerEntry};
-use arabic_text::arabic::normalize::{
-    AlignmentEdit, NormalizeOptions, Normalized, Preset, normalize,
-};
-use arabic_text::arabic::offsets::Span;
-use arabic_text::arabic::segment::{
+use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry};
+use arabic_text_core::normalize::{AlignmentEdit, NormalizeOptions, Normalized, Preset, normalize};
+use arabic_text_core::offsets::Span;
+use arabic_text_core::segment::{
     Segment, SegmentOptions, SegmentRole, Segmentation, Sentence, Token, TokenKind,
 };
-use arabic_text::arabic::{AnalyzeOptions, Analyzer};
+use arabic_text_core::{AnalyzeOptions, Analyzer};
 use invariants::{
     CLITIC_MODES, Check, alphabet_text, check_all, check_analyze, check_normalized,
     check_segmentation, check_word_segments, normalize_options,
@@ -106,7 +104,7 @@ fn check_everything(text: &str) -> Check {
     let tricky = AnalyzeOptions {
         normalize: NormalizeOptions::preset(Preset::Search),
         segment: SegmentOptions {
-            clitics: arabic_text::arabic::segment::CliticMode::CliticsAndArticle,
+            clitics: arabic_text_core::segment::CliticMode::CliticsAndArticle,
         },
         entities: tricky_entity_options(),
     };

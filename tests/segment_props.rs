@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use arabic_text::arabic::segment::{CliticMode, SegmentOptions, Segmenter};
+use arabic_text_core::segment::{CliticMode, SegmentOptions, Segmenter};
 use proptest::prelude::*;
 
 /// One segmenter for all cases.

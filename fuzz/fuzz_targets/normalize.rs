@@ -2,7 +2,7 @@
 //! rebuild, borrow and idempotence invariants hold.
 #![no_main]
 
-use arabic_text::arabic::normalize::normalize;
+use arabic_text_core::normalize::normalize;
 use arabic_text_fuzz::{assert_ok, decode, invariants::check_normalized};
 use libfuzzer_sys::fuzz_target;
 

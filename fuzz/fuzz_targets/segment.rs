@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use arabic_text::arabic::Analyzer;
+use arabic_text_core::Analyzer;
 use arabic_text_fuzz::{assert_ok, decode, invariants};
 use libfuzzer_sys::fuzz_target;
 

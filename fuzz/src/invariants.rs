@@ -2,18 +2,18 @@
 //! tests (`tests/pathological.rs`, through a `#[path]` include).
 //!
 //! Each check returns `Err(description)` at the first broken promise of the
-//! documented contract in `src/arabic/`, so a failing fuzz input or proptest
+//! documented contract in `crates/arabic-text-core/src/`, so a failing fuzz input or proptest
 //! case names the exact rule it broke. All checks are linear in the text size.
 
 #![allow(dead_code)]
 
 use std::borrow::Cow;
 
-use arabic_text::arabic::entities::{Entity, EntityOptions};
-use arabic_text::arabic::normalize::{NormalizeOptions, Normalized, normalize, normalize_str};
-use arabic_text::arabic::offsets::Span;
-use arabic_text::arabic::segment::{CliticMode, Segment, SegmentOptions, Segmentation};
-use arabic_text::arabic::{AnalyzeOptions, Analyzer};
+use arabic_text_core::entities::{Entity, EntityOptions};
+use arabic_text_core::normalize::{NormalizeOptions, Normalized, normalize, normalize_str};
+use arabic_text_core::offsets::Span;
+use arabic_text_core::segment::{CliticMode, Segment, SegmentOptions, Segmentation};
+use arabic_text_core::{AnalyzeOptions, Analyzer};
 
 /// The result of one check: `Err` names the broken rule and where.
 pub type Check = Result<(), String>;
@@ -550,7 +550,7 @@ pub fn alphabet_text(bytes: &[u8]) -> String {
 /// Normalization options from the low 13 bits of `bits`, one per rule, or a
 /// preset when bits 13..15 ask for one.
 pub fn normalize_options(bits: u16) -> NormalizeOptions {
-    use arabic_text::arabic::normalize::Preset;
+    use arabic_text_core::normalize::Preset;
     let bit = |i: u16| bits & (1 << i) != 0;
     match bits >> 13 {
         1 => return NormalizeOptions::preset(Preset::None),

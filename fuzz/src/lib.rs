@@ -4,9 +4,9 @@
 
 pub mod invariants;
 
-use arabic_text::arabic::AnalyzeOptions;
-use arabic_text::arabic::entities::{EntityKind, EntityOptions, GazetteerEntry};
-use arabic_text::arabic::segment::SegmentOptions;
+use arabic_text_core::AnalyzeOptions;
+use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry};
+use arabic_text_core::segment::SegmentOptions;
 
 /// Every entity kind, indexed by fuzz bytes.
 pub const KINDS: [EntityKind; 14] = [

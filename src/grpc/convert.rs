@@ -4,12 +4,12 @@
 
 use std::borrow::Cow;
 
-use crate::arabic::entities::{EntityKind, EntityOptions, GazetteerEntry, MentionSource};
-use crate::arabic::normalize::{self, NormalizeOptions, Normalized, Preset};
-use crate::arabic::offsets::{OffsetConverter, OffsetUnit, Span};
-use crate::arabic::segment::{CliticMode, SegmentOptions, SegmentRole, Segmentation, TokenKind};
-use crate::arabic::{Analysis, AnalyzeOptions, entities::Entity};
 use crate::pb;
+use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry, MentionSource};
+use arabic_text_core::normalize::{self, NormalizeOptions, Normalized, Preset};
+use arabic_text_core::offsets::{OffsetConverter, OffsetUnit, Span};
+use arabic_text_core::segment::{CliticMode, SegmentOptions, SegmentRole, Segmentation, TokenKind};
+use arabic_text_core::{Analysis, AnalyzeOptions, entities::Entity};
 
 /// One field a request got wrong: the path of the field and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -727,7 +727,7 @@ impl NormalizeCall {
     /// Runs the call.
     pub fn run(
         &self,
-        analyzer: &crate::arabic::Analyzer,
+        analyzer: &arabic_text_core::Analyzer,
     ) -> Result<pb::NormalizeResponse, InvalidSpan> {
         let normalized = analyzer.normalize(&self.text, &self.options);
         normalize_response(&self.text, &normalized, self.unit)
@@ -738,7 +738,7 @@ impl SegmentCall {
     /// Runs the call.
     pub fn run(
         &self,
-        analyzer: &crate::arabic::Analyzer,
+        analyzer: &arabic_text_core::Analyzer,
     ) -> Result<pb::SegmentResponse, InvalidSpan> {
         let seg = analyzer.segment(&self.text, &self.options);
         segment_response(&self.text, &seg, &self.normalize, self.unit)
@@ -749,7 +749,7 @@ impl EntitiesCall {
     /// Runs the call.
     pub fn run(
         &self,
-        analyzer: &crate::arabic::Analyzer,
+        analyzer: &arabic_text_core::Analyzer,
     ) -> Result<pb::ExtractEntitiesResponse, InvalidSpan> {
         let found = analyzer.extract_entities(&self.text, &self.options);
         entities_response(&self.text, &found, self.unit)
@@ -760,7 +760,7 @@ impl AnalyzeCall {
     /// Runs the call.
     pub fn run(
         &self,
-        analyzer: &crate::arabic::Analyzer,
+        analyzer: &arabic_text_core::Analyzer,
     ) -> Result<pb::AnalyzeResponse, InvalidSpan> {
         let analysis = analyzer.analyze(&self.text, &self.options);
         analyze_response(&self.text, &analysis, &self.options.normalize, self.unit)
@@ -770,8 +770,8 @@ impl AnalyzeCall {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arabic::Analyzer;
-    use crate::arabic::entities::Mention;
+    use arabic_text_core::Analyzer;
+    use arabic_text_core::entities::Mention;
     use proptest::prelude::*;
 
     fn limits() -> Limits {

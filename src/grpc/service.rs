@@ -14,10 +14,10 @@ use tonic::{Request, Response, Status, Streaming};
 use super::convert::{self, InvalidSpan, Limits};
 use super::errors;
 use super::observe::parse_grpc_timeout;
-use crate::arabic::Analyzer;
 use crate::metrics::Metrics;
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisService;
+use arabic_text_core::Analyzer;
 
 /// How many stream items are read ahead of the one being answered: bounds the
 /// memory of one stream (backpressure) while keeping a few cores busy.

@@ -133,7 +133,7 @@ impl Segmentation {
 }
 
 /// The embedded stem lexicon (see `models/PROVENANCE-segment.md`).
-static LEXICON_GZ: &[u8] = include_bytes!("../../../models/segment-lexicon.bin.gz");
+static LEXICON_GZ: &[u8] = include_bytes!("../../../../models/segment-lexicon.bin.gz");
 
 /// The segmenter with its embedded lexicon and models; built once, shared read-only.
 #[derive(Debug)]

@@ -6,7 +6,7 @@
 //! Sentence breaks come after runs of `.` tokens; the sentences holding the
 //! first 5/6 of the words are train, the rest test.
 
-use crate::arabic::entities::tagger::{LABELS, Sample, label_index};
+use arabic_text_core::entities::tagger::{LABELS, Sample, label_index};
 
 /// The corpus as (token, tag) pairs, cleaned.
 pub fn read_tokens(text: &str) -> Vec<(String, String)> {

@@ -5,8 +5,8 @@
 use std::ops::Range;
 
 use super::{Sentence, Token, TokenKind};
-use crate::arabic::chars::{self, TATWEEL};
-use crate::arabic::offsets::Span;
+use crate::chars::{self, TATWEEL};
+use crate::offsets::Span;
 
 /// The text of `span`, if it lies on char boundaries of `text`.
 #[inline]

@@ -12,7 +12,7 @@ use std::process::Command;
 use anyhow::Context as _;
 
 use super::conllu::{self, GoldSentence, Style};
-use crate::arabic::segment::{CliticMode, CliticWeights, SegmentOptions, Segmenter};
+use arabic_text_core::segment::{CliticMode, CliticWeights, SegmentOptions, Segmenter};
 
 /// Arguments of `eval-segment`.
 #[derive(Debug, clap::Args)]

@@ -1,7 +1,7 @@
 //! Search folding and a small frequency-checked clitic stripper used for NER
 //! features and for trimming clitics off mention spans.
 
-use crate::arabic::chars::{TATWEEL, digit_value, is_arabic_mark, is_invisible};
+use crate::chars::{TATWEEL, digit_value, is_arabic_mark, is_invisible};
 
 /// Folds a word for matching: drops diacritics, Quranic marks, tatweel and
 /// invisible characters; أ إ آ ٱ → ا, ى → ي, ة → ه; Arabic-Indic and Persian

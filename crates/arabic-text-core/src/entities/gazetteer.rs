@@ -6,8 +6,8 @@ use super::fold::{fold, orig_offset, proclitic_variants};
 use super::knowledge::FxMap;
 use super::units::Unit;
 use super::{EntityKind, GazetteerEntry};
-use crate::arabic::chars::{is_digit, is_word_char, is_word_internal};
-use crate::arabic::offsets::Span;
+use crate::chars::{is_digit, is_word_char, is_word_internal};
+use crate::offsets::Span;
 
 /// Folded phrases → kind.
 #[derive(Debug, Default, Clone)]

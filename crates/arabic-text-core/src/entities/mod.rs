@@ -270,7 +270,7 @@ fn resolve_overlaps(mut cands: Vec<Mention>) -> Vec<Mention> {
 }
 
 /// The committed model trained by `arabic-text train-ner`.
-static EMBEDDED_MODEL: &[u8] = include_bytes!("../../../models/ner-model.bin.gz");
+static EMBEDDED_MODEL: &[u8] = include_bytes!("../../../../models/ner-model.bin.gz");
 
 /// The embedded tagger model, decoded once per process.
 pub fn embedded_model() -> Result<&'static tagger::Model, ModelError> {

@@ -8,9 +8,9 @@ use super::fold::{fold, proclitic_len};
 use super::knowledge::Knowledge;
 use super::tagger::{Model, chunks};
 use super::{EntityKind, Mention, MentionSource};
-use crate::arabic::chars::{is_digit, is_word_char, is_word_internal};
-use crate::arabic::offsets::Span;
-use crate::arabic::segment::{SegmentRole, Segmentation};
+use crate::chars::{is_digit, is_word_char, is_word_internal};
+use crate::offsets::Span;
+use crate::segment::{SegmentRole, Segmentation};
 
 /// One word or punctuation mark.
 #[derive(Clone, Debug, PartialEq, Eq)]

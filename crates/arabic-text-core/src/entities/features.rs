@@ -142,7 +142,7 @@ fn shape(word: &str) -> u8 {
             di = true;
         } else if c.is_ascii_alphabetic() {
             la = true;
-        } else if crate::arabic::chars::is_arabic_letter(c) {
+        } else if crate::chars::is_arabic_letter(c) {
             ar = true;
         } else {
             ot = true;

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::arabic::segment::Segmentation;
+use arabic_text_core::segment::Segmentation;
 
 /// The CoNLL-U convention for clitics.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -107,12 +107,12 @@ pub fn write(
 /// what `arabic-text segment --format conllu --style ...` prints.
 pub fn write_text(
     out: &mut dyn Write,
-    segmenter: &crate::arabic::segment::Segmenter,
+    segmenter: &arabic_text_core::segment::Segmenter,
     text: &str,
     style: Style,
 ) -> std::io::Result<()> {
-    let options = crate::arabic::segment::SegmentOptions {
-        clitics: crate::arabic::segment::CliticMode::Clitics,
+    let options = arabic_text_core::segment::SegmentOptions {
+        clitics: arabic_text_core::segment::CliticMode::Clitics,
     };
     write(out, text, &segmenter.segment(text, &options), style)
 }
@@ -164,7 +164,7 @@ pub fn read_gold(conllu: &str) -> Vec<GoldSentence> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arabic::segment::{CliticMode, SegmentOptions, Segmenter};
+    use arabic_text_core::segment::{CliticMode, SegmentOptions, Segmenter};
 
     #[test]
     fn pud_style_writes_clitics_as_tokens_without_space() {

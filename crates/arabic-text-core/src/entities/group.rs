@@ -63,8 +63,8 @@ pub fn group(text: &str, mentions: Vec<Mention>) -> Vec<Entity> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arabic::entities::MentionSource;
-    use crate::arabic::offsets::Span;
+    use crate::entities::MentionSource;
+    use crate::offsets::Span;
 
     fn m(text: &str, s: &str, nth: usize, kind: EntityKind) -> Mention {
         let start = text.match_indices(s).nth(nth).map(|(i, _)| i).unwrap_or(0);

@@ -36,12 +36,12 @@ impl Hasher for FxHasher {
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// GeoNames city and CLDR territory names, gzip'd TSV `phrase<TAB>LOC`.
-static PLACES_GZ: &[u8] = include_bytes!("../../../models/gazetteer-places.tsv.gz");
+static PLACES_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-places.tsv.gz");
 /// wordfreq Zipf frequencies ×10 of the 150k most frequent Arabic forms.
-static WORDFREQ_GZ: &[u8] = include_bytes!("../../../models/gazetteer-wordfreq.tsv.gz");
+static WORDFREQ_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-wordfreq.tsv.gz");
 
 /// Faker's Arabic given and family names, gzip'd TSV `name<TAB>F|L|FL`.
-static NAMES_GZ: &[u8] = include_bytes!("../../../models/gazetteer-names.tsv.gz");
+static NAMES_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-names.tsv.gz");
 
 /// Bit of [`Knowledge::names`]: a given name.
 pub const GIVEN_NAME: u8 = 1;
@@ -167,7 +167,7 @@ impl Knowledge {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arabic::entities::fold::fold;
+    use crate::entities::fold::fold;
 
     #[test]
     fn embedded_lists_know_common_places_and_frequencies() {

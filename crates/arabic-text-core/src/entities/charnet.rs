@@ -14,7 +14,7 @@
 use super::fold::{fold, fold_into, stem_with_article};
 use super::knowledge::{FxMap, Knowledge};
 use super::tagger::{L, Sample, SplitMix};
-use crate::arabic::ModelError;
+use crate::ModelError;
 
 /// Window radius: the token and `WIN` neighbours on each side.
 const WIN: usize = 2;
@@ -549,7 +549,7 @@ pub fn train(samples: &[Sample], cfg: &NetConfig) -> CharNet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arabic::entities::tagger::label_index;
+    use crate::entities::tagger::label_index;
 
     fn toy() -> Vec<Sample> {
         [

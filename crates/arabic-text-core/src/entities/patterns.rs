@@ -9,8 +9,8 @@ use regex::{Captures, Regex};
 
 use super::EntityKind;
 use super::fold::fold;
-use crate::arabic::chars::digit_value;
-use crate::arabic::offsets::Span;
+use crate::chars::digit_value;
+use crate::offsets::Span;
 
 /// One pattern match.
 #[derive(Clone, Debug, PartialEq)]

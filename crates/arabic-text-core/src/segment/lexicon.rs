@@ -6,7 +6,7 @@
 use std::io::Read;
 use std::sync::atomic::{AtomicU16, Ordering};
 
-use crate::arabic::ModelError;
+use crate::ModelError;
 
 /// One slot of the table: the form is `strings[off..off + len]`; `len == 0`
 /// marks an empty slot.

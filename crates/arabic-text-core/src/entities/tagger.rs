@@ -13,7 +13,7 @@ use std::sync::Arc;
 use super::charnet::CharNet;
 use super::features::{TrainGazetteer, sentence_features};
 use super::knowledge::FxMap;
-use crate::arabic::ModelError;
+use crate::ModelError;
 
 /// Number of BIO labels.
 pub const L: usize = 9;

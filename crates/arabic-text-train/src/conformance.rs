@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::arabic::normalize::{NormalizeOptions, Normalized, Preset, normalize};
+use arabic_text_core::normalize::{NormalizeOptions, Normalized, Preset, normalize};
 
 /// Arguments of `conformance`.
 #[derive(Debug, clap::Args)]

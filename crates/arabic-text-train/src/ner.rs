@@ -7,12 +7,12 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::anercorp::{self, Split};
-use crate::arabic::entities::charnet;
-use crate::arabic::entities::document::{self, Rules};
-use crate::arabic::entities::features;
-use crate::arabic::entities::fold::fold;
-use crate::arabic::entities::tagger::{self, L, Model, Sample, TrainConfig, chunks};
-use crate::arabic::entities::units;
+use arabic_text_core::entities::charnet;
+use arabic_text_core::entities::document::{self, Rules};
+use arabic_text_core::entities::features;
+use arabic_text_core::entities::fold::fold;
+use arabic_text_core::entities::tagger::{self, L, Model, Sample, TrainConfig, chunks};
+use arabic_text_core::entities::units;
 
 /// Arguments of `train-ner`.
 #[derive(Debug, clap::Args)]
@@ -662,10 +662,10 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<()> {
             let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
             Model::from_bytes(&p.display().to_string(), &bytes)?
         }
-        None => crate::arabic::entities::embedded_model()?.clone(),
+        None => arabic_text_core::entities::embedded_model()?.clone(),
     };
     let t_model = t0.elapsed();
-    let _ = crate::arabic::entities::knowledge::Knowledge::get();
+    let _ = arabic_text_core::entities::knowledge::Knowledge::get();
     eprintln!(
         "model loaded in {:.0} ms, knowledge lists in {:.0} ms",
         t_model.as_secs_f64() * 1000.0,

@@ -7,7 +7,7 @@
 
 use super::lexicon::Lexicon;
 use super::{CliticMode, Segment, SegmentRole};
-use crate::arabic::offsets::Span;
+use crate::offsets::Span;
 
 /// Most letters of a word that is analysed (longer words stay whole).
 const MAX_LETTERS: usize = 40;
@@ -212,7 +212,7 @@ impl Letters {
             let Some(c) = word.get(i..).and_then(|s| s.chars().next()) else {
                 return false;
             };
-            if !crate::arabic::chars::is_word_internal(c) {
+            if !crate::chars::is_word_internal(c) {
                 return false;
             }
             i += c.len_utf8();
