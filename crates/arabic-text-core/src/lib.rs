@@ -1,7 +1,41 @@
-//! The text-processing core: normalization, segmentation and entity extraction.
-//! Synchronous and free of tonic/tokio, so the CLI, the server, benchmarks and
-//! other crates use it alike. All offsets are UTF-8 byte offsets into the
-//! original text; other units are produced at the edges.
+//! Arabic text processing: normalization with an alignment back to the
+//! original, segmentation into sentences, words and clitics, and named-entity
+//! extraction, with every model embedded in the library.
+//!
+//! Synchronous, no I/O at run time and no async runtime: the gRPC service, the
+//! command-line tool, benchmarks and any other Rust program use it alike. Every
+//! span is a half-open UTF-8 byte range into the ORIGINAL text;
+//! [`OffsetConverter`] turns it into UTF-16 code units or code points.
+//!
+//! Build one [`Analyzer`] at start-up (it loads the embedded models, about a
+//! tenth of a second) and share it between threads:
+//!
+//! ```
+//! use arabic_text_core::{Analyzer, EntityKind, NormalizeOptions, Preset};
+//!
+//! let analyzer = Analyzer::embedded()?;
+//! let text = "وقال الرئيس إن الوفد سيزور بغداد يوم 22 يناير 2024.";
+//!
+//! // Normalization: one rule per option, presets as starting points.
+//! let normalized = analyzer.normalize(text, &NormalizeOptions::preset(Preset::Search));
+//! assert!(normalized.text.starts_with("وقال الرييس ان"));
+//!
+//! // Segmentation: tokens tile the text; clitic segments tile each token.
+//! let seg = analyzer.segment(text, &Default::default());
+//! let first = &seg.tokens[0];
+//! let parts: Vec<&str> = seg.token_segments(0).iter().map(|s| s.span.slice(text)).collect();
+//! assert_eq!((first.span.slice(text), parts), ("وقال", vec!["و", "قال"]));
+//!
+//! // Entities: spans point into the original text, without attached clitics.
+//! let entities = analyzer.extract_entities(text, &Default::default());
+//! let places: Vec<&str> = entities
+//!     .iter()
+//!     .filter(|e| e.kind == EntityKind::Location)
+//!     .map(|e| e.mentions[0].span.slice(text))
+//!     .collect();
+//! assert_eq!(places, ["بغداد"]);
+//! # Ok::<(), arabic_text_core::ModelError>(())
+//! ```
 
 pub mod chars;
 pub mod entities;
@@ -9,9 +43,15 @@ pub mod normalize;
 pub mod offsets;
 pub mod segment;
 
-use entities::{Entity, EntityExtractor, EntityOptions};
-use normalize::{NormalizeOptions, Normalized};
-use segment::{SegmentOptions, Segmentation, Segmenter};
+pub use entities::{
+    Entity, EntityExtractor, EntityKind, EntityOptions, GazetteerEntry, Mention, MentionSource,
+};
+pub use normalize::{AlignmentEdit, NormalizeOptions, Normalized, Preset, normalize};
+pub use offsets::{OffsetConverter, OffsetUnit, Span};
+pub use segment::{
+    CliticMode, Segment, SegmentOptions, SegmentRole, Segmentation, Segmenter, Sentence, Token,
+    TokenKind,
+};
 
 /// A model or data file could not be loaded.
 #[derive(Debug, thiserror::Error)]
