@@ -13,7 +13,8 @@
 
 use super::fold::{fold, fold_into, stem_with_article};
 use super::knowledge::{FxMap, Knowledge};
-use super::tagger::{L, Sample, SplitMix};
+use super::labels::{L, Sample};
+use super::rng::SplitMix;
 use crate::ModelError;
 
 /// Window radius: the token and `WIN` neighbours on each side.
@@ -549,7 +550,7 @@ pub fn train(samples: &[Sample], cfg: &NetConfig) -> CharNet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::tagger::label_index;
+    use crate::entities::labels::label_index;
 
     fn toy() -> Vec<Sample> {
         [

@@ -8,6 +8,11 @@ use std::rc::Rc;
 use super::fold::{fold, split_greedy, stem_with_article};
 use super::knowledge::{FxMap, Knowledge, MAX_PLACE_WORDS};
 
+/// Key prefix of the gazetteer's single-word entries: each word of a train
+/// entity with its most frequent type (first names, surnames, head words),
+/// which generalise to unseen full names.
+pub const PART: char = '\u{1}';
+
 /// Longest train-gazetteer phrase in words that is matched.
 pub const MAX_GAZ_WORDS: usize = 5;
 
@@ -161,13 +166,21 @@ fn shape(word: &str) -> u8 {
 /// Per-token facts computed once and used by several templates.
 #[derive(Default)]
 struct Word {
+    /// The token folded ([`fold`]).
     folded: String,
+    /// Clitic-free with the article kept ([`stem_with_article`]).
     stem: String,
+    /// Without proclitics and article ([`split_greedy`]'s rest).
     bare: String,
+    /// The proclitics split off.
     pro: String,
+    /// Shape class ([`shape`]).
     shape: u8,
-    fb: u8,
-    sb: u8,
+    /// wordfreq bucket of the folded form ([`Knowledge::freq_bucket`]).
+    form_freq: u8,
+    /// wordfreq bucket of the clitic-free stem.
+    stem_freq: u8,
+    /// The class a trigger word announces (P, L, O), `-` for none.
     trig: u8,
     /// Person-name list bits of the stem, or of the clitic-free form when
     /// the stem is not listed (والبرغوثي, لأحمد).
@@ -252,8 +265,8 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
     Word {
         morph,
         shape: shape(&folded),
-        fb: k.freq_bucket(&folded),
-        sb: k.freq_bucket(&stem),
+        form_freq: k.freq_bucket(&folded),
+        stem_freq: k.freq_bucket(&stem),
         trig: trigger(&stem),
         nisba: stem.starts_with("ال") && stem.ends_with('ي') && stem.chars().count() >= 5,
         name: match k.name_kind(&stem) {
@@ -352,7 +365,9 @@ fn mark_matches(
     }
 }
 
-/// FNV-1a style hash of a template id and parts.
+/// A feature's hash, built FNV-1a style from its template id
+/// (`H::new(id)`) and its parts: strings (`.s`) and small values (`.b`),
+/// each followed by a separator byte so parts cannot run together.
 #[derive(Clone, Copy)]
 struct H(u64);
 
@@ -407,7 +422,7 @@ pub fn sentence_features(
         .map(|w| {
             let word = word(w, k);
             key.clear();
-            key.push(super::tagger::PART);
+            key.push(PART);
             key.push_str(&word.stem);
             let part = gaz.get(key.as_str()).unwrap_or(0);
             Tok {
@@ -474,12 +489,18 @@ pub fn sentence_features(
         f.push(H::new(18).s(&p1.folded).s(&t.folded).done());
         f.push(H::new(19).s(&t.folded).s(&n1.folded).done());
         f.push(H::new(20).s(&p1.stem).s(&t.stem).done());
-        f.push(H::new(21).b(t.fb).done());
-        f.push(H::new(22).b(t.sb).done());
-        f.push(H::new(23).b(p1.sb).b(t.sb).b(n1.sb).done());
+        f.push(H::new(21).b(t.form_freq).done());
+        f.push(H::new(22).b(t.stem_freq).done());
+        f.push(
+            H::new(23)
+                .b(p1.stem_freq)
+                .b(t.stem_freq)
+                .b(n1.stem_freq)
+                .done(),
+        );
         f.push(
             H::new(24)
-                .b(t.sb)
+                .b(t.stem_freq)
                 .b(t.shape)
                 .b(u8::from(t.stem.starts_with("ال")))
                 .done(),
@@ -493,13 +514,13 @@ pub fn sentence_features(
         f.push(H::new(31).b(p2.trig).done());
         f.push(H::new(32).b(n1.trig).done());
         f.push(H::new(33).b(t.trig).done());
-        f.push(H::new(34).b(t.trig).b(t.sb).done());
+        f.push(H::new(34).b(t.trig).b(t.stem_freq).done());
         f.push(H::new(35).b(t.folded.chars().count().min(12) as u8).done());
         f.push(H::new(36).b(u8::from(i == 0)).b(t.shape).done());
-        f.push(H::new(37).s(&p1.stem).b(t.sb).done());
-        f.push(H::new(38).b(t.sb).s(&n1.stem).done());
-        f.push(H::new(39).b(t.gaz).b(t.sb).done());
-        f.push(H::new(40).b(t.place).b(t.sb).done());
+        f.push(H::new(37).s(&p1.stem).b(t.stem_freq).done());
+        f.push(H::new(38).b(t.stem_freq).s(&n1.stem).done());
+        f.push(H::new(39).b(t.gaz).b(t.stem_freq).done());
+        f.push(H::new(40).b(t.place).b(t.stem_freq).done());
         f.push(H::new(41).s(prefix(&t.bare, 4)).done());
         f.push(H::new(42).s(suffix(&t.bare, 4)).done());
         let chars: Vec<char> = t.bare.chars().collect();
@@ -517,7 +538,7 @@ pub fn sentence_features(
                 );
             }
         }
-        f.push(H::new(44).s(&p1.folded).b(t.shape).b(t.sb).done());
+        f.push(H::new(44).s(&p1.folded).b(t.shape).b(t.stem_freq).done());
         f.push(H::new(45).b(p1.gaz).b(t.gaz).done());
         f.push(H::new(46).s(&p2.stem).s(&p1.stem).done());
         // Nearest trigger within the 4 previous words, with its distance
@@ -529,13 +550,13 @@ pub fn sentence_features(
             })
             .unwrap_or((0, b'-'));
         f.push(H::new(54).b(near.0).b(near.1).done());
-        f.push(H::new(55).b(near.1).b(t.sb).b(t.part).done());
+        f.push(H::new(55).b(near.1).b(t.stem_freq).b(t.part).done());
         f.push(H::new(51).b(t.part).done());
         f.push(H::new(52).b(p1.part).b(t.part).b(n1.part).done());
-        f.push(H::new(53).b(t.part).b(t.sb).b(t.gaz).done());
+        f.push(H::new(53).b(t.part).b(t.stem_freq).b(t.gaz).done());
         for (j, &m) in t.morph.iter().enumerate() {
             f.push(H::new(47).b(j as u8).b(m).done());
-            f.push(H::new(48).b(j as u8).b(m).b(t.sb).done());
+            f.push(H::new(48).b(j as u8).b(m).b(t.stem_freq).done());
         }
         f.push(
             H::new(49)
@@ -554,7 +575,13 @@ pub fn sentence_features(
                 .done(),
         );
         // A definite nisba adjective before a name (البرازيلي رونالدو).
-        f.push(H::new(61).b(u8::from(p1.nisba)).b(t.sb).b(t.name).done());
+        f.push(
+            H::new(61)
+                .b(u8::from(p1.nisba))
+                .b(t.stem_freq)
+                .b(t.name)
+                .done(),
+        );
         f.push(H::new(56).b(t.name).done());
         f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
         ends.push(feats.len());

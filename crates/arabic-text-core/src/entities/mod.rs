@@ -10,7 +10,9 @@ pub mod fold;
 pub mod gazetteer;
 pub mod group;
 pub mod knowledge;
+pub mod labels;
 pub mod patterns;
+pub(crate) mod rng;
 pub mod tagger;
 pub mod units;
 
