@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use arabic_text_core::normalize::{NormalizeOptions, normalize};
+use arabic_text_core::normalize::{NormalizeOptions, Rule, normalize};
 use arabic_text_core::offsets::Span;
 use arabic_text_train::conformance::invariant_violation;
 use proptest::prelude::*;
@@ -37,21 +37,16 @@ fn any_text() -> impl Strategy<Value = String> {
 
 /// A random option set.
 fn options() -> impl Strategy<Value = NormalizeOptions> {
-    prop::array::uniform13(any::<bool>()).prop_map(|b| NormalizeOptions {
-        remove_diacritics: b[0],
-        remove_quranic_marks: b[1],
-        remove_tatweel: b[2],
-        normalize_alef: b[3],
-        normalize_alef_maksura: b[4],
-        normalize_teh_marbuta: b[5],
-        normalize_hamza: b[6],
-        normalize_digits: b[7],
-        normalize_persian_letters: b[8],
-        decompose_presentation_forms: b[9],
-        remove_invisible: b[10],
-        normalize_punctuation: b[11],
-        collapse_whitespace: b[12],
-    })
+    (0..1u16 << Rule::ALL.len()).prop_map(NormalizeOptions::from_bits)
+}
+
+/// A rule that maps single characters (every rule but whitespace collapsing).
+fn single_char_rule() -> impl Strategy<Value = Rule> {
+    let rules: Vec<Rule> = Rule::ALL
+        .into_iter()
+        .filter(|&r| r != Rule::CollapseWhitespace)
+        .collect();
+    prop::sample::select(rules)
 }
 
 proptest! {
@@ -123,26 +118,10 @@ proptest! {
     }
 
     #[test]
-    fn each_rule_alone_changes_only_the_characters_it_names(text in arabic_text(), rule in 0usize..12) {
+    fn each_rule_alone_changes_only_the_characters_it_names(text in arabic_text(), rule in single_char_rule()) {
         // Every single-character rule (not whitespace) maps chars in place:
         // removing the named chars' edits leaves the rest identical.
-        let mut flags = [false; 13];
-        flags[rule] = true;
-        let o = NormalizeOptions {
-            remove_diacritics: flags[0],
-            remove_quranic_marks: flags[1],
-            remove_tatweel: flags[2],
-            normalize_alef: flags[3],
-            normalize_alef_maksura: flags[4],
-            normalize_teh_marbuta: flags[5],
-            normalize_hamza: flags[6],
-            normalize_digits: flags[7],
-            normalize_persian_letters: flags[8],
-            decompose_presentation_forms: flags[9],
-            remove_invisible: flags[10],
-            normalize_punctuation: flags[11],
-            collapse_whitespace: false,
-        };
+        let o = NormalizeOptions::from_bits(rule.bit());
         let n = normalize(&text, &o);
         for e in &n.alignment {
             for c in e.original.slice(&text).chars() {

@@ -314,3 +314,37 @@ fn adjacent_replacements_merge_but_deletions_stay_apart() {
         vec![((0, 4), (0, 4)), ((4, 6), (4, 4)), ((7, 8), (5, 5))]
     );
 }
+
+/// The rules table of the user docs (README.md or a docs/ page) lists every
+/// rule once, with the presets that turn it on, as the declaration does.
+#[test]
+fn the_docs_rules_table_matches_the_declaration() {
+    use arabic_text_core::normalize::Rule;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![root.join("README.md")];
+    if let Ok(dir) = std::fs::read_dir(root.join("docs")) {
+        pages.extend(dir.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    let page = pages
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .find(|text| text.contains("| `remove_diacritics` |"))
+        .expect("a docs page with the rules table");
+    let presets = [Preset::Light, Preset::Standard, Preset::Search];
+    let mut seen = 0;
+    for line in page.lines() {
+        let Some(rule) = Rule::ALL
+            .into_iter()
+            .find(|r| line.starts_with(&format!("| `{}` |", r.name())))
+        else {
+            continue;
+        };
+        seen += 1;
+        let cells: Vec<&str> = line.trim_end_matches('|').rsplit('|').take(3).collect();
+        for (cell, preset) in cells.iter().rev().zip(presets) {
+            let on = NormalizeOptions::preset(preset).get(rule);
+            assert_eq!(cell.contains('✓'), on, "{} under {preset:?}", rule.name());
+        }
+    }
+    assert_eq!(seen, Rule::ALL.len());
+}

@@ -547,31 +547,16 @@ pub fn alphabet_text(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| ALPHABET[usize::from(b)]).collect()
 }
 
-/// Normalization options from the low 13 bits of `bits`, one per rule, or a
-/// preset when bits 13..15 ask for one.
+/// Normalization options from the low bits of `bits`, one per rule
+/// ([`Rule::bit`]), or a preset when the bits above them ask for one.
 pub fn normalize_options(bits: u16) -> NormalizeOptions {
-    use arabic_text_core::normalize::Preset;
-    let bit = |i: u16| bits & (1 << i) != 0;
-    match bits >> 13 {
+    use arabic_text_core::normalize::{Preset, Rule};
+    match bits >> Rule::ALL.len() {
         1 => return NormalizeOptions::preset(Preset::None),
         2 => return NormalizeOptions::preset(Preset::Light),
         3 => return NormalizeOptions::preset(Preset::Standard),
         4 => return NormalizeOptions::preset(Preset::Search),
         _ => {}
     }
-    NormalizeOptions {
-        remove_diacritics: bit(0),
-        remove_quranic_marks: bit(1),
-        remove_tatweel: bit(2),
-        normalize_alef: bit(3),
-        normalize_alef_maksura: bit(4),
-        normalize_teh_marbuta: bit(5),
-        normalize_hamza: bit(6),
-        normalize_digits: bit(7),
-        normalize_persian_letters: bit(8),
-        decompose_presentation_forms: bit(9),
-        remove_invisible: bit(10),
-        normalize_punctuation: bit(11),
-        collapse_whitespace: bit(12),
-    }
+    NormalizeOptions::from_bits(bits)
 }

@@ -168,30 +168,16 @@ pub fn normalize_options(
         }
     };
     let mut n = NormalizeOptions::preset(base);
-    let set = |rule: &mut bool, value: Option<bool>| {
-        if let Some(value) = value {
-            *rule = value;
-        }
-    };
-    set(&mut n.remove_diacritics, o.remove_diacritics);
-    set(&mut n.remove_quranic_marks, o.remove_quranic_marks);
-    set(&mut n.remove_tatweel, o.remove_tatweel);
-    set(&mut n.normalize_alef, o.normalize_alef);
-    set(&mut n.normalize_alef_maksura, o.normalize_alef_maksura);
-    set(&mut n.normalize_teh_marbuta, o.normalize_teh_marbuta);
-    set(&mut n.normalize_hamza, o.normalize_hamza);
-    set(&mut n.normalize_digits, o.normalize_digits);
-    set(
-        &mut n.normalize_persian_letters,
-        o.normalize_persian_letters,
-    );
-    set(
-        &mut n.decompose_presentation_forms,
-        o.decompose_presentation_forms,
-    );
-    set(&mut n.remove_invisible, o.remove_invisible);
-    set(&mut n.normalize_punctuation, o.normalize_punctuation);
-    set(&mut n.collapse_whitespace, o.collapse_whitespace);
+    // Each rule field the caller set overrides the preset (the proto fields
+    // share the rules' names, generated from their one declaration).
+    macro_rules! override_rules {
+        ($($(#[$doc:meta])* $field:ident, $variant:ident, $bit:ident, $preset:ident;)*) => {
+            $(if let Some(on) = o.$field {
+                n.$field = on;
+            })*
+        };
+    }
+    arabic_text_core::for_each_normalization_rule!(override_rules);
     n
 }
 
