@@ -3,18 +3,21 @@
 //! and gazetteers; mentions of one entity are grouped.
 //!
 
-pub mod charnet;
-pub mod document;
-pub mod features;
-pub mod fold;
 pub mod gazetteer;
-pub mod group;
-pub mod knowledge;
-pub mod labels;
-pub mod patterns;
 pub(crate) mod rng;
-pub mod tagger;
-pub mod units;
+
+crate::internal_mods! {
+    charnet;
+    document;
+    features;
+    fold;
+    group;
+    knowledge;
+    labels;
+    patterns;
+    tagger;
+    units;
+}
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};

@@ -23,10 +23,15 @@ use super::charnet::CharNet;
 use super::features::{TrainGazetteer, sentence_features};
 
 pub mod format;
+#[cfg(feature = "train")]
 pub mod train;
 
+#[cfg(feature = "train")]
 pub use super::features::PART;
-pub use super::labels::{L, LABELS, Sample, allowed, chunks, label_index};
+#[cfg(feature = "train")]
+pub use super::labels::{LABELS, Sample, label_index};
+pub use super::labels::{L, allowed, chunks};
+#[cfg(feature = "train")]
 pub use train::{TrainConfig, build_gazetteer, train};
 
 /// A trained model ready for tagging.
