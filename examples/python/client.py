@@ -12,9 +12,11 @@ and prints the google.rpc.BadRequest field violations the server answers with.
 """
 
 import argparse
+import atexit
 import importlib
 import os
 import pathlib
+import shutil
 import sys
 import tempfile
 
@@ -32,6 +34,7 @@ def load_stubs():
     from grpc_tools import protoc
 
     out = tempfile.mkdtemp(prefix="arabic-text-stubs-")
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
     include = pathlib.Path(protoc.__file__).parent / "_proto"
     rc = protoc.main([
         "grpc_tools.protoc",
