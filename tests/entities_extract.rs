@@ -211,3 +211,69 @@ fn another_model_file_loads_and_a_bad_one_is_refused() {
     assert!(EntityExtractor::from_model_file(&bad).is_err());
     let _ = std::fs::remove_file(&bad);
 }
+
+/// Issue 14 item 9: text in presentation forms or with Persian letters is
+/// tagged as the letters it stands for, with spans over the original chars.
+#[test]
+fn presentation_forms_and_persian_letters_are_tagged_as_their_letters() {
+    let plain = "قال المحلل إن قادة الفصائل غادروا بغداد إلى طهران أمس";
+    assert!(
+        surfaces(
+            plain,
+            &extract(plain, &EntityOptions::default()),
+            EntityKind::Location
+        )
+        .contains(&"بغداد".to_string())
+    );
+    // The issue's case: ﺑﻐﺪﺍﺩ (U+FE91 U+FED0 U+FEAA U+FE8D U+FEA9).
+    let forms = plain.replace("بغداد", "ﺑﻐﺪﺍﺩ");
+    let locs = surfaces(
+        &forms,
+        &extract(&forms, &EntityOptions::default()),
+        EntityKind::Location,
+    );
+    assert!(locs.contains(&"ﺑﻐﺪﺍﺩ".to_string()), "{locs:?}");
+    // After an attached proclitic the span still leaves it out.
+    let attached = plain.replace("غادروا بغداد", "غادروا وﺑﻐﺪﺍﺩ");
+    let locs = surfaces(
+        &attached,
+        &extract(&attached, &EntityOptions::default()),
+        EntityKind::Location,
+    );
+    assert!(locs.contains(&"ﺑﻐﺪﺍﺩ".to_string()), "{locs:?}");
+    // Persian kaf and yeh: کرکوک is كركوك.
+    let arabic = "وصل الوفد إلى كركوك أمس قادما من بغداد";
+    let persian = arabic.replace("كركوك", "کرکوک");
+    let want = surfaces(
+        arabic,
+        &extract(arabic, &EntityOptions::default()),
+        EntityKind::Location,
+    );
+    assert!(want.contains(&"كركوك".to_string()), "{want:?}");
+    let locs = surfaces(
+        &persian,
+        &extract(&persian, &EntityOptions::default()),
+        EntityKind::Location,
+    );
+    assert!(locs.contains(&"کرکوک".to_string()), "{locs:?}");
+}
+
+/// Issue 14 item 9, gazetteers: a phrase matches text written in
+/// presentation forms, and a phrase written in them matches plain text.
+#[test]
+fn gazetteer_phrases_match_across_presentation_forms() {
+    let options = |phrase: &str| EntityOptions {
+        gazetteer: vec![GazetteerEntry {
+            phrase: phrase.into(),
+            kind: EntityKind::Organization,
+        }],
+        ..EntityOptions::default()
+    };
+    // زيكولا as ﺯﻳﻜﻮﻻ (the last char is the lam-alef ligature U+FEFB).
+    let text = "زار وفد من وﺯﻳﻜﻮﻻ المدينة";
+    let es = extract(text, &options("زيكولا"));
+    assert_eq!(surfaces(text, &es, EntityKind::Organization), ["ﺯﻳﻜﻮﻻ"]);
+    let text = "زار وفد من زيكولا المدينة";
+    let es = extract(text, &options("ﺯﻳﻜﻮﻻ"));
+    assert_eq!(surfaces(text, &es, EntityKind::Organization), ["زيكولا"]);
+}

@@ -5,6 +5,7 @@
 
 use crate::pb;
 use arabic_text_core::AnalyzeOptions;
+use arabic_text_core::entities::gazetteer::{GazetteerError, MAX_REQUEST_ENTRIES, check_phrase};
 use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry};
 use arabic_text_core::normalize::{NormalizeOptions, Preset};
 use arabic_text_core::offsets::OffsetUnit;
@@ -215,7 +216,9 @@ pub fn entity_kind(value: pb::EntityType) -> Option<EntityKind> {
     })
 }
 
-/// Maps entity options, checking types, confidence and gazetteer entries.
+/// Maps entity options, checking types, confidence and gazetteer entries
+/// (the core's request bounds: at most `MAX_REQUEST_ENTRIES` entries, each
+/// phrase within `MAX_PHRASE_BYTES` and `MAX_PHRASE_UNITS`, with a word).
 pub fn entity_options(
     options: Option<&pb::EntityOptions>,
     field: &str,
@@ -245,13 +248,21 @@ pub fn entity_options(
             format!("must be within [0, 1], got {}", o.min_confidence),
         );
     }
-    let mut gazetteer = Vec::with_capacity(o.gazetteer.len());
+    let mut gazetteer = Vec::with_capacity(o.gazetteer.len().min(MAX_REQUEST_ENTRIES));
+    if o.gazetteer.len() > MAX_REQUEST_ENTRIES {
+        // Refused as a whole, before any entry is looked at.
+        let err = GazetteerError::TooManyEntries {
+            count: o.gazetteer.len(),
+        };
+        v.add(format!("{field}.gazetteer"), err.to_string());
+        return EntityOptions::default();
+    }
     for (i, entry) in o.gazetteer.iter().enumerate() {
         let f = format!("{field}.gazetteer[{i}]");
         let phrase = entry.phrase.trim();
-        if phrase.is_empty() {
-            v.add(format!("{f}.phrase"), "the phrase is empty");
-        }
+        let phrase_ok = check_phrase(i, phrase)
+            .map_err(|e| v.add(format!("{f}.phrase"), e.to_string()))
+            .is_ok();
         let kind = match pb::EntityType::try_from(entry.r#type) {
             Ok(t) => match entity_kind(t) {
                 Some(
@@ -276,7 +287,7 @@ pub fn entity_options(
                 None
             }
         };
-        if let (Some(kind), false) = (kind, phrase.is_empty()) {
+        if let (Some(kind), true) = (kind, phrase_ok) {
             gazetteer.push(GazetteerEntry {
                 phrase: phrase.to_owned(),
                 kind,

@@ -25,6 +25,7 @@ use crate::metrics::Metrics;
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisService;
 use arabic_text_core::Analyzer;
+use arabic_text_core::entities::gazetteer;
 
 /// How many stream items are read ahead of the one being answered: bounds the
 /// memory of one stream (backpressure) while keeping a few cores busy.
@@ -48,9 +49,15 @@ pub trait Call: Send + 'static {
     /// The response message.
     type Response: Send + 'static;
 
-    /// The document's length in bytes: counted in the metrics and compared
-    /// with the blocking threshold (inline or on the pool).
+    /// The document's length in bytes: counted in the metrics.
     fn text_len(&self) -> usize;
+
+    /// An estimate of the call's work in text-byte equivalents, compared
+    /// with the blocking threshold (inline or on the pool): the text, plus
+    /// the request gazetteer's size where the call extracts entities.
+    fn work(&self) -> usize {
+        self.text_len()
+    }
 
     /// Runs the analyzer on the call and builds its response.
     fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan>;
@@ -89,6 +96,10 @@ impl Call for EntitiesCall {
         self.text.len()
     }
 
+    fn work(&self) -> usize {
+        gazetteer::work_estimate(self.text.len(), &self.options.gazetteer)
+    }
+
     fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
         let found = analyzer.extract_entities(&self.text, &self.options);
         response::entities_response(&self.text, &found, self.unit)
@@ -100,6 +111,10 @@ impl Call for AnalyzeCall {
 
     fn text_len(&self) -> usize {
         self.text.len()
+    }
+
+    fn work(&self) -> usize {
+        gazetteer::work_estimate(self.text.len(), &self.options.entities.gazetteer)
     }
 
     fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
@@ -168,13 +183,14 @@ impl TextAnalysis {
         }
     }
 
-    /// Runs `work` on `call`: inline for small texts, on the bounded blocking
-    /// pool for large ones; panics become INTERNAL, an expired deadline stops
-    /// the work before it starts.
+    /// Runs `work` on `call`: inline when its `estimate` (text and request
+    /// gazetteer, see [`Call::work`]) is small, on the bounded blocking pool
+    /// otherwise; panics become INTERNAL, an expired deadline stops the work
+    /// before it starts.
     async fn execute<C, R>(
         &self,
         call: C,
-        text_len: usize,
+        (text_len, estimate): (usize, usize),
         deadline: Option<Instant>,
         work: fn(&C, &Analyzer) -> Result<R, InvalidSpan>,
     ) -> Result<R, Status>
@@ -185,7 +201,7 @@ impl TextAnalysis {
         let analyzer = Arc::clone(self.shared.analyzer.get().ok_or_else(errors::not_ready)?);
         self.shared.metrics.text_bytes.inc_by(text_len as u64);
         let expired = move || deadline.is_some_and(|d| Instant::now() >= d);
-        let outcome = if text_len < self.shared.options.blocking_threshold_bytes {
+        let outcome = if estimate < self.shared.options.blocking_threshold_bytes {
             std::panic::catch_unwind(AssertUnwindSafe(|| work(&call, &analyzer)))
                 .map_err(|p| errors::internal_panic(panic_message(&*p)))?
         } else {
@@ -225,8 +241,8 @@ impl TextAnalysis {
         let deadline = deadline(&request);
         let call = validate(request.into_inner(), self.shared.options.limits)
             .map_err(|v| errors::invalid_argument(&v))?;
-        let len = call.text_len();
-        self.execute(call, len, deadline, C::run)
+        let size = (call.text_len(), call.work());
+        self.execute(call, size, deadline, C::run)
             .await
             .map(Response::new)
     }
@@ -241,8 +257,8 @@ impl TextAnalysis {
     ) -> Result<pb::AnalyzeResponse, Status> {
         let call = request::analyze_request(request, self.shared.options.limits, prefix)
             .map_err(|v| errors::invalid_argument(&v))?;
-        let len = call.text_len();
-        self.execute(call, len, deadline, AnalyzeCall::run).await
+        let size = (call.text_len(), call.work());
+        self.execute(call, size, deadline, AnalyzeCall::run).await
     }
 }
 
@@ -417,7 +433,7 @@ mod tests {
     async fn panics_in_analysis_become_internal_inline_and_on_the_pool() {
         for threshold in [usize::MAX, 0] {
             let status = service(threshold)
-                .execute("x".to_owned(), 1, None, boom)
+                .execute("x".to_owned(), (1, 1), None, boom)
                 .await
                 .expect_err("a panic is an error");
             assert_eq!(
@@ -432,13 +448,13 @@ mod tests {
     async fn expired_deadlines_stop_queued_work_before_it_starts() {
         let past = Instant::now();
         let status = service(0)
-            .execute("text".to_owned(), 4, Some(past), answer)
+            .execute("text".to_owned(), (4, 4), Some(past), answer)
             .await
             .expect_err("deadline passed");
         assert_eq!(status.code(), tonic::Code::DeadlineExceeded);
         let later = Instant::now() + std::time::Duration::from_secs(60);
         let ok = service(0)
-            .execute("text".to_owned(), 4, Some(later), answer)
+            .execute("text".to_owned(), (4, 4), Some(later), answer)
             .await;
         assert_eq!(ok.ok(), Some(4));
     }
@@ -455,7 +471,7 @@ mod tests {
             Arc::new(Metrics::new()),
         );
         let status = svc
-            .execute("t".to_owned(), 1, None, answer)
+            .execute("t".to_owned(), (1, 1), None, answer)
             .await
             .expect_err("not ready");
         assert_eq!(status.code(), tonic::Code::Unavailable);

@@ -1,11 +1,16 @@
 //! Search folding and a small frequency-checked clitic stripper used for NER
 //! features and for trimming clitics off mention spans.
 
-use crate::chars::{TATWEEL, digit_value, is_arabic_mark, is_invisible};
+use std::borrow::Cow;
 
-/// Folds a word for matching: drops diacritics, Quranic marks, tatweel and
-/// invisible characters; أ إ آ ٱ → ا, ى → ي, ة → ه; Arabic-Indic and Persian
-/// digits → ASCII; Latin letters lower-cased.
+use crate::chars::{TATWEEL, digit_value, is_arabic_mark, is_invisible, is_presentation_form};
+use crate::normalize::{persian_letter, presentation_expansion};
+
+/// Folds a word for matching: presentation forms become their letters
+/// (ﺑﻐﺪﺍﺩ → بغداد, ﷲ → الله) and Persian letter variants the Arabic letter
+/// (ک → ك, ی → ي); then drops diacritics, Quranic marks, tatweel and
+/// invisible characters; أ إ آ ٱ → ا, ى → ي, ة → ه; Arabic-Indic and
+/// Persian digits → ASCII; Latin letters lower-cased.
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     fold_into(word, &mut out);
@@ -15,26 +20,75 @@ pub fn fold(word: &str) -> String {
 /// [`fold`] appending to `out`.
 pub fn fold_into(word: &str, out: &mut String) {
     for c in word.chars() {
-        if is_arabic_mark(c) || c == TATWEEL || is_invisible(c) {
-            continue;
-        }
-        let c = match c {
-            'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-            'ى' => 'ي',
-            'ة' => 'ه',
-            'A'..='Z' => c.to_ascii_lowercase(),
-            _ => match digit_value(c) {
-                Some(d) if !c.is_ascii_digit() => char::from(b'0' + d as u8),
-                _ => c,
-            },
-        };
-        out.push(c);
+        fold_char(c, out);
     }
 }
 
-/// Proclitic strings a word may start with, longest first (folded forms).
-/// `ال` is handled separately as the article.
-const PROCLITICS: [&str; 12] = [
+/// Appends the folded form of `c` (zero, one or, for a presentation form,
+/// several chars) to `out`; returns how many chars it appended.
+fn fold_char(c: char, out: &mut String) -> usize {
+    match presentation_expansion(c) {
+        Some(expansion) => expansion.chars().map(|d| fold_letter(d, out)).sum(),
+        None => fold_letter(c, out),
+    }
+}
+
+/// [`fold_char`] of a char that is not a presentation form.
+fn fold_letter(c: char, out: &mut String) -> usize {
+    let c = persian_letter(c);
+    if dropped(c) {
+        return 0;
+    }
+    let c = match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        'ى' => 'ي',
+        'ة' => 'ه',
+        'A'..='Z' => c.to_ascii_lowercase(),
+        _ => match digit_value(c) {
+            Some(d) if !c.is_ascii_digit() => char::from(b'0' + d as u8),
+            _ => c,
+        },
+    };
+    out.push(c);
+    1
+}
+
+/// Whether [`fold`] drops `c` (a letter, not a presentation form).
+fn dropped(c: char) -> bool {
+    is_arabic_mark(c) || c == TATWEEL || is_invisible(c)
+}
+
+/// Number of chars [`fold`] makes of `c`.
+fn folded_len(c: char) -> usize {
+    match presentation_expansion(c) {
+        Some(expansion) => expansion.chars().filter(|&d| !dropped(d)).count(),
+        None => usize::from(!dropped(c)),
+    }
+}
+
+/// `word` with its presentation forms written as letters and its Persian
+/// letter variants as the Arabic letters, marks and everything else kept:
+/// what the tagger reads, so ﺑﻐﺪﺍﺩ and کرکوک look like بغداد and كركوك.
+/// Borrowed when there is nothing to change.
+pub fn canonical(word: &str) -> Cow<'_, str> {
+    let changes = |c: char| is_presentation_form(c) || persian_letter(c) != c;
+    if !word.chars().any(changes) {
+        return Cow::Borrowed(word);
+    }
+    let mut out = String::with_capacity(word.len() + 8);
+    for c in word.chars() {
+        match presentation_expansion(c) {
+            Some(expansion) => out.extend(expansion.chars().map(persian_letter)),
+            None => out.push(persian_letter(c)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Proclitic strings a word may start with, longest first (folded forms),
+/// in the order a gazetteer match prefers them. `ال` is handled separately
+/// as the article.
+pub(crate) const PROCLITICS: [&str; 12] = [
     "وب", "ول", "وك", "فب", "فل", "فك", "وس", "و", "ف", "ب", "ل", "ك",
 ];
 
@@ -127,23 +181,25 @@ pub fn proclitic_len(word: &str, known: impl Fn(&str) -> f32) -> usize {
 }
 
 /// Byte offset in `word` after its first `chars` folded letters (marks,
-/// tatweel and invisible characters do not count); 0 if it has fewer.
+/// tatweel and invisible characters do not count; a presentation form
+/// counts for the letters it stands for); 0 if it has fewer. A boundary
+/// inside a ligature (ﻻ = لا) falls before it, so a span from here keeps
+/// the whole ligature.
 pub fn orig_offset(word: &str, chars: usize) -> usize {
-    let skip = |c: char| is_arabic_mark(c) || c == TATWEEL || is_invisible(c);
     let mut seen = 0;
     for (i, c) in word.char_indices() {
-        if seen == chars && !skip(c) {
+        let n = folded_len(c);
+        if n > 0 && seen <= chars && chars < seen + n {
             return i;
         }
-        if !skip(c) {
-            seen += 1;
-        }
+        seen += n;
     }
     if seen == chars { word.len() } else { 0 }
 }
 
 /// Proclitic prefixes (folded) a gazetteer phrase may carry in the text, with
-/// the folded text to put back (`لل` → `ال`).
+/// the folded text to put back (`لل` → `ال`): the readings of a text word
+/// that [`super::gazetteer`] matches (it generates them from the phrase side).
 pub fn proclitic_variants(folded: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for p in PROCLITICS {

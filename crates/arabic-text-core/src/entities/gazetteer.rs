@@ -1,26 +1,158 @@
 //! Caller and operator gazetteers: phrases always recognised, matched on
 //! folded forms at unit (word) boundaries, allowing proclitics in front of
 //! the first word (ولبنان matches لبنان; the span excludes و).
+//!
+//! Matching is linear in the text whatever the phrases: the folded units of
+//! the text are mapped to symbol ids once, and an Aho-Corasick automaton over
+//! the *reversed* phrases (built once per gazetteer) is run over the reversed
+//! text. Reversed, every match that starts at a unit ends at it, so one pass
+//! gives the longest match starting at every unit; a forward greedy pass then
+//! takes the longest match at the leftmost unit, skips past it, and so on.
+//! The proclitic forms of a phrase's first word (و + لبنان, ل + لبنان, ...)
+//! are its reversed pattern's last symbol, so they cost a few leaves per
+//! phrase, not a copy of the phrase.
 
-use super::fold::{fold, orig_offset, proclitic_variants};
+use super::fold::{PROCLITICS, fold, orig_offset};
 use super::knowledge::FxMap;
 use super::units::Unit;
 use super::{EntityKind, GazetteerEntry};
 use crate::chars::{is_digit, is_word_char, is_word_internal};
 use crate::offsets::Span;
 
-/// Folded phrases → kind.
-#[derive(Debug, Default, Clone)]
-pub struct Gazetteer {
-    /// Key: the phrase's folded units joined by one space.
-    map: FxMap<String, EntityKind>,
-    /// Most units in a phrase.
-    max_units: usize,
+/// Most entries of a request gazetteer: a caller's own list of names; larger
+/// lists belong in the operator's `--gazetteer` file (built once at start-up).
+pub const MAX_REQUEST_ENTRIES: usize = 1000;
+
+/// Most units (words and punctuation marks, as the text is cut) of a request
+/// gazetteer phrase: a name, not a passage.
+pub const MAX_PHRASE_UNITS: usize = 32;
+
+/// Most UTF-8 bytes of a request gazetteer phrase (256 Arabic letters, or
+/// fewer with diacritics).
+pub const MAX_PHRASE_BYTES: usize = 512;
+
+/// Work of a gazetteer entry on top of its bytes, in text-byte equivalents:
+/// folding it and adding a dozen proclitic forms of its first word costs
+/// about as much as analysing this many bytes of text.
+const ENTRY_WORK: usize = 16;
+
+/// Why a gazetteer entry (or a whole request gazetteer) is refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GazetteerError {
+    /// More entries than [`MAX_REQUEST_ENTRIES`].
+    #[error("{count} gazetteer entries; at most {MAX_REQUEST_ENTRIES} are allowed per request")]
+    TooManyEntries {
+        /// Entries sent.
+        count: usize,
+    },
+    /// A phrase longer than [`MAX_PHRASE_BYTES`].
+    #[error("gazetteer entry {index}: the phrase has {bytes} bytes; at most {MAX_PHRASE_BYTES}")]
+    PhraseTooLong {
+        /// The entry's position.
+        index: usize,
+        /// Its UTF-8 length.
+        bytes: usize,
+    },
+    /// A phrase of more than [`MAX_PHRASE_UNITS`] words and marks.
+    #[error(
+        "gazetteer entry {index}: the phrase has {units} words and punctuation marks; at most {MAX_PHRASE_UNITS}"
+    )]
+    TooManyUnits {
+        /// The entry's position.
+        index: usize,
+        /// Its number of units.
+        units: usize,
+    },
+    /// A phrase with no letter or digit once folded: empty, only marks,
+    /// tatweel or invisible characters (ZWNJ, ...), or only punctuation.
+    #[error(
+        "gazetteer entry {index}: the phrase has no letter or digit once diacritics, tatweel and invisible characters are removed"
+    )]
+    NoWord {
+        /// The entry's position.
+        index: usize,
+    },
+}
+
+impl GazetteerError {
+    /// The position of the entry at fault; `None` for the whole list.
+    pub fn index(&self) -> Option<usize> {
+        match *self {
+            Self::TooManyEntries { .. } => None,
+            Self::PhraseTooLong { index, .. }
+            | Self::TooManyUnits { index, .. }
+            | Self::NoWord { index } => Some(index),
+        }
+    }
+}
+
+/// Checks one phrase (entry `index`) against the request bounds and for a
+/// word; see [`check_request`].
+pub fn check_phrase(index: usize, phrase: &str) -> Result<(), GazetteerError> {
+    if phrase.len() > MAX_PHRASE_BYTES {
+        return Err(GazetteerError::PhraseTooLong {
+            index,
+            bytes: phrase.len(),
+        });
+    }
+    let parts = phrase_parts(phrase);
+    if parts.len() > MAX_PHRASE_UNITS {
+        return Err(GazetteerError::TooManyUnits {
+            index,
+            units: parts.len(),
+        });
+    }
+    if !parts.iter().any(|p| p.word && !p.folded.is_empty()) {
+        return Err(GazetteerError::NoWord { index });
+    }
+    Ok(())
+}
+
+/// Checks a request gazetteer: at most [`MAX_REQUEST_ENTRIES`] entries, each
+/// at most [`MAX_PHRASE_BYTES`] bytes and [`MAX_PHRASE_UNITS`] units, each
+/// with a word (a letter or digit once folded). Returns every fault, the
+/// count first, then by entry.
+pub fn check_request(entries: &[GazetteerEntry]) -> Result<(), Vec<GazetteerError>> {
+    let mut errors = Vec::new();
+    if entries.len() > MAX_REQUEST_ENTRIES {
+        errors.push(GazetteerError::TooManyEntries {
+            count: entries.len(),
+        });
+    }
+    for (i, e) in entries.iter().enumerate() {
+        if let Err(err) = check_phrase(i, &e.phrase) {
+            errors.push(err);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// A cheap estimate of the work of extracting entities from `text_len`
+/// bytes with a request gazetteer of `entries`, in text-byte equivalents:
+/// the text plus the gazetteer's size (its phrases' bytes and a constant
+/// per entry), so a caller of the service can decide where to run it.
+pub fn work_estimate(text_len: usize, entries: &[GazetteerEntry]) -> usize {
+    entries.iter().fold(text_len, |w, e| {
+        w.saturating_add(e.phrase.len()).saturating_add(ENTRY_WORK)
+    })
+}
+
+/// One unit of a phrase: a folded word run or a single punctuation mark.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Part {
+    /// The folded word, or the mark itself.
+    folded: String,
+    /// Whether it is a word run (letters, digits, marks).
+    word: bool,
 }
 
 /// The folded units of a phrase, as [`super::units`] would cut them.
-fn phrase_key(phrase: &str) -> (String, usize) {
-    let mut parts: Vec<String> = Vec::new();
+fn phrase_parts(phrase: &str) -> Vec<Part> {
+    let mut parts: Vec<Part> = Vec::new();
     let mut cur = String::new();
     for c in phrase.chars() {
         if is_word_char(c) || is_word_internal(c) || is_digit(c) {
@@ -28,18 +160,251 @@ fn phrase_key(phrase: &str) -> (String, usize) {
             continue;
         }
         if !cur.is_empty() {
-            parts.push(fold(&cur));
+            parts.push(Part {
+                folded: fold(&cur),
+                word: true,
+            });
             cur.clear();
         }
         if !c.is_whitespace() {
-            parts.push(c.to_string());
+            parts.push(Part {
+                folded: c.to_string(),
+                word: false,
+            });
         }
     }
     if !cur.is_empty() {
-        parts.push(fold(&cur));
+        parts.push(Part {
+            folded: fold(&cur),
+            word: true,
+        });
     }
-    let n = parts.len();
-    (parts.join(" "), n)
+    parts
+}
+
+/// The text words that match a phrase whose first word is `head`, with the
+/// rank of that reading (lower wins when one text word reads as two
+/// phrases) and the number of proclitic chars the span leaves out: `head`
+/// itself, each proclitic + `head`, and for `head` = ال + ل... a proclitic
+/// ending in ل + `head` without its alef (ل + اللاذقية → للاذقية).
+fn head_forms(head: &str) -> Vec<(String, u8, u8)> {
+    let mut out = vec![(head.to_string(), 0u8, 0u8)];
+    if head.is_empty() {
+        return out;
+    }
+    let without_alef = head
+        .strip_prefix('ا')
+        .filter(|rest| rest.starts_with('ل') && !rest.starts_with("ال"));
+    for (k, p) in (0u8..).zip(PROCLITICS) {
+        let chars = p.chars().count() as u8;
+        out.push((format!("{p}{head}"), 1 + 2 * k, chars));
+        if let Some(rest) = without_alef
+            && p.ends_with('ل')
+        {
+            out.push((format!("{p}{rest}"), 2 + 2 * k, chars));
+        }
+    }
+    out
+}
+
+/// What a phrase match reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Hit {
+    /// Units the match covers.
+    units: u32,
+    /// Proclitic chars of the first unit left out of the span.
+    proclitic_chars: u8,
+    /// Rank of the reading of the first unit (see [`head_forms`]).
+    rank: u8,
+    /// The phrase's type.
+    kind: EntityKind,
+}
+
+/// No node / no symbol.
+const NONE: u32 = u32::MAX;
+/// The automaton's root.
+const ROOT: u32 = 0;
+
+/// A node of the automaton.
+#[derive(Clone, Debug)]
+struct Node {
+    /// The node of the longest proper suffix of this node's string that is a
+    /// prefix of some pattern.
+    fail: u32,
+    /// The nearest node with a hit among this one and its fail chain (the
+    /// longest pattern ending here), or [`NONE`].
+    out: u32,
+    /// The pattern ending exactly here.
+    hit: Option<Hit>,
+}
+
+/// Aho-Corasick automaton over symbol ids of reversed phrases.
+#[derive(Clone, Debug)]
+struct Automaton {
+    /// Folded unit → symbol id.
+    symbols: FxMap<String, u32>,
+    /// (node << 32 | symbol) → child node.
+    edges: FxMap<u64, u32>,
+    /// Nodes; [`ROOT`] first.
+    nodes: Vec<Node>,
+}
+
+impl Default for Automaton {
+    fn default() -> Self {
+        Self {
+            symbols: FxMap::default(),
+            edges: FxMap::default(),
+            nodes: vec![Node {
+                fail: ROOT,
+                out: NONE,
+                hit: None,
+            }],
+        }
+    }
+}
+
+fn edge_key(node: u32, symbol: u32) -> u64 {
+    (u64::from(node) << 32) | u64::from(symbol)
+}
+
+impl Automaton {
+    /// Builds the automaton of `phrases` (folded units → type).
+    fn build(phrases: &FxMap<Vec<String>, EntityKind>) -> Self {
+        let mut a = Self::default();
+        let mut children: Vec<Vec<(u32, u32)>> = vec![Vec::new()];
+        for (parts, &kind) in phrases {
+            let Some((head, tail)) = parts.split_first() else {
+                continue;
+            };
+            let mut node = ROOT;
+            for p in tail.iter().rev() {
+                let s = a.symbol(p);
+                node = a.child(node, s, &mut children);
+            }
+            for (form, rank, proclitic_chars) in head_forms(head) {
+                let s = a.symbol(&form);
+                let leaf = a.child(node, s, &mut children);
+                let hit = Hit {
+                    units: parts.len() as u32,
+                    proclitic_chars,
+                    rank,
+                    kind,
+                };
+                if let Some(n) = a.nodes.get_mut(leaf as usize)
+                    && n.hit.is_none_or(|h| rank < h.rank)
+                {
+                    n.hit = Some(hit);
+                }
+            }
+        }
+        a.link(&children);
+        a
+    }
+
+    /// The id of symbol `s`, added if new.
+    fn symbol(&mut self, s: &str) -> u32 {
+        let next = self.symbols.len() as u32;
+        *self.symbols.entry(s.to_string()).or_insert(next)
+    }
+
+    /// The child of `node` by `symbol`, added if new.
+    fn child(&mut self, node: u32, symbol: u32, children: &mut Vec<Vec<(u32, u32)>>) -> u32 {
+        let next = self.nodes.len() as u32;
+        let child = *self.edges.entry(edge_key(node, symbol)).or_insert(next);
+        if child == next {
+            self.nodes.push(Node {
+                fail: ROOT,
+                out: NONE,
+                hit: None,
+            });
+            children.push(Vec::new());
+            if let Some(c) = children.get_mut(node as usize) {
+                c.push((symbol, child));
+            }
+        }
+        child
+    }
+
+    /// Sets the fail and output links, breadth first.
+    fn link(&mut self, children: &[Vec<(u32, u32)>]) {
+        let mut queue = std::collections::VecDeque::from([ROOT]);
+        while let Some(u) = queue.pop_front() {
+            for &(s, v) in children.get(u as usize).map_or(&[][..], Vec::as_slice) {
+                let fail = if u == ROOT {
+                    ROOT
+                } else {
+                    let mut f = self.fail(u);
+                    loop {
+                        if let Some(&x) = self.edges.get(&edge_key(f, s)) {
+                            break x;
+                        }
+                        if f == ROOT {
+                            break ROOT;
+                        }
+                        f = self.fail(f);
+                    }
+                };
+                let out = match self.nodes.get(v as usize).and_then(|n| n.hit) {
+                    Some(_) => v,
+                    None => self.nodes.get(fail as usize).map_or(NONE, |n| n.out),
+                };
+                if let Some(n) = self.nodes.get_mut(v as usize) {
+                    n.fail = fail;
+                    n.out = out;
+                }
+                queue.push_back(v);
+            }
+        }
+    }
+
+    fn fail(&self, node: u32) -> u32 {
+        self.nodes.get(node as usize).map_or(ROOT, |n| n.fail)
+    }
+
+    /// The state after `state` reads `symbol`; `steps` counts edge lookups.
+    fn step(&self, mut state: u32, symbol: u32, steps: &mut usize) -> u32 {
+        if symbol == NONE {
+            return ROOT;
+        }
+        loop {
+            *steps += 1;
+            if let Some(&x) = self.edges.get(&edge_key(state, symbol)) {
+                return x;
+            }
+            if state == ROOT {
+                return ROOT;
+            }
+            state = self.fail(state);
+        }
+    }
+
+    /// For every unit, the longest match starting there (`None` if none);
+    /// and the number of edge lookups made, which is at most twice the
+    /// number of units.
+    fn longest_from_each(&self, units: &[Unit]) -> (Vec<Option<Hit>>, usize) {
+        let mut best = vec![None; units.len()];
+        let mut steps = 0;
+        let mut state = ROOT;
+        for (i, u) in units.iter().enumerate().rev() {
+            let symbol = self.symbols.get(u.folded.as_str()).copied().unwrap_or(NONE);
+            state = self.step(state, symbol, &mut steps);
+            let out = self.nodes.get(state as usize).map_or(NONE, |n| n.out);
+            if let Some(slot) = best.get_mut(i) {
+                *slot = self.nodes.get(out as usize).and_then(|n| n.hit);
+            }
+        }
+        (best, steps)
+    }
+}
+
+/// Folded phrases → kind, with their matching automaton.
+#[derive(Clone, Debug, Default)]
+pub struct Gazetteer {
+    /// The phrases' folded units → type (a later entry for the same phrase
+    /// replaces an earlier one).
+    phrases: FxMap<Vec<String>, EntityKind>,
+    /// The automaton of `phrases`, rebuilt by [`Gazetteer::extend`].
+    automaton: Automaton,
 }
 
 /// Parses a kind name as used in gazetteer files.
@@ -64,6 +429,8 @@ pub fn parse_kind(s: &str) -> Option<EntityKind> {
 }
 
 /// Parses `phrase<TAB>TYPE` lines; blank lines and `#` comments are skipped.
+/// A phrase without a letter or digit once folded (only marks, tatweel,
+/// invisible characters or punctuation) is an error naming its line.
 pub fn parse_tsv(text: &str) -> Result<Vec<GazetteerEntry>, String> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -76,8 +443,18 @@ pub fn parse_tsv(text: &str) -> Result<Vec<GazetteerEntry>, String> {
             .ok_or_else(|| format!("line {}: expected phrase<TAB>TYPE", n + 1))?;
         let kind = parse_kind(kind)
             .ok_or_else(|| format!("line {}: unknown entity type {kind:?}", n + 1))?;
+        let phrase = phrase.trim();
+        if !phrase_parts(phrase)
+            .iter()
+            .any(|p| p.word && !p.folded.is_empty())
+        {
+            return Err(format!(
+                "line {}: the phrase {phrase:?} has no letter or digit once diacritics, tatweel and invisible characters are removed",
+                n + 1
+            ));
+        }
         out.push(GazetteerEntry {
-            phrase: phrase.trim().to_string(),
+            phrase: phrase.to_string(),
             kind,
         });
     }
@@ -85,45 +462,112 @@ pub fn parse_tsv(text: &str) -> Result<Vec<GazetteerEntry>, String> {
 }
 
 impl Gazetteer {
-    /// A gazetteer of `entries`.
+    /// A gazetteer of `entries` (a later entry for the same phrase wins).
+    /// Not bounded: check a caller's entries with [`check_request`] first.
     pub fn from_entries(entries: &[GazetteerEntry]) -> Self {
         let mut g = Self::default();
         g.extend(entries);
         g
     }
 
-    /// Adds entries (a later entry for the same phrase wins).
+    /// Adds entries (a later entry for the same phrase wins) and rebuilds
+    /// the automaton: call it once with every entry, not per entry.
     pub fn extend(&mut self, entries: &[GazetteerEntry]) {
         for e in entries {
-            let (key, n) = phrase_key(&e.phrase);
-            if n > 0 {
-                self.map.insert(key, e.kind);
-                self.max_units = self.max_units.max(n);
+            let parts: Vec<String> = phrase_parts(&e.phrase)
+                .into_iter()
+                .map(|p| p.folded)
+                .collect();
+            if !parts.is_empty() {
+                self.phrases.insert(parts, e.kind);
             }
         }
+        self.automaton = Automaton::build(&self.phrases);
     }
 
     /// Whether it holds no phrase.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.phrases.is_empty()
     }
 
-    /// Greedy longest matches over `units`, left to right.
+    /// Number of phrases.
+    pub fn len(&self) -> usize {
+        self.phrases.len()
+    }
+
+    /// Greedy longest matches over `units`, left to right: at the first unit
+    /// where a phrase starts, the longest phrase starting there, then on
+    /// after it. Linear in the number of units.
     pub fn find(&self, text: &str, units: &[Unit]) -> Vec<(Span, EntityKind)> {
+        self.find_counting(text, units).0
+    }
+
+    /// [`Gazetteer::find`] and the number of automaton edge lookups it made
+    /// (at most twice the number of units): the measure of its work.
+    pub fn find_counting(&self, text: &str, units: &[Unit]) -> (Vec<(Span, EntityKind)>, usize) {
         let mut out = Vec::new();
-        if self.map.is_empty() {
+        if self.phrases.is_empty() {
+            return (out, 0);
+        }
+        let (best, steps) = self.automaton.longest_from_each(units);
+        let mut i = 0;
+        while let Some(first) = units.get(i) {
+            let hit = best.get(i).copied().flatten();
+            let Some(hit) = hit else {
+                i += 1;
+                continue;
+            };
+            let n = (hit.units as usize).max(1);
+            let last = units.get(i + n - 1).unwrap_or(first);
+            let word = text.get(first.span.start..first.span.end).unwrap_or("");
+            let start = first.span.start + orig_offset(word, usize::from(hit.proclitic_chars));
+            out.push((Span::new(start, last.span.end), hit.kind));
+            i += n;
+        }
+        (out, steps)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::fold::proclitic_variants;
+    use proptest::prelude::*;
+
+    /// The matcher this module had before the automaton: a key string built
+    /// and hashed for every start and every length (words × longest
+    /// phrase²). The automaton must find exactly what it found.
+    fn reference_find(
+        entries: &[GazetteerEntry],
+        text: &str,
+        units: &[Unit],
+    ) -> Vec<(Span, EntityKind)> {
+        let mut map: FxMap<String, EntityKind> = FxMap::default();
+        let mut max_units = 0;
+        for e in entries {
+            let parts: Vec<String> = phrase_parts(&e.phrase)
+                .into_iter()
+                .map(|p| p.folded)
+                .collect();
+            if !parts.is_empty() {
+                max_units = max_units.max(parts.len());
+                map.insert(parts.join(" "), e.kind);
+            }
+        }
+        let mut out = Vec::new();
+        if map.is_empty() {
             return out;
         }
         let mut i = 0;
         let mut key = String::new();
         while i < units.len() {
             let mut matched = 0;
-            let Some(first) = units.get(i) else { break };
+            let first = &units[i];
             let mut firsts: Vec<(usize, String)> = vec![(0, first.folded.clone())];
             if first.is_word {
                 firsts.extend(proclitic_variants(&first.folded));
             }
-            'len: for n in (1..=self.max_units.min(units.len() - i)).rev() {
+            'len: for n in (1..=max_units.min(units.len() - i)).rev() {
                 for (pchars, head) in &firsts {
                     key.clear();
                     key.push_str(head);
@@ -131,7 +575,7 @@ impl Gazetteer {
                         key.push(' ');
                         key.push_str(&u.folded);
                     }
-                    if let Some(&kind) = self.map.get(key.as_str()) {
+                    if let Some(&kind) = map.get(key.as_str()) {
                         let word = text.get(first.span.start..first.span.end).unwrap_or("");
                         let start = first.span.start + orig_offset(word, *pchars);
                         let end = units[i + n - 1].span.end;
@@ -144,5 +588,274 @@ impl Gazetteer {
             i += matched.max(1);
         }
         out
+    }
+
+    /// Units of `text` cut as [`super::super::units::units`] cuts a token:
+    /// word runs and single punctuation marks, whitespace skipped.
+    fn simple_units(text: &str) -> Vec<Unit> {
+        let wordish = |c: char| is_word_char(c) || is_word_internal(c) || is_digit(c);
+        let mut out = Vec::new();
+        let mut it = text.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            if c.is_whitespace() {
+                continue;
+            }
+            let mut end = i + c.len_utf8();
+            if wordish(c) {
+                while let Some(&(j, d)) = it.peek() {
+                    if !wordish(d) {
+                        break;
+                    }
+                    end = j + d.len_utf8();
+                    it.next();
+                }
+            }
+            out.push(Unit {
+                span: Span::new(i, end),
+                segmented_core: None,
+                sentence: 0,
+                is_word: wordish(c),
+                folded: fold(&text[i..end]),
+            });
+        }
+        out
+    }
+
+    fn entry(phrase: &str, kind: EntityKind) -> GazetteerEntry {
+        GazetteerEntry {
+            phrase: phrase.to_string(),
+            kind,
+        }
+    }
+
+    fn spans(text: &str, found: &[(Span, EntityKind)]) -> Vec<(String, EntityKind)> {
+        found
+            .iter()
+            .map(|(s, k)| (text[s.start..s.end].to_string(), *k))
+            .collect()
+    }
+
+    #[test]
+    fn finds_longest_phrases_after_proclitics() {
+        use EntityKind::*;
+        let g = Gazetteer::from_entries(&[
+            entry("لبنان", Location),
+            entry("جبل لبنان", Location),
+            entry("الأمم المتحدة", Organization),
+            entry("العراق", Location),
+            entry("شركة نفط", Misc),
+            entry("شركة نفط الشمال", Organization),
+        ]);
+        let text =
+            "من ولبنان إلى جبل لبنان وللأمم المتحدة وللعراق، شركة نفط الجنوب وشركة نفط الشمال";
+        let got = spans(text, &g.find(text, &simple_units(text)));
+        assert_eq!(
+            got,
+            vec![
+                ("لبنان".to_string(), Location),
+                ("جبل لبنان".to_string(), Location),
+                ("لأمم المتحدة".to_string(), Organization),
+                ("لعراق".to_string(), Location),
+                ("شركة نفط".to_string(), Misc),
+                ("شركة نفط الشمال".to_string(), Organization),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_later_entry_for_the_same_phrase_wins() {
+        let g = Gazetteer::from_entries(&[
+            entry("بغداد", EntityKind::Organization),
+            entry("بَغداد", EntityKind::Location),
+        ]);
+        let text = "في بغداد";
+        assert_eq!(
+            spans(text, &g.find(text, &simple_units(text))),
+            vec![("بغداد".to_string(), EntityKind::Location)]
+        );
+    }
+
+    #[test]
+    fn presentation_forms_and_persian_letters_match_the_folded_phrase() {
+        let g = Gazetteer::from_entries(&[entry("كركوك", EntityKind::Location)]);
+        for text in ["في کرکوک اليوم", "في ﻛﺮﻛﻮﻙ اليوم", "وﻛﺮﻛﻮﻙ"]
+        {
+            let found = g.find(text, &simple_units(text));
+            assert_eq!(found.len(), 1, "{text}");
+            let (span, _) = found[0];
+            let matched = &text[span.start..span.end];
+            assert_eq!(fold(matched), "كركوك", "{text}: {matched}");
+        }
+        // The phrase itself in presentation forms.
+        let g = Gazetteer::from_entries(&[entry("ﺑﻐﺪﺍﺩ", EntityKind::Location)]);
+        let text = "زار بغداد";
+        assert_eq!(spans(text, &g.find(text, &simple_units(text))).len(), 1);
+    }
+
+    /// Phrases whose words repeat (the worst case of the old matcher and
+    /// of a plain trie walk) over text that repeats their prefix.
+    #[test]
+    fn work_is_linear_in_the_text_whatever_the_phrases() {
+        let word = "سلام";
+        let phrase = format!("{} نهاية", vec![word; 400].join(" "));
+        let g = Gazetteer::from_entries(&[entry(&phrase, EntityKind::Misc)]);
+        for n in [1_000usize, 4_000] {
+            let text = vec![word; n].join(" ");
+            let units = simple_units(&text);
+            let (found, steps) = g.find_counting(&text, &units);
+            assert!(found.is_empty());
+            assert!(
+                steps <= 2 * units.len(),
+                "{steps} steps for {} units",
+                units.len()
+            );
+        }
+        // A match of the whole phrase is found, after a long prefix run.
+        let text = format!("{} {phrase}", vec![word; 1000].join(" "));
+        let units = simple_units(&text);
+        let (found, steps) = g.find_counting(&text, &units);
+        assert_eq!(found.len(), 1);
+        assert!(steps <= 2 * units.len());
+        assert_eq!(found[0].0.end, text.len());
+    }
+
+    #[test]
+    fn request_bounds_name_the_entry() {
+        let ok = entry("بغداد", EntityKind::Location);
+        assert_eq!(check_request(std::slice::from_ref(&ok)), Ok(()));
+        let long = entry(&"ب".repeat(MAX_PHRASE_BYTES), EntityKind::Location);
+        let many = entry(
+            &vec!["ب"; MAX_PHRASE_UNITS + 1].join(" "),
+            EntityKind::Location,
+        );
+        let marks = entry("\u{64E}\u{640}\u{200C}", EntityKind::Location);
+        let punct = entry("،!", EntityKind::Location);
+        let errors =
+            check_request(&[ok.clone(), long, many, marks, punct]).expect_err("bad entries");
+        assert_eq!(
+            errors,
+            vec![
+                GazetteerError::PhraseTooLong {
+                    index: 1,
+                    bytes: 2 * MAX_PHRASE_BYTES
+                },
+                GazetteerError::TooManyUnits {
+                    index: 2,
+                    units: MAX_PHRASE_UNITS + 1
+                },
+                GazetteerError::NoWord { index: 3 },
+                GazetteerError::NoWord { index: 4 },
+            ]
+        );
+        assert!(errors[2].to_string().starts_with("gazetteer entry 3:"));
+        let too_many = vec![ok; MAX_REQUEST_ENTRIES + 1];
+        assert_eq!(
+            check_request(&too_many),
+            Err(vec![GazetteerError::TooManyEntries {
+                count: MAX_REQUEST_ENTRIES + 1
+            }])
+        );
+        assert_eq!(errors[0].index(), Some(1));
+    }
+
+    #[test]
+    fn operator_files_refuse_phrases_without_a_word() {
+        assert!(parse_tsv("بغداد\tLOC\n").is_ok());
+        let err = parse_tsv("بغداد\tLOC\n\u{640}\u{64B}\tLOC\n").expect_err("tatweel only");
+        assert!(err.starts_with("line 2:"), "{err}");
+        assert!(parse_tsv("...\tORG\n").is_err());
+    }
+
+    #[test]
+    fn work_estimate_counts_the_gazetteer() {
+        let e = entry("بغداد", EntityKind::Location);
+        assert_eq!(work_estimate(100, &[]), 100);
+        assert_eq!(
+            work_estimate(100, &[e.clone(), e]),
+            100 + 2 * (10 + ENTRY_WORK)
+        );
+    }
+
+    /// Words that exercise proclitics (و ل ك ب ف + ال / لل), presentation
+    /// forms, Persian letters, diacritics and punctuation.
+    const WORDS: &[&str] = &[
+        "لبنان",
+        "ولبنان",
+        "بلبنان",
+        "وبلبنان",
+        "جبل",
+        "الجبل",
+        "للجبل",
+        "وللجبل",
+        "اللاذقية",
+        "للاذقية",
+        "وللاذقية",
+        "لاذقية",
+        "ال",
+        "و",
+        "ل",
+        "لل",
+        "كركوك",
+        "کرکوک",
+        "ﻛﺮﻛﻮﻙ",
+        "وكركوك",
+        "بَغْدَاد",
+        "بغداد",
+        "ﺑﻐﺪﺍﺩ",
+        "فبغداد",
+        "سلام",
+        "ـ",
+        "\u{64E}",
+        "،",
+        ".",
+        "(",
+        ")",
+        "2024",
+        "٢٠٢٤",
+        "ﻻ",
+        "لا",
+        "ولا",
+        "ﷲ",
+        "الله",
+        "والله",
+        "لله",
+    ];
+
+    fn words() -> impl Strategy<Value = Vec<&'static str>> {
+        proptest::collection::vec(proptest::sample::select(WORDS), 0..40)
+    }
+
+    fn gazetteer() -> impl Strategy<Value = Vec<GazetteerEntry>> {
+        let kind = proptest::sample::select(vec![
+            EntityKind::Person,
+            EntityKind::Location,
+            EntityKind::Organization,
+            EntityKind::Misc,
+        ]);
+        let phrase = proptest::collection::vec(proptest::sample::select(WORDS), 1..5);
+        proptest::collection::vec((phrase, kind), 0..12).prop_map(|es| {
+            es.into_iter()
+                .map(|(ws, kind)| entry(&ws.join(" "), kind))
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn the_automaton_finds_what_the_old_matcher_found(
+            text in words(), entries in gazetteer(), glue in proptest::sample::select(vec![" ", "  ", "\n"]),
+        ) {
+            let text = text.join(glue);
+            let units = simple_units(&text);
+            let g = Gazetteer::from_entries(&entries);
+            let (found, steps) = g.find_counting(&text, &units);
+            prop_assert_eq!(&found, &reference_find(&entries, &text, &units));
+            prop_assert!(steps <= 2 * units.len());
+            // Extending in two steps is the same as one gazetteer.
+            let (a, b) = entries.split_at(entries.len() / 2);
+            let mut two = Gazetteer::from_entries(a);
+            two.extend(b);
+            prop_assert_eq!(two.find(&text, &units), found);
+        }
     }
 }

@@ -4,7 +4,9 @@
 //! mention span would cover.
 
 use super::document;
-use super::fold::{fold, proclitic_len};
+use std::borrow::Cow;
+
+use super::fold::{canonical, fold, proclitic_len};
 use super::knowledge::Knowledge;
 use super::tagger::{Model, chunks};
 use super::{EntityKind, Mention, MentionSource};
@@ -179,10 +181,13 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
             end += 1;
         }
         let sent = &units[begin..end];
-        let toks: Vec<&str> = sent
+        // Presentation forms and Persian letters as the letters they stand
+        // for, so ﺑﻐﺪﺍﺩ is tagged as بغداد is.
+        let words: Vec<Cow<'_, str>> = sent
             .iter()
-            .map(|u| text.get(u.span.start..u.span.end).unwrap_or(""))
+            .map(|u| canonical(text.get(u.span.start..u.span.end).unwrap_or("")))
             .collect();
+        let toks: Vec<&str> = words.iter().map(|w| &**w).collect();
         let d = model.decode(&toks);
         docs.push(document::Tagged {
             folded: sent.iter().map(|u| u.folded.as_str()).collect(),
