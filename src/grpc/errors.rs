@@ -16,10 +16,10 @@ pub const MAX_VIOLATIONS: usize = 10;
 const MAX_FIELD_BYTES: usize = 80;
 
 /// Longest violation description sent back (bytes).
-const MAX_DESCRIPTION_BYTES: usize = 160;
+const MAX_DESCRIPTION_BYTES: usize = 120;
 
 /// Longest `grpc-message` (bytes, before percent-encoding).
-const MAX_MESSAGE_BYTES: usize = 600;
+const MAX_MESSAGE_BYTES: usize = 512;
 
 /// `text` cut to at most `max` bytes on a char boundary, marked with `…`.
 pub fn truncate(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
@@ -49,16 +49,13 @@ pub fn invalid_argument(violations: &Violations) -> Status {
         details.add_bad_request_violation(field, description);
     }
     let left_out = violations.0.len().saturating_sub(MAX_VIOLATIONS);
+    let mut message = truncate(&message, MAX_MESSAGE_BYTES - 40).into_owned();
     if left_out > 0 {
         let more = format!("and {left_out} more violations");
         message.push_str(&format!("; {more}"));
         details.add_bad_request_violation("", more);
     }
-    Status::with_error_details(
-        Code::InvalidArgument,
-        truncate(&message, MAX_MESSAGE_BYTES),
-        details,
-    )
+    Status::with_error_details(Code::InvalidArgument, message, details)
 }
 
 /// Messages of the statuses tonic gives (as INTERNAL) to a request it could
@@ -172,7 +169,7 @@ mod tests {
             "{}",
             status.message()
         );
-        assert!(status.details().len() < 2500, "{}", status.details().len());
+        assert!(status.details().len() < 2300, "{}", status.details().len());
         assert_eq!(truncate("ببب", 4), "…");
         assert_eq!(truncate("abc", 3), "abc");
     }
