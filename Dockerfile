@@ -27,7 +27,7 @@ LABEL org.opencontainers.image.title="arabic-text" \
       org.opencontainers.image.description="Arabic text analysis over gRPC: normalization, segmentation, named entities" \
       org.opencontainers.image.licenses="MIT OR Apache-2.0"
 # gRPC API, then Prometheus metrics (/metrics).
-EXPOSE 50051 9090
+EXPOSE 50051 9464
 # Any non-root uid works (nothing is read from or written to the filesystem); 65532 is the usual "nonroot".
 USER 65532:65532
 STOPSIGNAL SIGTERM

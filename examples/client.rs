@@ -5,17 +5,34 @@
 //! ```sh
 //! cargo run --release &                # the server on 0.0.0.0:50051
 //! cargo run --example client -- "ذهب الرئيس إلى القاهرة يوم ٣ مايو ٢٠٢٤."
+//! cargo run --example client -- --addr http://10.0.0.5:50051 "..."
 //! ARABIC_TEXT_ADDR=http://10.0.0.5:50051 cargo run --example client -- "..."
 //! ```
+//!
+//! The address is `--addr URL` (or a first argument that starts with
+//! `http://` / `https://`), else `ARABIC_TEXT_ADDR`, else
+//! `http://127.0.0.1:50051`; the other arguments are the text.
 
 use arabic_text::pb;
 use arabic_text::pb::text_analysis_service_client::TextAnalysisServiceClient;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let addr =
-        std::env::var("ARABIC_TEXT_ADDR").unwrap_or_else(|_| "http://127.0.0.1:50051".to_owned());
-    let text = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut addr = None;
+    if args.first().is_some_and(|a| a == "--addr") && args.len() >= 2 {
+        addr = Some(args.remove(1));
+        args.remove(0);
+    } else if args
+        .first()
+        .is_some_and(|a| a.starts_with("http://") || a.starts_with("https://"))
+    {
+        addr = Some(args.remove(0));
+    }
+    let addr = addr
+        .or_else(|| std::env::var("ARABIC_TEXT_ADDR").ok())
+        .unwrap_or_else(|| "http://127.0.0.1:50051".to_owned());
+    let text = args.join(" ");
     let text = if text.is_empty() {
         "أعلنت وزارة الصحة في بغداد يوم 3 مايو 2024 أن الوزير نزار حيدر سيزور القاهرة.".to_owned()
     } else {

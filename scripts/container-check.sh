@@ -184,7 +184,7 @@ assert uid.isdigit() and uid != "0", f"USER must be a numeric non-root uid, got 
 ep = c.get("Entrypoint") or []
 assert ep == ["/app/arabic-text"], f"exec-form ENTRYPOINT expected, got {ep!r}"
 ports = sorted(c.get("ExposedPorts") or {})
-assert {"50051/tcp", "9090/tcp"} <= set(ports), f"EXPOSE 50051 and 9090 expected, got {ports}"
+assert {"50051/tcp", "9464/tcp"} <= set(ports), f"EXPOSE 50051 and 9464 expected, got {ports}"
 cmd = c.get("Cmd")
 print(f"PASS image config: USER {user}, ENTRYPOINT {ep}, CMD {cmd}, EXPOSE {ports}")
 PY

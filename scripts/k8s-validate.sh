@@ -105,7 +105,7 @@ for c in tsc:
 
 (c,) = pod["containers"]
 ports = {p["name"]: p["containerPort"] for p in c["ports"]}
-check(ports.get("grpc") == 50051 and ports.get("metrics") == 9090, f"container ports {ports}")
+check(ports.get("grpc") == 50051 and ports.get("metrics") == 9464, f"container ports {ports}")
 for probe, service in [("startupProbe", "readiness"), ("readinessProbe", "readiness"), ("livenessProbe", "liveness")]:
     g = c.get(probe, {}).get("grpc", {})
     check(g.get("port") == ports.get("grpc") and g.get("service") == service,
@@ -126,7 +126,7 @@ if cms:
         check(cms[r]["data"] == env, f"ConfigMap {r} differs from config.env")
 check(all(k.startswith("ARABIC_TEXT_") for k in env), "config.env: a variable the server does not read")
 check(env.get("ARABIC_TEXT_LISTEN", "0.0.0.0:50051").endswith(f":{ports.get('grpc')}"), "listen port != grpc port")
-check(env.get("ARABIC_TEXT_METRICS_LISTEN", "0.0.0.0:9090").endswith(f":{ports.get('metrics')}"),
+check(env.get("ARABIC_TEXT_METRICS_LISTEN", "0.0.0.0:9464").endswith(f":{ports.get('metrics')}"),
       "metrics port != metrics containerPort")
 drain = seconds(env.get("ARABIC_TEXT_DRAIN_TIMEOUT", "20s"))
 sleep = c.get("lifecycle", {}).get("preStop", {}).get("sleep", {}).get("seconds", 0)

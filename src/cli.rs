@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::Config;
 use crate::grpc::request;
+use crate::grpc::response::Detail;
 use crate::grpc::service::Call as _;
 use crate::server;
 use arabic_text_core::offsets::OffsetUnit;
@@ -244,6 +245,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 normalize: NormalizeOptions::preset(args.input.preset.into()),
                 unit: args.input.offsets.into(),
+                detail: Detail::default(),
             };
             let analyzer = analyzer()?;
             match args.format {
@@ -279,6 +281,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     entities: EntityOptions::default(),
                 },
                 unit: args.input.offsets.into(),
+                detail: Detail::default(),
             };
             print_json(&call.run(&analyzer()?)?)
         }

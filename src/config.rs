@@ -92,6 +92,28 @@ pub struct Config {
     )]
     pub max_request_bytes: usize,
 
+    /// Largest encoded response of one call or stream item (bytes); bigger ones
+    /// get RESOURCE_EXHAUSTED (ask for less with include_tokens /
+    /// include_segments). Mirrors the request limit and gRPC clients' default
+    /// 4 MiB receive limit, and bounds the memory one call holds.
+    #[arg(
+        long,
+        env = "ARABIC_TEXT_MAX_RESPONSE_BYTES",
+        default_value_t = 4 * 1024 * 1024
+    )]
+    pub max_response_bytes: usize,
+
+    /// Memory that unary responses not yet read by their callers may hold
+    /// together (bytes of encoded responses); beyond it calls get
+    /// RESOURCE_EXHAUSTED with RetryInfo. Bounds what callers that never read
+    /// can pin (docs/deployment.md gives the measured worst case).
+    #[arg(
+        long,
+        env = "ARABIC_TEXT_RESPONSE_BUDGET_BYTES",
+        default_value_t = 256 * 1024 * 1024
+    )]
+    pub response_budget_bytes: usize,
+
     /// Longest document content accepted (UTF-8 bytes); longer ones get
     /// INVALID_ARGUMENT, which bounds the CPU time of one call.
     #[arg(long, env = "ARABIC_TEXT_MAX_TEXT_BYTES", default_value_t = 1024 * 1024)]
@@ -169,11 +191,13 @@ pub struct Config {
     pub http2_keepalive_timeout: ConfigDuration,
 
     /// Address of the Prometheus `/metrics` endpoint, a separate port so it is
-    /// never exposed with the API; `off` or empty disables it.
+    /// never exposed with the API; `off` or empty disables it. 9464 is the
+    /// OpenTelemetry Prometheus exporter's port (not Prometheus' own 9090);
+    /// `127.0.0.1:9464` serves it on loopback only.
     #[arg(
         long,
         env = "ARABIC_TEXT_METRICS_LISTEN",
-        default_value = "0.0.0.0:9090"
+        default_value = "0.0.0.0:9464"
     )]
     pub metrics_listen: OptionalAddr,
 }
@@ -184,6 +208,8 @@ impl Default for Config {
             listen: SocketAddr::from(([0, 0, 0, 0], 50051)),
             max_request_bytes: 4 * 1024 * 1024,
             max_text_bytes: 1024 * 1024,
+            max_response_bytes: 4 * 1024 * 1024,
+            response_budget_bytes: 256 * 1024 * 1024,
             drain_timeout: ConfigDuration(Duration::from_secs(20)),
             log_format: LogFormat::Text,
             log: None,
@@ -195,7 +221,7 @@ impl Default for Config {
             max_connection_age: ConfigDuration(Duration::ZERO),
             http2_keepalive_interval: ConfigDuration(Duration::from_secs(60)),
             http2_keepalive_timeout: ConfigDuration(Duration::from_secs(20)),
-            metrics_listen: OptionalAddr(Some(SocketAddr::from(([0, 0, 0, 0], 9090)))),
+            metrics_listen: OptionalAddr(Some(SocketAddr::from(([0, 0, 0, 0], 9464)))),
         }
     }
 }
@@ -270,6 +296,8 @@ mod tests {
         assert_eq!(parsed.listen, default.listen);
         assert_eq!(parsed.max_request_bytes, default.max_request_bytes);
         assert_eq!(parsed.max_text_bytes, default.max_text_bytes);
+        assert_eq!(parsed.max_response_bytes, default.max_response_bytes);
+        assert_eq!(parsed.response_budget_bytes, default.response_budget_bytes);
         assert_eq!(parsed.drain_timeout, default.drain_timeout);
         assert_eq!(parsed.max_concurrency, default.max_concurrency);
         assert_eq!(parsed.max_connection_age, default.max_connection_age);
@@ -278,5 +306,12 @@ mod tests {
             parsed.http2_keepalive_interval,
             default.http2_keepalive_interval
         );
+    }
+
+    #[test]
+    fn metrics_default_port_is_not_prometheus_own() {
+        let port = Config::default().metrics_listen.0.map(|a| a.port());
+        assert_ne!(port, Some(9090), "9090 is Prometheus' own port");
+        assert_eq!(port, Some(9464));
     }
 }

@@ -1,6 +1,10 @@
 //! Prometheus metrics (calls by method and code, latency, in-flight calls,
-//! bytes, shed calls) and the tiny HTTP responder serving them on `/metrics`,
-//! on a port of its own so it is never exposed with the API.
+//! bytes, shed calls) and the HTTP/1.1 endpoint (hyper) serving them on
+//! `/metrics`, on a port of its own so it is never exposed with the API.
+//!
+//! The `method` label only takes the names in [`KNOWN_METHODS`] (anything else
+//! is `unknown`), and every known method × code series exists at zero from
+//! start-up, so `rate()` alerts see them before the first call.
 
 use std::sync::Arc;
 
@@ -10,8 +14,56 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
+
+/// Every RPC the server serves, as `package.Service/Method`: the only values
+/// of the `method` label besides [`UNKNOWN_METHOD`].
+pub const KNOWN_METHODS: &[&str] = &[
+    "arabic.text.v1.TextAnalysisService/Normalize",
+    "arabic.text.v1.TextAnalysisService/Segment",
+    "arabic.text.v1.TextAnalysisService/ExtractEntities",
+    "arabic.text.v1.TextAnalysisService/Analyze",
+    "arabic.text.v1.TextAnalysisService/AnalyzeStream",
+    "grpc.health.v1.Health/Check",
+    "grpc.health.v1.Health/Watch",
+    "grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+    "grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+];
+
+/// The `method` label of every path that is not a known RPC.
+pub const UNKNOWN_METHOD: &str = "unknown";
+
+/// The gRPC status code names, as `google.rpc.Code` spells them.
+pub const CODE_NAMES: &[&str] = &[
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+];
+
+/// The metric label of a request path (`/package.Service/Method`): the method
+/// when it is one of [`KNOWN_METHODS`], else [`UNKNOWN_METHOD`].
+pub fn method_label(path: &str) -> &'static str {
+    let name = path.strip_prefix('/').unwrap_or(path);
+    KNOWN_METHODS
+        .iter()
+        .find(|m| **m == name)
+        .copied()
+        .unwrap_or(UNKNOWN_METHOD)
+}
 
 /// Labels of a finished call.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -108,6 +160,18 @@ impl Metrics {
             "Document text bytes analysed",
             text_bytes.clone(),
         );
+        for method in KNOWN_METHODS.iter().chain(&[UNKNOWN_METHOD]) {
+            let method = (*method).to_owned();
+            for code in CODE_NAMES {
+                let _ = calls.get_or_create(&CallLabels {
+                    method: method.clone(),
+                    code: (*code).to_owned(),
+                });
+            }
+            if method.starts_with("arabic.text.v1.") {
+                let _ = shed.get_or_create(&MethodLabels { method });
+            }
+        }
         Self {
             registry,
             calls,
@@ -129,8 +193,70 @@ impl Metrics {
     }
 }
 
-/// Serves `GET /metrics` on `listener` until `shutdown` resolves. Each
-/// connection gets one response and is closed (what Prometheus needs).
+/// What can go wrong serving `/metrics` on one connection.
+#[derive(Debug, thiserror::Error)]
+pub enum MetricsError {
+    /// The HTTP exchange failed (bad request, connection reset).
+    #[error("metrics connection: {0}")]
+    Http(#[from] hyper::Error),
+    /// The client sent nothing within the header timeout.
+    #[error("metrics connection: no request within {0:?}")]
+    Timeout(std::time::Duration),
+}
+
+/// How long a metrics client may take to send its request.
+const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The response to one metrics request: the registry on `GET /metrics`, 404
+/// elsewhere.
+fn respond(
+    metrics: &Metrics,
+    request: &hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<http_body_util::Full<tonic::codegen::Bytes>> {
+    let ok = request.method() == hyper::Method::GET && request.uri().path() == "/metrics";
+    let (status, content_type, body) = if ok {
+        (
+            hyper::StatusCode::OK,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            metrics.encode(),
+        )
+    } else {
+        (
+            hyper::StatusCode::NOT_FOUND,
+            "text/plain; charset=utf-8",
+            "not found\n".to_owned(),
+        )
+    };
+    let mut response = hyper::Response::new(http_body_util::Full::new(body.into()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(content_type),
+    );
+    response
+}
+
+/// Serves one HTTP/1.1 connection (keep-alive allowed) with [`respond`].
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    metrics: Arc<Metrics>,
+) -> Result<(), MetricsError> {
+    let service = hyper::service::service_fn(move |request| {
+        let response = respond(&metrics, &request);
+        std::future::ready(Ok::<_, std::convert::Infallible>(response))
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    match tokio::time::timeout(HEADER_TIMEOUT * 12, connection).await {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(MetricsError::Timeout(HEADER_TIMEOUT * 12)),
+    }
+}
+
+/// Serves `GET /metrics` over HTTP/1.1 (hyper) on `listener` until `shutdown`
+/// resolves; every other path is 404. A connection lives at most a minute.
 pub async fn serve(
     listener: TcpListener,
     metrics: Arc<Metrics>,
@@ -138,7 +264,7 @@ pub async fn serve(
 ) {
     tokio::pin!(shutdown);
     loop {
-        let (mut stream, _) = tokio::select! {
+        let (stream, _) = tokio::select! {
             () = &mut shutdown => return,
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -151,40 +277,48 @@ pub async fn serve(
         };
         let metrics = Arc::clone(&metrics);
         tokio::spawn(async move {
-            let mut buf = vec![0u8; 4096];
-            let mut len = 0;
-            // Read the request head (bounded; a slow client is dropped).
-            let read = tokio::time::timeout(std::time::Duration::from_secs(5), async {
-                while len < buf.len() {
-                    match stream.read(&mut buf[len..]).await {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => len += n,
-                    }
-                    if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                        break;
-                    }
-                }
-            })
-            .await;
-            if read.is_err() {
-                return;
+            if let Err(e) = serve_connection(stream, metrics).await {
+                tracing::debug!(error = %e, "metrics connection ended");
             }
-            let head = String::from_utf8_lossy(&buf[..len]);
-            let mut parts = head.split_whitespace();
-            let (method, path) = (parts.next(), parts.next());
-            let response = match (method, path) {
-                (Some("GET"), Some(p)) if p == "/metrics" || p.starts_with("/metrics?") => {
-                    let body = metrics.encode();
-                    format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/openmetrics-text; version=1.0.0; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                        body.len()
-                    )
-                }
-                _ => "HTTP/1.1 404 Not Found\r\ncontent-length: 10\r\nconnection: close\r\n\r\nnot found\n"
-                    .to_owned(),
-            };
-            let _ = stream.write_all(response.as_bytes()).await;
-            let _ = stream.shutdown().await;
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_rpcs_are_method_labels() {
+        assert_eq!(
+            method_label("/arabic.text.v1.TextAnalysisService/Analyze"),
+            "arabic.text.v1.TextAnalysisService/Analyze"
+        );
+        assert_eq!(
+            method_label("/arabic.text.v1.TextAnalysisService/Random123"),
+            UNKNOWN_METHOD
+        );
+        assert_eq!(method_label("/wp-admin/login.php"), UNKNOWN_METHOD);
+    }
+
+    #[test]
+    fn call_and_shed_series_exist_at_zero_from_the_start() {
+        let text = Metrics::new().encode();
+        for method in KNOWN_METHODS {
+            for code in [
+                "OK",
+                "INVALID_ARGUMENT",
+                "RESOURCE_EXHAUSTED",
+                "UNAVAILABLE",
+            ] {
+                let series = format!(
+                    "arabic_text_grpc_calls_total{{method=\"{method}\",code=\"{code}\"}} 0"
+                );
+                assert!(text.contains(&series), "missing {series}");
+            }
+        }
+        assert!(text.contains(
+            "arabic_text_grpc_calls_shed_total{method=\"arabic.text.v1.TextAnalysisService/Analyze\"} 0"
+        ));
     }
 }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tonic::codec::CompressionEncoding;
 use tonic::server::NamedService;
 use tonic::transport::Server;
 use tonic::transport::server::TcpIncoming;
@@ -65,12 +66,51 @@ pub fn init_tracing(config: &Config) -> crate::logwriter::FlushGuard {
     guard
 }
 
+/// Why the analyzer could not be loaded at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The operator's `--gazetteer` file cannot be read.
+    #[error("cannot read the gazetteer file {path}")]
+    Gazetteer {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A model or gazetteer file is invalid or unreadable (the message names
+    /// the file and the reason once).
+    #[error("cannot load the models: {0}")]
+    Model(arabic_text_core::ModelError),
+    /// The loading task panicked (a bug).
+    #[error("model loading panicked: {0}")]
+    Panicked(String),
+}
+
 /// Loads the analyzer: the embedded models, or the operator's files.
-fn load_analyzer(config: &Config) -> anyhow::Result<Analyzer> {
-    Ok(Analyzer::load(
-        config.ner_model.as_deref(),
-        config.gazetteer.as_deref(),
-    )?)
+fn load_analyzer(config: &Config) -> Result<Analyzer, LoadError> {
+    if let Some(path) = config.gazetteer.as_deref()
+        && let Err(source) = std::fs::File::open(path)
+    {
+        return Err(LoadError::Gazetteer {
+            path: path.to_owned(),
+            source,
+        });
+    }
+    Analyzer::load(config.ner_model.as_deref(), config.gazetteer.as_deref())
+        .map_err(LoadError::Model)
+}
+
+/// An error and its sources, `: `-separated, each once.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        out.push_str(": ");
+        out.push_str(&e.to_string());
+        source = e.source();
+    }
+    out
 }
 
 /// Sets every health name (overall, the service, readiness) to `status`.
@@ -126,6 +166,8 @@ pub async fn run_with_metrics(
             },
             blocking_threshold_bytes: config.blocking_threshold_bytes,
             blocking_threads: config.effective_blocking_threads(),
+            max_response_bytes: config.max_response_bytes,
+            response_budget_bytes: config.response_budget_bytes,
         },
         Arc::clone(&metrics),
     );
@@ -147,10 +189,11 @@ pub async fn run_with_metrics(
                     );
                 }
                 Ok(Err(e)) => {
-                    let _ = load_failed_tx.send(Some(format!("{e:#}")));
+                    let _ = load_failed_tx.send(Some(error_chain(&e)));
                 }
                 Err(e) => {
-                    let _ = load_failed_tx.send(Some(format!("model loading panicked: {e}")));
+                    let e = LoadError::Panicked(e.to_string());
+                    let _ = load_failed_tx.send(Some(error_chain(&e)));
                 }
             }
         });
@@ -186,7 +229,11 @@ pub async fn run_with_metrics(
         .add_service(reflection_v1alpha)
         .add_service(
             TextAnalysisServiceServer::new(service)
-                .max_decoding_message_size(config.max_request_bytes),
+                .max_decoding_message_size(config.max_request_bytes)
+                .accept_compressed(CompressionEncoding::Gzip)
+                .accept_compressed(CompressionEncoding::Zstd)
+                .send_compressed(CompressionEncoding::Gzip)
+                .send_compressed(CompressionEncoding::Zstd),
         );
 
     let metrics_task = metrics_listener.map(|l| {
@@ -249,7 +296,7 @@ pub async fn run_with_metrics(
             tracing::warn!(timeout = ?drain_timeout, "drain timeout: exiting with calls still in flight");
             Ok(())
         }
-        message = load_failed => Err(anyhow::anyhow!("cannot load the models: {message}")),
+        message = load_failed => Err(anyhow::anyhow!(message)),
     };
     if let Some(task) = metrics_task {
         task.abort();

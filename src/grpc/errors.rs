@@ -7,15 +7,113 @@ use tonic_types::{ErrorDetails, StatusExt as _};
 use super::request::Violations;
 use super::response::InvalidSpan;
 
-/// INVALID_ARGUMENT with a `google.rpc.BadRequest` listing every field violation.
+/// Most field violations sent back: the rest are summed up as "and N more",
+/// so `grpc-message` plus `grpc-status-details-bin` stay under ~4 KiB (grpcio
+/// clients reject 8 KiB of trailers, Java sooner).
+pub const MAX_VIOLATIONS: usize = 10;
+
+/// Longest field path sent back (bytes).
+const MAX_FIELD_BYTES: usize = 80;
+
+/// Longest violation description sent back (bytes).
+const MAX_DESCRIPTION_BYTES: usize = 120;
+
+/// Longest `grpc-message` (bytes, before percent-encoding).
+const MAX_MESSAGE_BYTES: usize = 512;
+
+/// `text` cut to at most `max` bytes on a char boundary, marked with `…`.
+pub fn truncate(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return text.into();
+    }
+    let mut end = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end]).into()
+}
+
+/// INVALID_ARGUMENT with a `google.rpc.BadRequest` listing the first
+/// [`MAX_VIOLATIONS`] field violations (each cut to a bounded length) and,
+/// when there are more, one last entry saying how many were left out.
 pub fn invalid_argument(violations: &Violations) -> Status {
     let mut details = ErrorDetails::new();
-    for v in &violations.0 {
-        details.add_bad_request_violation(v.field.clone(), v.description.clone());
+    let mut message = String::from("invalid request: ");
+    for (i, v) in violations.0.iter().take(MAX_VIOLATIONS).enumerate() {
+        let field = truncate(&v.field, MAX_FIELD_BYTES);
+        let description = truncate(&v.description, MAX_DESCRIPTION_BYTES);
+        if i > 0 {
+            message.push_str("; ");
+        }
+        message.push_str(&format!("{field}: {description}"));
+        details.add_bad_request_violation(field, description);
     }
+    let left_out = violations.0.len().saturating_sub(MAX_VIOLATIONS);
+    let mut message = truncate(&message, MAX_MESSAGE_BYTES - 40).into_owned();
+    if left_out > 0 {
+        let more = format!("and {left_out} more violations");
+        message.push_str(&format!("; {more}"));
+        details.add_bad_request_violation("", more);
+    }
+    Status::with_error_details(Code::InvalidArgument, message, details)
+}
+
+/// Messages of the statuses tonic gives (as INTERNAL) to a request it could
+/// not decode: all the caller's fault.
+const UNDECODABLE: &[&str] = &[
+    "failed to decode Protobuf message",
+    "compressed-flag but no grpc-encoding",
+    "invalid compression flag",
+    "Error decompressing",
+    "Missing request message",
+    "Unexpected EOF decoding stream",
+];
+
+/// The code a status tonic produced for what a caller sent should have:
+/// RESOURCE_EXHAUSTED for an over-size message (tonic: OUT_OF_RANGE),
+/// INVALID_ARGUMENT for an undecodable one (tonic: INTERNAL); `None` when the
+/// status is not about the caller's message.
+pub fn caller_fault(code: Code, message: &str) -> Option<Code> {
+    match code {
+        Code::OutOfRange if message.contains("message length too large") => {
+            Some(Code::ResourceExhausted)
+        }
+        Code::Internal if UNDECODABLE.iter().any(|m| message.contains(m)) => {
+            Some(Code::InvalidArgument)
+        }
+        _ => None,
+    }
+}
+
+/// A status from reading a stream's items, with the code a unary call would
+/// get for the same item (see [`caller_fault`]).
+pub fn stream_read_error(status: Status) -> Status {
+    match caller_fault(status.code(), status.message()) {
+        Some(code) => Status::new(code, status.message().to_owned()),
+        None => status,
+    }
+}
+
+/// RESOURCE_EXHAUSTED for a response over the per-call limit (not retryable:
+/// ask for less).
+pub fn response_too_large(size: usize, limit: usize) -> Status {
+    Status::resource_exhausted(format!(
+        "the response would be {size} bytes; at most {limit} are sent: ask for less \
+         (include_tokens = false, include_segments = false) or send a shorter text"
+    ))
+}
+
+/// RESOURCE_EXHAUSTED with RetryInfo when responses waiting to be read hold
+/// the whole response-memory budget (retryable with backoff).
+pub fn response_budget_exhausted(size: usize) -> Status {
+    let mut details = ErrorDetails::new();
+    details.set_retry_info(Some(std::time::Duration::from_millis(200)));
     Status::with_error_details(
-        Code::InvalidArgument,
-        format!("invalid request: {violations}"),
+        Code::ResourceExhausted,
+        format!(
+            "responses not yet read by their callers hold the server's response memory; \
+             this {size}-byte response cannot be sent now; retry with backoff"
+        ),
         details,
     )
 }
@@ -52,4 +150,40 @@ pub fn not_ready() -> Status {
 /// DEADLINE_EXCEEDED when the caller's deadline passed before the work started.
 pub fn deadline_exceeded() -> Status {
     Status::deadline_exceeded("the deadline passed before the analysis started")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn violations_are_capped_and_values_truncated() {
+        let mut v = Violations::default();
+        for i in 0..100 {
+            v.add(format!("options.gazetteer[{i}].phrase"), "x".repeat(5000));
+        }
+        let status = invalid_argument(&v);
+        assert!(status.message().len() <= MAX_MESSAGE_BYTES);
+        assert!(
+            status.message().contains("and 90 more"),
+            "{}",
+            status.message()
+        );
+        assert!(status.details().len() < 2300, "{}", status.details().len());
+        assert_eq!(truncate("ببب", 4), "…");
+        assert_eq!(truncate("abc", 3), "abc");
+    }
+
+    #[test]
+    fn decode_failures_are_the_callers_fault() {
+        assert_eq!(
+            caller_fault(Code::Internal, "failed to decode Protobuf message: x"),
+            Some(Code::InvalidArgument)
+        );
+        assert_eq!(
+            caller_fault(Code::OutOfRange, "decoded message length too large"),
+            Some(Code::ResourceExhausted)
+        );
+        assert_eq!(caller_fault(Code::Internal, "analyzer bug"), None);
+    }
 }

@@ -7,7 +7,7 @@
 
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -24,14 +24,17 @@ use crate::metrics::{CallLabels, MethodLabels, Metrics};
 /// (health checks and reflection must keep working under overload).
 const GATED_PREFIX: &str = "/arabic.text.v1.TextAnalysisService/";
 
-/// Services whose method names are metric labels; anything else is `unknown`
-/// so random paths cannot blow up label cardinality.
-const KNOWN_PREFIXES: &[&str] = &[
-    GATED_PREFIX,
-    "/grpc.health.v1.Health/",
-    "/grpc.reflection.v1.ServerReflection/",
-    "/grpc.reflection.v1alpha.ServerReflection/",
-];
+/// Largest data frame handed to HTTP/2 at once: hyper asks for the next one
+/// only when the peer's flow-control window has room, so a response that is
+/// not being read stays here (with its budget permit) instead of in h2's
+/// send buffer.
+const MAX_DATA_FRAME: usize = 64 * 1024;
+
+/// Response-memory budget held by a response until its last byte is handed
+/// to HTTP/2; the service puts it in the response's extensions and the
+/// observer keeps it with the body.
+#[derive(Clone, Debug)]
+pub struct HeldResponse(pub Arc<OwnedSemaphorePermit>);
 
 /// Shared state of the layer.
 #[derive(Debug)]
@@ -85,15 +88,6 @@ pub struct Observe<S> {
     shared: Arc<Shared>,
 }
 
-/// The metric label of a request path.
-fn method_label(path: &str) -> String {
-    if KNOWN_PREFIXES.iter().any(|p| path.starts_with(p)) {
-        path.trim_start_matches('/').to_owned()
-    } else {
-        "unknown".to_owned()
-    }
-}
-
 /// Parses a `grpc-timeout` header value (e.g. `100m`, `5S`).
 pub fn parse_grpc_timeout(value: &str) -> Option<Duration> {
     let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
@@ -144,23 +138,48 @@ fn grpc_status(headers: &http::HeaderMap) -> Option<i32> {
         .and_then(|v| v.parse().ok())
 }
 
-/// Tonic answers an over-size request message with OUT_OF_RANGE; the gRPC
-/// spec says RESOURCE_EXHAUSTED (a limit, not a value range), so rewrite it.
-fn fix_message_too_large(headers: &mut http::HeaderMap) {
-    let too_large = grpc_status(headers) == Some(tonic::Code::OutOfRange as i32)
-        && headers
-            .get("grpc-message")
-            .and_then(|m| m.to_str().ok())
-            .is_some_and(|m| {
-                // grpc-message is percent-encoded on the wire.
-                m.contains("message length too large")
-                    || m.contains("message%20length%20too%20large")
-            });
-    if too_large {
-        headers.insert(
-            "grpc-status",
-            http::HeaderValue::from(tonic::Code::ResourceExhausted as i32),
-        );
+/// Decodes the percent-encoding of a `grpc-message` value.
+fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(decoded)) => {
+                out.push(decoded);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Rewrites the status tonic gives to what a caller sent: an over-size
+/// message is RESOURCE_EXHAUSTED (tonic: OUT_OF_RANGE), an undecodable one
+/// INVALID_ARGUMENT (tonic: INTERNAL), and a call whose client cancelled
+/// before its body arrived CANCELLED (tonic: INTERNAL "Missing request
+/// message"). See [`super::errors::caller_fault`].
+fn fix_caller_errors(headers: &mut http::HeaderMap, cancelled: bool) {
+    let Some(code) = grpc_status(headers) else {
+        return;
+    };
+    let message = headers
+        .get("grpc-message")
+        .and_then(|m| m.to_str().ok())
+        .map(percent_decode)
+        .unwrap_or_default();
+    let fixed = super::errors::caller_fault(tonic::Code::from_i32(code), &message)
+        .map(|c| if cancelled { tonic::Code::Cancelled } else { c });
+    if let Some(fixed) = fixed {
+        headers.insert("grpc-status", http::HeaderValue::from(fixed as i32));
     }
 }
 
@@ -180,6 +199,8 @@ struct CallRecord {
     timeout: Option<Duration>,
     /// Request bytes, counted by the request body wrapper.
     request_bytes: Arc<AtomicU64>,
+    /// Whether the client cancelled before its request body ended.
+    cancelled: Arc<AtomicBool>,
     /// Response bytes sent so far.
     response_bytes: u64,
     /// The status code once known.
@@ -205,6 +226,7 @@ impl CallRecord {
             start: Instant::now(),
             timeout,
             request_bytes: Arc::new(AtomicU64::new(0)),
+            cancelled: Arc::new(AtomicBool::new(false)),
             response_bytes: 0,
             code: None,
             _permit: permit,
@@ -225,7 +247,7 @@ impl Drop for CallRecord {
             }
         });
         let code = code_name(code);
-        let method = method_label(&self.path);
+        let method = crate::metrics::method_label(&self.path).to_owned();
         let request_bytes = self.request_bytes.load(Ordering::Relaxed);
         self.metrics.in_flight.dec();
         self.metrics.request_bytes.inc_by(request_bytes);
@@ -262,6 +284,8 @@ struct CountedRequest {
     inner: Body,
     /// Where the count goes.
     bytes: Arc<AtomicU64>,
+    /// Set when the client reset the stream before its body ended.
+    cancelled: Arc<AtomicBool>,
 }
 
 impl HttpBody for CountedRequest {
@@ -273,10 +297,16 @@ impl HttpBody for CountedRequest {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let poll = Pin::new(&mut self.inner).poll_frame(cx);
-        if let Poll::Ready(Some(Ok(frame))) = &poll
-            && let Some(data) = frame.data_ref()
-        {
-            self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        match &poll {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+                }
+            }
+            Poll::Ready(Some(Err(status))) if status.code() == tonic::Code::Cancelled => {
+                self.cancelled.store(true, Ordering::Relaxed);
+            }
+            _ => {}
         }
         poll
     }
@@ -290,12 +320,27 @@ impl HttpBody for CountedRequest {
     }
 }
 
-/// A response body that records the call when it ends.
+/// A response body that records the call when it ends and hands its data to
+/// HTTP/2 in frames of at most [`MAX_DATA_FRAME`] bytes.
 struct ObservedResponse {
     /// The real body.
     inner: Body,
     /// The call; dropped (logged) with the body.
     record: CallRecord,
+    /// Data of the current message not yet handed over.
+    rest: Bytes,
+    /// The response's memory budget, released with the body.
+    _held: Option<HeldResponse>,
+}
+
+impl ObservedResponse {
+    /// The next data frame of at most [`MAX_DATA_FRAME`] bytes from `rest`.
+    fn next_chunk(&mut self) -> Frame<Bytes> {
+        let n = self.rest.len().min(MAX_DATA_FRAME);
+        let chunk = self.rest.split_to(n);
+        self.record.response_bytes += n as u64;
+        Frame::data(chunk)
+    }
 }
 
 impl HttpBody for ObservedResponse {
@@ -307,30 +352,42 @@ impl HttpBody for ObservedResponse {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let this = &mut *self;
-        let poll = Pin::new(&mut this.inner).poll_frame(cx);
-        match &poll {
-            Poll::Ready(Some(Ok(frame))) => {
-                if let Some(data) = frame.data_ref() {
-                    this.record.response_bytes += data.len() as u64;
+        if !this.rest.is_empty() {
+            return Poll::Ready(Some(Ok(this.next_chunk())));
+        }
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                Ok(data) => {
+                    this.rest = data;
+                    Poll::Ready(Some(Ok(this.next_chunk())))
                 }
-                if let Some(trailers) = frame.trailers_ref() {
-                    this.record.code = grpc_status(trailers).or(this.record.code);
+                Err(frame) => {
+                    if let Some(trailers) = frame.trailers_ref() {
+                        this.record.code = grpc_status(trailers).or(this.record.code);
+                    }
+                    Poll::Ready(Some(Ok(frame)))
                 }
-            }
+            },
             Poll::Ready(Some(Err(status))) => {
                 this.record.code = Some(status.code() as i32);
+                Poll::Ready(Some(Err(status)))
             }
-            Poll::Ready(None) | Poll::Pending => {}
+            other => other,
         }
-        poll
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.rest.is_empty() && self.inner.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.inner.size_hint()
+        let mut hint = self.inner.size_hint();
+        let rest = self.rest.len() as u64;
+        hint.set_lower(hint.lower().saturating_add(rest));
+        if let Some(upper) = hint.upper() {
+            hint.set_upper(upper.saturating_add(rest));
+        }
+        hint
     }
 }
 
@@ -370,7 +427,7 @@ where
                         .metrics
                         .shed
                         .get_or_create(&MethodLabels {
-                            method: method_label(&path),
+                            method: crate::metrics::method_label(&path).to_owned(),
                         })
                         .inc();
                     let mut record =
@@ -378,9 +435,14 @@ where
                     let status = super::errors::overloaded(shared.limit);
                     record.code = Some(status.code() as i32);
                     let response = status.into_http::<Body>();
-                    return Box::pin(std::future::ready(Ok(
-                        response.map(|inner| Body::new(ObservedResponse { inner, record }))
-                    )));
+                    return Box::pin(std::future::ready(Ok(response.map(|inner| {
+                        Body::new(ObservedResponse {
+                            inner,
+                            record,
+                            rest: Bytes::new(),
+                            _held: None,
+                        })
+                    }))));
                 }
             }
         }
@@ -390,6 +452,7 @@ where
             Body::new(CountedRequest {
                 inner,
                 bytes: Arc::clone(&record.request_bytes),
+                cancelled: Arc::clone(&record.cancelled),
             })
         });
         // The clone is ready only if polled; swap so the ready one is used.
@@ -398,9 +461,18 @@ where
         Box::pin(
             async move {
                 let mut response = inner.call(req).await?;
-                fix_message_too_large(response.headers_mut());
+                let cancelled = record.cancelled.load(Ordering::Relaxed);
+                fix_caller_errors(response.headers_mut(), cancelled);
                 record.code = grpc_status(response.headers());
-                Ok(response.map(|inner| Body::new(ObservedResponse { inner, record })))
+                let held = response.extensions_mut().remove::<HeldResponse>();
+                Ok(response.map(|inner| {
+                    Body::new(ObservedResponse {
+                        inner,
+                        record,
+                        rest: Bytes::new(),
+                        _held: held,
+                    })
+                }))
             }
             .instrument(span),
         )
@@ -426,15 +498,6 @@ mod tests {
     }
 
     #[test]
-    fn unknown_paths_share_one_metric_label() {
-        assert_eq!(
-            method_label("/arabic.text.v1.TextAnalysisService/Analyze"),
-            "arabic.text.v1.TextAnalysisService/Analyze"
-        );
-        assert_eq!(method_label("/wp-admin/login.php"), "unknown");
-    }
-
-    #[test]
     fn over_size_messages_are_reported_as_resource_exhausted() {
         let mut headers = http::HeaderMap::new();
         headers.insert("grpc-status", http::HeaderValue::from(11));
@@ -444,7 +507,16 @@ mod tests {
                 "Error, decoded message length too large: found 9 bytes, the limit is: 4 bytes",
             ),
         );
-        fix_message_too_large(&mut headers);
+        fix_caller_errors(&mut headers, false);
         assert_eq!(grpc_status(&headers), Some(8));
+        let mut headers = http::HeaderMap::new();
+        headers.insert("grpc-status", http::HeaderValue::from(13));
+        headers.insert(
+            "grpc-message",
+            http::HeaderValue::from_static("failed%20to%20decode%20Protobuf%20message"),
+        );
+        fix_caller_errors(&mut headers, false);
+        assert_eq!(grpc_status(&headers), Some(3));
+        assert_eq!(percent_decode("a%20b%ZZ%"), "a b%ZZ%");
     }
 }

@@ -3,6 +3,7 @@
 //! field violation (`google.rpc.BadRequest`) so a caller fixes them all at
 //! once. Every INVALID_ARGUMENT the service answers is born in this module.
 
+use super::response::Detail;
 use crate::pb;
 use arabic_text_core::AnalyzeOptions;
 use arabic_text_core::entities::gazetteer::{GazetteerError, MAX_REQUEST_ENTRIES, check_phrase};
@@ -301,6 +302,14 @@ pub fn entity_options(
     }
 }
 
+/// The response detail a request asks for; an absent flag means included.
+fn detail(include_tokens: Option<bool>, include_segments: Option<bool>) -> Detail {
+    Detail {
+        tokens: include_tokens.unwrap_or(true),
+        segments: include_segments.unwrap_or(true),
+    }
+}
+
 /// A validated Normalize call.
 #[derive(Clone, Debug)]
 pub struct NormalizeCall {
@@ -323,6 +332,8 @@ pub struct SegmentCall {
     pub normalize: NormalizeOptions,
     /// The offset unit of the response.
     pub unit: OffsetUnit,
+    /// How much the response lists.
+    pub detail: Detail,
 }
 
 /// A validated ExtractEntities call.
@@ -345,6 +356,8 @@ pub struct AnalyzeCall {
     pub options: AnalyzeOptions,
     /// The offset unit of the response.
     pub unit: OffsetUnit,
+    /// How much the response lists.
+    pub detail: Detail,
 }
 
 /// Validates a Normalize request.
@@ -375,11 +388,13 @@ pub fn segment_request(req: pb::SegmentRequest, limits: Limits) -> Result<Segmen
     );
     let unit = offset_unit(req.offset_encoding, "offset_encoding", &mut v);
     let text = document(req.document, "document", limits, &mut v);
+    let detail = detail(req.include_tokens, req.include_segments);
     v.into_result(SegmentCall {
         text,
         options: SegmentOptions { clitics },
         normalize,
         unit,
+        detail,
     })
 }
 
@@ -420,6 +435,7 @@ pub fn analyze_request(
         &mut v,
     );
     let text = document(req.document, &format!("{prefix}document"), limits, &mut v);
+    let detail = detail(req.include_tokens, req.include_segments);
     v.into_result(AnalyzeCall {
         text,
         options: AnalyzeOptions {
@@ -428,6 +444,7 @@ pub fn analyze_request(
             entities,
         },
         unit,
+        detail,
     })
 }
 
@@ -514,6 +531,7 @@ mod tests {
                 ..Default::default()
             }),
             offset_encoding: 0,
+            ..Default::default()
         };
         let v = analyze_request(req, limits(), "request.").unwrap_err();
         assert_eq!(

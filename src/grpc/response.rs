@@ -166,12 +166,33 @@ fn mention_source(source: MentionSource) -> pb::MentionSource {
     }
 }
 
-/// Sentences and tokens in `unit`, each token with its normalized form.
+/// How much of a segmentation a response lists (response size control).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Detail {
+    /// List the tokens (most of a response).
+    pub tokens: bool,
+    /// List each token's clitic segments.
+    pub segments: bool,
+}
+
+impl Default for Detail {
+    /// Everything, as when the request's include flags are absent.
+    fn default() -> Self {
+        Self {
+            tokens: true,
+            segments: true,
+        }
+    }
+}
+
+/// Sentences and tokens in `unit`, each token with its normalized form; the
+/// tokens and their segments only as far as `detail` asks.
 pub fn segmentation(
     text: &str,
     seg: &Segmentation,
     normalize: &NormalizeOptions,
     unit: OffsetUnit,
+    detail: Detail,
 ) -> Result<(Vec<pb::Sentence>, Vec<pb::Token>), InvalidSpan> {
     let spans = Spans::new(text, unit);
     let mut sentences = Vec::with_capacity(seg.sentences.len());
@@ -189,10 +210,17 @@ pub fn segmentation(
             token_count: u32::try_from(s.tokens.len()).unwrap_or(u32::MAX),
         });
     }
+    if !detail.tokens {
+        return Ok((sentences, Vec::new()));
+    }
     let mut tokens = Vec::with_capacity(seg.tokens.len());
     for (t, &sentence_index) in seg.tokens.iter().zip(&sentence_of) {
         let (token_text, span) = spans.get(t.span, "token")?;
-        let parts = seg.segments.get(t.segments.clone()).unwrap_or(&[]);
+        let parts = if detail.segments {
+            seg.segments.get(t.segments.clone()).unwrap_or(&[])
+        } else {
+            &[]
+        };
         let mut segments = Vec::with_capacity(parts.len());
         for part in parts {
             let (part_text, part_span) = spans.get(part.span, "segment")?;
@@ -225,8 +253,9 @@ pub fn segment_response(
     seg: &Segmentation,
     normalize: &NormalizeOptions,
     unit: OffsetUnit,
+    detail: Detail,
 ) -> Result<pb::SegmentResponse, InvalidSpan> {
-    let (sentences, tokens) = segmentation(text, seg, normalize, unit)?;
+    let (sentences, tokens) = segmentation(text, seg, normalize, unit, detail)?;
     Ok(pb::SegmentResponse {
         sentences,
         tokens,
@@ -286,9 +315,10 @@ pub fn analyze_response(
     analysis: &Analysis<'_>,
     normalize: &NormalizeOptions,
     unit: OffsetUnit,
+    detail: Detail,
 ) -> Result<pb::AnalyzeResponse, InvalidSpan> {
     let (normalized_text, alignment) = alignment(text, &analysis.normalized, unit)?;
-    let (sentences, tokens) = segmentation(text, &analysis.segmentation, normalize, unit)?;
+    let (sentences, tokens) = segmentation(text, &analysis.segmentation, normalize, unit, detail)?;
     Ok(pb::AnalyzeResponse {
         normalized_text,
         alignment,

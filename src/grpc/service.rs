@@ -16,7 +16,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::errors;
-use super::observe::parse_grpc_timeout;
+use super::observe::{HeldResponse, parse_grpc_timeout};
 use super::request::{
     self, AnalyzeCall, EntitiesCall, Limits, NormalizeCall, SegmentCall, Violations,
 };
@@ -40,14 +40,24 @@ pub struct ServiceOptions {
     pub blocking_threshold_bytes: usize,
     /// Most documents analysed at once on the blocking pool.
     pub blocking_threads: usize,
+    /// Largest encoded response of one call or stream item (bytes); bigger
+    /// ones get RESOURCE_EXHAUSTED: bounds the memory one call can hold.
+    pub max_response_bytes: usize,
+    /// Memory (bytes of encoded responses) that unary responses not yet read
+    /// by their callers may hold together; beyond it calls get
+    /// RESOURCE_EXHAUSTED with RetryInfo until readers catch up.
+    pub response_budget_bytes: usize,
 }
+
+/// The response budget is counted in KiB so it fits a semaphore's permits.
+const BUDGET_UNIT: usize = 1024;
 
 /// A validated call: how much text it carries and how it runs (the analyzer,
 /// then the response). Implemented by each RPC's call type of
 /// [`super::request`]; also what `arabic-text local` runs.
 pub trait Call: Send + 'static {
     /// The response message.
-    type Response: Send + 'static;
+    type Response: prost::Message + Send + 'static;
 
     /// The document's length in bytes: counted in the metrics.
     fn text_len(&self) -> usize;
@@ -85,7 +95,7 @@ impl Call for SegmentCall {
 
     fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
         let seg = analyzer.segment(&self.text, &self.options);
-        response::segment_response(&self.text, &seg, &self.normalize, self.unit)
+        response::segment_response(&self.text, &seg, &self.normalize, self.unit, self.detail)
     }
 }
 
@@ -119,7 +129,13 @@ impl Call for AnalyzeCall {
 
     fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
         let analysis = analyzer.analyze(&self.text, &self.options);
-        response::analyze_response(&self.text, &analysis, &self.options.normalize, self.unit)
+        response::analyze_response(
+            &self.text,
+            &analysis,
+            &self.options.normalize,
+            self.unit,
+            self.detail,
+        )
     }
 }
 
@@ -135,6 +151,8 @@ struct Shared {
     options: ServiceOptions,
     /// Permits for blocking-pool work: bounds the CPU given to big documents.
     blocking: Arc<Semaphore>,
+    /// KiB of encoded unary responses that may wait to be read.
+    response_budget: Arc<Semaphore>,
     /// Metrics (bytes analysed).
     metrics: Arc<Metrics>,
 }
@@ -177,6 +195,9 @@ impl TextAnalysis {
             shared: Arc::new(Shared {
                 analyzer,
                 blocking: Arc::new(Semaphore::new(options.blocking_threads.max(1))),
+                response_budget: Arc::new(Semaphore::new(
+                    (options.response_budget_bytes / BUDGET_UNIT).clamp(1, Semaphore::MAX_PERMITS),
+                )),
                 options,
                 metrics,
             }),
@@ -241,10 +262,29 @@ impl TextAnalysis {
         let deadline = deadline(&request);
         let call = validate(request.into_inner(), self.shared.options.limits)
             .map_err(|v| errors::invalid_argument(&v))?;
-        let size = (call.text_len(), call.work());
-        self.execute(call, size, deadline, C::run)
-            .await
-            .map(Response::new)
+        let work = (call.text_len(), call.work());
+        let message = self.execute(call, work, deadline, C::run).await?;
+        let size = self.check_response_size(&message)?;
+        let units = u32::try_from(size.div_ceil(BUDGET_UNIT).max(1)).unwrap_or(u32::MAX);
+        let permit = Arc::clone(&self.shared.response_budget)
+            .try_acquire_many_owned(units)
+            .map_err(|_| errors::response_budget_exhausted(size))?;
+        let mut response = Response::new(message);
+        response
+            .extensions_mut()
+            .insert(HeldResponse(Arc::new(permit)));
+        Ok(response)
+    }
+
+    /// The encoded size of `message`, or RESOURCE_EXHAUSTED when it is over
+    /// the per-call response limit.
+    fn check_response_size<M: prost::Message>(&self, message: &M) -> Result<usize, Status> {
+        let size = message.encoded_len();
+        let limit = self.shared.options.max_response_bytes;
+        if size > limit {
+            return Err(errors::response_too_large(size, limit));
+        }
+        Ok(size)
     }
 
     /// Validates and runs one AnalyzeStream item; `prefix` is prepended to
@@ -257,8 +297,10 @@ impl TextAnalysis {
     ) -> Result<pb::AnalyzeResponse, Status> {
         let call = request::analyze_request(request, self.shared.options.limits, prefix)
             .map_err(|v| errors::invalid_argument(&v))?;
-        let size = (call.text_len(), call.work());
-        self.execute(call, size, deadline, AnalyzeCall::run).await
+        let work = (call.text_len(), call.work());
+        let response = self.execute(call, work, deadline, AnalyzeCall::run).await?;
+        self.check_response_size(&response)?;
+        Ok(response)
     }
 }
 
@@ -328,6 +370,7 @@ impl TextAnalysisService for TextAnalysis {
                     Err(status) => {
                         // The client's side failed (e.g. over-size item): end
                         // the stream with that status after the pending items.
+                        let status = errors::stream_read_error(status);
                         let _ = pending_tx.send(Err(status)).await;
                         return;
                     }
@@ -415,6 +458,8 @@ mod tests {
                 },
                 blocking_threshold_bytes,
                 blocking_threads: 1,
+                max_response_bytes: 1 << 20,
+                response_budget_bytes: 1 << 20,
             },
             Arc::new(Metrics::new()),
         )
@@ -467,6 +512,8 @@ mod tests {
                 limits: Limits { max_text_bytes: 10 },
                 blocking_threshold_bytes: 10,
                 blocking_threads: 1,
+                max_response_bytes: 10,
+                response_budget_bytes: 10,
             },
             Arc::new(Metrics::new()),
         );
@@ -510,6 +557,7 @@ mod tests {
                     text: text.clone(),
                     options: AnalyzeOptions::default(),
                     unit,
+                    detail: Default::default(),
                 };
                 let r = call.run(&analyzer).expect("no invalid span");
                 let b = boundaries(&text, unit);
@@ -526,6 +574,7 @@ mod tests {
                     options: SegmentOptions::default(),
                     normalize: NormalizeOptions::default(),
                     unit,
+                    detail: Default::default(),
                 }.run(&analyzer).expect("no invalid span");
                 prop_assert_eq!(seg.tokens.len(), r.tokens.len());
                 for t in &seg.tokens { check(t.span, &b); }

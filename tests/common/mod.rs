@@ -117,7 +117,7 @@ impl TestServer {
             .await
             .expect("connect metrics");
         stream
-            .write_all(b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n")
+            .write_all(b"GET /metrics HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
             .await
             .expect("write");
         let mut body = String::new();
