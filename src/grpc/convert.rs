@@ -251,6 +251,8 @@ pub fn entity_kind(value: pb::EntityType) -> Option<EntityKind> {
         pb::EntityType::Phone => EntityKind::Phone,
         pb::EntityType::Hashtag => EntityKind::Hashtag,
         pb::EntityType::Mention => EntityKind::Mention,
+        pb::EntityType::Ordinal => EntityKind::Ordinal,
+        pb::EntityType::Quantity => EntityKind::Quantity,
     })
 }
 
@@ -271,6 +273,8 @@ pub fn entity_type(kind: EntityKind) -> pb::EntityType {
         EntityKind::Phone => pb::EntityType::Phone,
         EntityKind::Hashtag => pb::EntityType::Hashtag,
         EntityKind::Mention => pb::EntityType::Mention,
+        EntityKind::Ordinal => pb::EntityType::Ordinal,
+        EntityKind::Quantity => pb::EntityType::Quantity,
     }
 }
 
@@ -346,6 +350,7 @@ pub fn entity_options(
         kinds,
         min_confidence: o.min_confidence,
         gazetteer,
+        reference: None,
     }
 }
 
@@ -820,6 +825,7 @@ mod tests {
                         r#type: pb::EntityType::Date as i32,
                     },
                 ],
+                ..Default::default()
             }),
             offset_encoding: 7,
         };
