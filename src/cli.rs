@@ -9,7 +9,8 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
-use crate::grpc::convert;
+use crate::grpc::request;
+use crate::grpc::service::Call as _;
 use crate::server;
 use arabic_text_core::offsets::OffsetUnit;
 use arabic_text_core::segment::{CliticMode, SegmentOptions};
@@ -229,7 +230,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(config) => server::serve_blocking(config),
         Command::Normalize(args) => {
             let text = read_input(args.input.as_ref())?;
-            let call = convert::NormalizeCall {
+            let call = request::NormalizeCall {
                 text,
                 options: NormalizeOptions::preset(args.preset.into()),
                 unit: args.offsets.into(),
@@ -238,7 +239,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Segment(args) => {
             let text = read_input(args.input.input.as_ref())?;
-            let call = convert::SegmentCall {
+            let call = request::SegmentCall {
                 text,
                 options: SegmentOptions {
                     clitics: args.clitics.into(),
@@ -261,7 +262,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Entities(args) => {
             let text = read_input(args.input.as_ref())?;
-            let call = convert::EntitiesCall {
+            let call = request::EntitiesCall {
                 text,
                 options: EntityOptions::default(),
                 unit: args.offsets.into(),
@@ -270,7 +271,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Analyze(args) => {
             let text = read_input(args.input.input.as_ref())?;
-            let call = convert::AnalyzeCall {
+            let call = request::AnalyzeCall {
                 text,
                 options: AnalyzeOptions {
                     normalize: NormalizeOptions::preset(args.input.preset.into()),

@@ -18,8 +18,8 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
 use crate::config::{Config, LogFormat};
-use crate::grpc::convert::Limits;
 use crate::grpc::observe::ObserveLayer;
+use crate::grpc::request::Limits;
 use crate::grpc::service::{ServiceOptions, TextAnalysis};
 use crate::metrics::{self, Metrics};
 use crate::pb;

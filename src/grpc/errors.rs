@@ -4,7 +4,8 @@
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt as _};
 
-use super::convert::{InvalidSpan, Violations};
+use super::request::Violations;
+use super::response::InvalidSpan;
 
 /// INVALID_ARGUMENT with a `google.rpc.BadRequest` listing every field violation.
 pub fn invalid_argument(violations: &Violations) -> Status {

@@ -1,7 +1,10 @@
-//! The gRPC edge: the service implementation, the proto ↔ domain conversion,
-//! error mapping and the per-call observer (tracing, metrics, load shedding).
+//! The gRPC edge: the service and the flow of each call ([`service`]), request
+//! validation ([`request`], proto → domain), response building ([`response`],
+//! domain → proto), error mapping ([`errors`]) and the per-call observer
+//! (tracing, metrics, load shedding: [`observe`]).
 
-pub mod convert;
 pub mod errors;
 pub mod observe;
+pub mod request;
+pub mod response;
 pub mod service;

@@ -1,6 +1,10 @@
-//! The `TextAnalysisService` implementation: validate the request, run the
-//! analyzer (large documents on a bounded blocking pool, small ones inline),
-//! convert the result. Nothing a caller sends makes it panic or answer INTERNAL.
+//! The `TextAnalysisService` implementation and the one path every call takes:
+//! admitted by the observer layer ([`super::observe`]), validated by
+//! [`super::request`], run inline or on the bounded blocking pool (by its
+//! work), answered by [`super::response`]. The unary RPCs share one generic
+//! helper (`TextAnalysis::unary`); AnalyzeStream runs each item through the
+//! same validation and execution. Nothing a caller sends makes it panic or
+//! answer INTERNAL.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
@@ -11,9 +15,12 @@ use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
-use super::convert::{self, InvalidSpan, Limits};
 use super::errors;
 use super::observe::parse_grpc_timeout;
+use super::request::{
+    self, AnalyzeCall, EntitiesCall, Limits, NormalizeCall, SegmentCall, Violations,
+};
+use super::response::{self, InvalidSpan};
 use crate::metrics::Metrics;
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisService;
@@ -33,6 +40,76 @@ pub struct ServiceOptions {
     /// Most documents analysed at once on the blocking pool.
     pub blocking_threads: usize,
 }
+
+/// A validated call: how much text it carries and how it runs (the analyzer,
+/// then the response). Implemented by each RPC's call type of
+/// [`super::request`]; also what `arabic-text local` runs.
+pub trait Call: Send + 'static {
+    /// The response message.
+    type Response: Send + 'static;
+
+    /// The document's length in bytes: counted in the metrics and compared
+    /// with the blocking threshold (inline or on the pool).
+    fn text_len(&self) -> usize;
+
+    /// Runs the analyzer on the call and builds its response.
+    fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan>;
+}
+
+impl Call for NormalizeCall {
+    type Response = pb::NormalizeResponse;
+
+    fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
+        let normalized = analyzer.normalize(&self.text, &self.options);
+        response::normalize_response(&self.text, &normalized, self.unit)
+    }
+}
+
+impl Call for SegmentCall {
+    type Response = pb::SegmentResponse;
+
+    fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
+        let seg = analyzer.segment(&self.text, &self.options);
+        response::segment_response(&self.text, &seg, &self.normalize, self.unit)
+    }
+}
+
+impl Call for EntitiesCall {
+    type Response = pb::ExtractEntitiesResponse;
+
+    fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
+        let found = analyzer.extract_entities(&self.text, &self.options);
+        response::entities_response(&self.text, &found, self.unit)
+    }
+}
+
+impl Call for AnalyzeCall {
+    type Response = pb::AnalyzeResponse;
+
+    fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
+    fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
+        let analysis = analyzer.analyze(&self.text, &self.options);
+        response::analyze_response(&self.text, &analysis, &self.options.normalize, self.unit)
+    }
+}
+
+/// Validates a request message into its call, given the limits.
+type Validate<Req, C> = fn(Req, Limits) -> Result<C, Violations>;
 
 /// State shared by every call.
 #[derive(Debug)]
@@ -138,18 +215,34 @@ impl TextAnalysis {
         outcome.map_err(|e| errors::internal_span(&e))
     }
 
-    /// Validates and runs one Analyze request (unary or stream item).
+    /// The flow of every unary RPC: validate the request (INVALID_ARGUMENT
+    /// with every violation), run the call inline or on the pool, respond.
+    async fn unary<Req, C: Call>(
+        &self,
+        request: Request<Req>,
+        validate: Validate<Req, C>,
+    ) -> Result<Response<C::Response>, Status> {
+        let deadline = deadline(&request);
+        let call = validate(request.into_inner(), self.shared.options.limits)
+            .map_err(|v| errors::invalid_argument(&v))?;
+        let len = call.text_len();
+        self.execute(call, len, deadline, C::run)
+            .await
+            .map(Response::new)
+    }
+
+    /// Validates and runs one AnalyzeStream item; `prefix` is prepended to
+    /// the field paths of its violations.
     async fn analyze_one(
         &self,
         request: pb::AnalyzeRequest,
         prefix: &str,
         deadline: Option<Instant>,
     ) -> Result<pb::AnalyzeResponse, Status> {
-        let call = convert::analyze_request(request, self.shared.options.limits, prefix)
+        let call = request::analyze_request(request, self.shared.options.limits, prefix)
             .map_err(|v| errors::invalid_argument(&v))?;
-        let len = call.text.len();
-        self.execute(call, len, deadline, convert::AnalyzeCall::run)
-            .await
+        let len = call.text_len();
+        self.execute(call, len, deadline, AnalyzeCall::run).await
     }
 }
 
@@ -159,49 +252,29 @@ impl TextAnalysisService for TextAnalysis {
         &self,
         request: Request<pb::NormalizeRequest>,
     ) -> Result<Response<pb::NormalizeResponse>, Status> {
-        let deadline = deadline(&request);
-        let call = convert::normalize_request(request.into_inner(), self.shared.options.limits)
-            .map_err(|v| errors::invalid_argument(&v))?;
-        let len = call.text.len();
-        self.execute(call, len, deadline, convert::NormalizeCall::run)
-            .await
-            .map(Response::new)
+        self.unary(request, request::normalize_request).await
     }
 
     async fn segment(
         &self,
         request: Request<pb::SegmentRequest>,
     ) -> Result<Response<pb::SegmentResponse>, Status> {
-        let deadline = deadline(&request);
-        let call = convert::segment_request(request.into_inner(), self.shared.options.limits)
-            .map_err(|v| errors::invalid_argument(&v))?;
-        let len = call.text.len();
-        self.execute(call, len, deadline, convert::SegmentCall::run)
-            .await
-            .map(Response::new)
+        self.unary(request, request::segment_request).await
     }
 
     async fn extract_entities(
         &self,
         request: Request<pb::ExtractEntitiesRequest>,
     ) -> Result<Response<pb::ExtractEntitiesResponse>, Status> {
-        let deadline = deadline(&request);
-        let call = convert::entities_request(request.into_inner(), self.shared.options.limits)
-            .map_err(|v| errors::invalid_argument(&v))?;
-        let len = call.text.len();
-        self.execute(call, len, deadline, convert::EntitiesCall::run)
-            .await
-            .map(Response::new)
+        self.unary(request, request::entities_request).await
     }
 
     async fn analyze(
         &self,
         request: Request<pb::AnalyzeRequest>,
     ) -> Result<Response<pb::AnalyzeResponse>, Status> {
-        let deadline = deadline(&request);
-        self.analyze_one(request.into_inner(), "", deadline)
+        self.unary(request, |r, limits| request::analyze_request(r, limits, ""))
             .await
-            .map(Response::new)
     }
 
     type AnalyzeStreamStream = ReceiverStream<Result<pb::AnalyzeStreamResponse, Status>>;
@@ -225,7 +298,7 @@ impl TextAnalysisService for TextAnalysis {
                         let id = item.id.clone();
                         let task = tokio::spawn(async move {
                             let Some(request) = item.request else {
-                                let mut v = convert::Violations::default();
+                                let mut v = Violations::default();
                                 v.add("request", "a request is required");
                                 return Err(errors::invalid_argument(&v));
                             };
@@ -309,6 +382,11 @@ fn stream_error(status: &Status) -> pb::analyze_stream_response::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arabic_text_core::AnalyzeOptions;
+    use arabic_text_core::normalize::NormalizeOptions;
+    use arabic_text_core::offsets::OffsetUnit;
+    use arabic_text_core::segment::SegmentOptions;
+    use proptest::prelude::*;
 
     fn service(blocking_threshold_bytes: usize) -> TextAnalysis {
         let cell = Arc::new(OnceLock::new());
@@ -381,5 +459,61 @@ mod tests {
             .await
             .expect_err("not ready");
         assert_eq!(status.code(), tonic::Code::Unavailable);
+    }
+
+    /// The offsets, in `unit`, of every char boundary of `text`.
+    fn boundaries(text: &str, unit: OffsetUnit) -> std::collections::BTreeSet<u32> {
+        let mut set = std::collections::BTreeSet::new();
+        let mut n = 0u32;
+        set.insert(0);
+        for c in text.chars() {
+            n += match unit {
+                OffsetUnit::Utf8 => c.len_utf8() as u32,
+                OffsetUnit::Utf16 => c.len_utf16() as u32,
+                OffsetUnit::CodePoint => 1,
+            };
+            set.insert(n);
+        }
+        set
+    }
+
+    fn check(span: Option<pb::TextSpan>, b: &std::collections::BTreeSet<u32>) {
+        let span = span.expect("every span is set");
+        assert!(span.start <= span.end);
+        assert!(b.contains(&span.start), "start {} off boundary", span.start);
+        assert!(b.contains(&span.end), "end {} off boundary", span.end);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn analyze_offsets_are_in_bounds_and_on_boundaries_in_every_unit(text in "\\PC{0,60}|[\\u{600}-\\u{6ff} \u{1F600}\u{200c}a-z0-9.!؟]{0,80}") {
+            let analyzer = Analyzer::embedded().expect("embedded models load");
+            for unit in [OffsetUnit::Utf8, OffsetUnit::Utf16, OffsetUnit::CodePoint] {
+                let call = AnalyzeCall {
+                    text: text.clone(),
+                    options: AnalyzeOptions::default(),
+                    unit,
+                };
+                let r = call.run(&analyzer).expect("no invalid span");
+                let b = boundaries(&text, unit);
+                let nb = boundaries(&r.normalized_text, unit);
+                for s in &r.sentences { check(s.span, &b); }
+                for t in &r.tokens {
+                    check(t.span, &b);
+                    for s in &t.segments { check(s.span, &b); }
+                }
+                for e in &r.entities { for m in &e.mentions { check(m.span, &b); } }
+                for a in &r.alignment { check(a.original, &b); check(a.normalized, &nb); }
+                let seg = SegmentCall {
+                    text: text.clone(),
+                    options: SegmentOptions::default(),
+                    normalize: NormalizeOptions::default(),
+                    unit,
+                }.run(&analyzer).expect("no invalid span");
+                prop_assert_eq!(seg.tokens.len(), r.tokens.len());
+                for t in &seg.tokens { check(t.span, &b); }
+            }
+        }
     }
 }

@@ -21,6 +21,11 @@ pub struct Args {
     /// Print every sentence with a miss, a spurious mention or a wrong value.
     #[arg(long)]
     pub errors: bool,
+    /// Instead of scoring, time the pattern pass against the whole
+    /// extraction on this text file (e.g. the sample article) and print the
+    /// share of ExtractEntities' time the pattern pass costs (median of runs).
+    #[arg(long)]
+    pub bench: Option<PathBuf>,
 }
 
 /// One gold mention.
@@ -239,8 +244,56 @@ pub fn table(counts: &BTreeMap<String, Counts>) -> String {
     out
 }
 
+/// Median wall time of `runs` calls of `f`, in microseconds.
+fn median_us(runs: usize, mut f: impl FnMut()) -> f64 {
+    let mut t: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1e6
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+/// `eval-patterns --bench FILE`: the pattern pass's cost relative to the
+/// rest of entity extraction, interleaved runs, medians.
+fn bench(path: &std::path::Path) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let segmenter = Segmenter::embedded()?;
+    let extractor = EntityExtractor::embedded()?;
+    let seg = segmenter.segment(&text, &SegmentOptions::default());
+    let options = EntityOptions::default();
+    let mut whole = Vec::new();
+    let mut patterns = Vec::new();
+    for _ in 0..9 {
+        whole.push(median_us(11, || {
+            std::hint::black_box(extractor.mentions(&text, &seg, &options));
+        }));
+        patterns.push(median_us(11, || {
+            std::hint::black_box(arabic_text_core::entities::patterns::find(&text));
+        }));
+    }
+    whole.sort_by(f64::total_cmp);
+    patterns.sort_by(f64::total_cmp);
+    let (w, p) = (whole[whole.len() / 2], patterns[patterns.len() / 2]);
+    println!(
+        "{}: {} bytes; extract (with patterns) {w:.0} us, pattern pass {p:.0} us; \
+         the pattern pass adds {:.1} % to extraction without it",
+        path.display(),
+        text.len(),
+        100.0 * p / (w - p).max(1.0)
+    );
+    Ok(())
+}
+
 /// Runs `eval-patterns`.
 pub fn run(args: &Args) -> anyhow::Result<()> {
+    if let Some(path) = &args.bench {
+        return bench(path);
+    }
     let text = std::fs::read_to_string(&args.data)
         .with_context(|| format!("reading {}", args.data.display()))?;
     let sentences = load(&text)?;

@@ -107,6 +107,51 @@ pub fn days_from_hijri(y: i64, m: u32, d: u32) -> i64 {
     jdn - 2_440_588
 }
 
+/// Parses an RFC 3339 timestamp (`2024-01-22T09:00:00Z`,
+/// `2024-01-22T12:00:00.5+03:00`, `t`/space separator accepted): the Unix
+/// seconds and the offset it was written with (`None` for `Z`).
+pub fn parse_rfc3339(s: &str) -> Option<(i64, Option<i32>)> {
+    let b = s.trim().as_bytes();
+    if b.len() < 20 || !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let t = b.get(r)?;
+        if !t.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(t).ok()?.parse().ok()
+    };
+    if b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !valid_date(i64::from(y), mo, d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut k = 19;
+    if b.get(k) == Some(&b'.') {
+        k += 1;
+        let start = k;
+        while b.get(k).is_some_and(u8::is_ascii_digit) {
+            k += 1;
+        }
+        if k == start || k - start > 9 {
+            return None;
+        }
+    }
+    let rest = std::str::from_utf8(&b[k..]).ok()?;
+    let offset = match rest {
+        "Z" | "z" => None,
+        r if r.len() == 6 && r.as_bytes()[3] == b':' => Some(parse_fixed(r)?),
+        _ => return None,
+    };
+    let local =
+        days_from_civil(i64::from(y), mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + sec.min(59));
+    Some((local - i64::from(offset.unwrap_or(0)) * 60, offset))
+}
+
 /// Why a time-zone name was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ZoneError(pub String);
@@ -305,6 +350,27 @@ mod tests {
             "{}",
             iso_day(d)
         );
+    }
+
+    #[test]
+    fn rfc3339_timestamps() {
+        let day = days_from_civil(2024, 1, 22) * 86_400;
+        assert_eq!(
+            parse_rfc3339("2024-01-22T09:00:00Z"),
+            Some((day + 9 * 3600, None))
+        );
+        assert_eq!(
+            parse_rfc3339("2024-01-22T12:00:00.250+03:00"),
+            Some((day + 9 * 3600, Some(180)))
+        );
+        for bad in [
+            "2024-01-22",
+            "2024-13-01T00:00:00Z",
+            "2024-01-22T09:00:00",
+            "x".repeat(30).as_str(),
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -224,6 +224,10 @@ impl Scanner<'_> {
     /// and years dates.
     fn date_core(&self, i: usize, licensed: bool) -> Option<(Hit, Shape)> {
         let licensed = licensed || self.is_prep_before(i);
+        // In a range (من 661 إلى 750) years of three digits count too.
+        let in_range =
+            i > 0 && self.has(i - 1, |s| matches!(s, Sense::RangeOpen | Sense::RangeSep));
+        let min_year = if in_range { 100 } else { 1000 };
         // Numeric: 22/1/2024, 22-01-2024, 22.1.2024, 2024-01-22, 2024/1/22.
         if let Some(a) = self.digits(i)
             && let Some(sep) = ['/', '-', '.']
@@ -261,7 +265,11 @@ impl Scanner<'_> {
                 i + 1
             };
             if let Some(mn) = self.month_name(k) {
-                let (y, era_hijri, next) = self.year_after(mn.next);
+                let (y, era_hijri, mut next) = self.year_after(mn.next);
+                // 15 أكتوبر المقبل
+                if y.is_none() && self.has(next, |s| matches!(s, Sense::RelMod(_))) {
+                    next += 1;
+                }
                 let value = if mn.hijri || era_hijri {
                     hijri_value(y, mn.n, Some(d))
                 } else {
@@ -307,7 +315,7 @@ impl Scanner<'_> {
         }
         // A bare year after في/منذ/حتى..., or with an era, or in a range.
         if let Some((y, hijri, next)) = self.year_at(i)
-            && (next > i + 1 || (licensed && (1000..=2100).contains(&y)))
+            && (next > i + 1 || (licensed && (min_year..=2100).contains(&y)))
             && !self.is_code(i)
         {
             let v = if hijri {
@@ -671,6 +679,10 @@ impl Scanner<'_> {
         } else if w == "بعد" && self.fw(i + 1) == "غد" {
             (2, i + 2)
         } else if let Some(n) = day(i) {
+            // لليوم الخامس: the fifth day, not today.
+            if n == 0 && self.has(i + 1, |s| matches!(s, Sense::Ord { .. })) {
+                return None;
+            }
             if n == -1 && self.fw(i + 1) == "الاول" {
                 (-2, i + 2)
             } else {

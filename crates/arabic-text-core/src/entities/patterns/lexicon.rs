@@ -393,6 +393,11 @@ fn build() -> HashMap<&'static str, Vec<Sense>> {
     for (w, n) in def_tens {
         add(&mut m, w, Sense::Ord { n, fem: false });
     }
+    add(
+        &mut m,
+        &["المئه", "المائه"],
+        Sense::Ord { n: 100, fem: false },
+    );
     for (w, n, amb) in MONTHS {
         add(&mut m, &[w], Sense::Month { n, ambiguous: amb });
     }

@@ -23,7 +23,7 @@ mod web;
 use super::EntityKind;
 use crate::offsets::Span;
 
-pub use calendar::{Reference, ZoneError, zone_offset_minutes};
+pub use calendar::{Reference, ZoneError, parse_rfc3339, supported_zones, zone_offset_minutes};
 pub use numbers::number_value;
 
 /// One pattern match.

@@ -78,7 +78,10 @@ impl Scanner<'_> {
             && self.touch(i - 1)
             && self.touch(i - 2)
             && self.word(i - 2);
-        before_latin || after_latin || dash_code
+        // iPhone 15, Windows 11: a model number after a Latin name.
+        let after_name =
+            i > 0 && !self.touch(i - 1) && self.latin(i - 1) && self.fw(i - 1).len() > 1;
+        before_latin || after_latin || dash_code || after_name
     }
 
     /// A number in digits at `i`: separators, decimals and a scale word.
@@ -172,6 +175,12 @@ impl Scanner<'_> {
             let mut took = false;
             for c in &cards {
                 match *c {
+                    // مليون ونصف: half of the last scale.
+                    Card::Fraction(f) if wa && stage == 0 && last_exp != u32::MAX => {
+                        total += 10u128.pow(last_exp) / u128::from(f);
+                        last_exp = 0;
+                        took = true;
+                    }
                     Card::Fraction(f) if first => {
                         let next_scale = self.pick(j + 1, scale_of);
                         if matches!(next_scale, Some((_, 1, false))) {
@@ -312,6 +321,10 @@ impl Scanner<'_> {
             Sense::DefCard(v) => Some(*v),
             _ => None,
         })?;
+        // مجموعة السبع (G7) is a name.
+        if i > 0 && self.fw(i - 1) == "مجموعه" {
+            return None;
+        }
         Some(self.hit(i, i + 1, EntityKind::Number, Some(v.to_string())))
     }
 
@@ -329,6 +342,10 @@ impl Scanner<'_> {
             return gap_ok.then(|| self.hit(i, j + 1, EntityKind::Ordinal, Some(d.to_string())));
         }
         let (unit, mut next) = self.ordinal_words(i)?;
+        // مجموعة العشرين (G20) is a name.
+        if i > 0 && self.fw(i - 1) == "مجموعه" {
+            return None;
+        }
         if self.fw(i) == "ثاني" && self.fw(i + 1) == "اكسيد" {
             return None;
         }

@@ -1,15 +1,15 @@
-//! The only place protobuf and domain types meet: requests are validated into
-//! domain options (collecting every field violation), and domain results are
-//! turned into responses with offsets in the unit the caller asked for.
-
-use std::borrow::Cow;
+//! Proto → domain: every request is validated here into a call the analyzer
+//! can run (domain options, the text and the offset unit), collecting every
+//! field violation (`google.rpc.BadRequest`) so a caller fixes them all at
+//! once. Every INVALID_ARGUMENT the service answers is born in this module.
 
 use crate::pb;
-use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry, MentionSource};
-use arabic_text_core::normalize::{self, NormalizeOptions, Normalized, Preset};
-use arabic_text_core::offsets::{OffsetConverter, OffsetUnit, Span};
-use arabic_text_core::segment::{CliticMode, SegmentOptions, SegmentRole, Segmentation, TokenKind};
-use arabic_text_core::{Analysis, AnalyzeOptions, entities::Entity};
+use arabic_text_core::AnalyzeOptions;
+use arabic_text_core::entities::patterns::{self, Reference};
+use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry};
+use arabic_text_core::normalize::{NormalizeOptions, Preset};
+use arabic_text_core::offsets::OffsetUnit;
+use arabic_text_core::segment::{CliticMode, SegmentOptions};
 
 /// One field a request got wrong: the path of the field and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,21 +53,6 @@ impl std::fmt::Display for Violations {
         }
         Ok(())
     }
-}
-
-/// A domain result held a span that is not a char-boundary range of its text:
-/// a bug in the analyzer, never the caller's fault (maps to INTERNAL).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("internal error: {what} span {start}..{end} is not a char range of a {len}-byte text")]
-pub struct InvalidSpan {
-    /// What the span belonged to.
-    pub what: &'static str,
-    /// Its start byte.
-    pub start: usize,
-    /// Its end byte.
-    pub end: usize,
-    /// The text's length in bytes.
-    pub len: usize,
 }
 
 /// Limits a request is checked against.
@@ -147,15 +132,6 @@ pub fn offset_unit(value: i32, field: &str, v: &mut Violations) -> OffsetUnit {
             unknown_enum(v, field, "OffsetEncoding", value);
             OffsetUnit::Utf8
         }
-    }
-}
-
-/// The proto encoding of an offset unit, echoed in responses.
-pub fn offset_encoding(unit: OffsetUnit) -> pb::OffsetEncoding {
-    match unit {
-        OffsetUnit::Utf8 => pb::OffsetEncoding::Utf8,
-        OffsetUnit::Utf16 => pb::OffsetEncoding::Utf16,
-        OffsetUnit::CodePoint => pb::OffsetEncoding::CodePoint,
     }
 }
 
@@ -256,28 +232,6 @@ pub fn entity_kind(value: pb::EntityType) -> Option<EntityKind> {
     })
 }
 
-/// The proto type of an entity kind.
-pub fn entity_type(kind: EntityKind) -> pb::EntityType {
-    match kind {
-        EntityKind::Person => pb::EntityType::Person,
-        EntityKind::Location => pb::EntityType::Location,
-        EntityKind::Organization => pb::EntityType::Organization,
-        EntityKind::Misc => pb::EntityType::Misc,
-        EntityKind::Date => pb::EntityType::Date,
-        EntityKind::Time => pb::EntityType::Time,
-        EntityKind::Number => pb::EntityType::Number,
-        EntityKind::Percent => pb::EntityType::Percent,
-        EntityKind::Money => pb::EntityType::Money,
-        EntityKind::Url => pb::EntityType::Url,
-        EntityKind::Email => pb::EntityType::Email,
-        EntityKind::Phone => pb::EntityType::Phone,
-        EntityKind::Hashtag => pb::EntityType::Hashtag,
-        EntityKind::Mention => pb::EntityType::Mention,
-        EntityKind::Ordinal => pb::EntityType::Ordinal,
-        EntityKind::Quantity => pb::EntityType::Quantity,
-    }
-}
-
 /// Maps entity options, checking types, confidence and gazetteer entries.
 pub fn entity_options(
     options: Option<&pb::EntityOptions>,
@@ -350,8 +304,37 @@ pub fn entity_options(
         kinds,
         min_confidence: o.min_confidence,
         gazetteer,
-        reference: None,
+        reference: reference_time(o, field, v),
     }
+}
+
+/// The reference moment of `reference_time` at `time_zone` (see the proto).
+fn reference_time(o: &pb::EntityOptions, field: &str, v: &mut Violations) -> Option<Reference> {
+    let (t, z) = (o.reference_time.trim(), o.time_zone.trim());
+    let parsed = if t.is_empty() {
+        None
+    } else {
+        let p = patterns::parse_rfc3339(t);
+        if p.is_none() {
+            v.add(
+                format!("{field}.reference_time"),
+                "must be an RFC 3339 timestamp such as 2024-01-22T09:00:00Z or 2024-01-22T12:00:00+03:00",
+            );
+        }
+        p
+    };
+    let offset = if z.is_empty() {
+        parsed.and_then(|(_, written)| written).unwrap_or(0)
+    } else {
+        match patterns::zone_offset_minutes(z, parsed.map_or(0, |(utc, _)| utc)) {
+            Ok(off) => off,
+            Err(e) => {
+                v.add(format!("{field}.time_zone"), e.to_string());
+                return None;
+            }
+        }
+    };
+    parsed.map(|(utc, _)| Reference::at(utc, offset))
 }
 
 /// A validated Normalize call.
@@ -484,300 +467,32 @@ pub fn analyze_request(
     })
 }
 
-/// Converts byte spans of one text into proto spans, checking each span.
-struct Spans<'t> {
-    /// The text the spans point into.
-    text: &'t str,
-    /// The byte → unit converter of `text`.
-    converter: OffsetConverter<'t>,
-}
-
-impl<'t> Spans<'t> {
-    /// Prepares conversions for `text`.
-    fn new(text: &'t str, unit: OffsetUnit) -> Self {
-        Self {
-            text,
-            converter: OffsetConverter::new(text, unit),
-        }
-    }
-
-    /// Checks `span` and returns its text and proto span.
-    fn get(&self, span: Span, what: &'static str) -> Result<(&'t str, pb::TextSpan), InvalidSpan> {
-        let slice = (span.start <= span.end)
-            .then(|| self.text.get(span.start..span.end))
-            .flatten()
-            .ok_or(InvalidSpan {
-                what,
-                start: span.start,
-                end: span.end,
-                len: self.text.len(),
-            })?;
-        let s = self.converter.span(span);
-        Ok((slice, text_span(s)))
-    }
-}
-
-/// A proto span from converted offsets (saturating: texts are < 4 GiB since
-/// requests are size-limited).
-fn text_span(s: Span) -> pb::TextSpan {
-    pb::TextSpan {
-        start: u32::try_from(s.start).unwrap_or(u32::MAX),
-        end: u32::try_from(s.end).unwrap_or(u32::MAX),
-    }
-}
-
-/// The normalized text and its alignment in `unit`.
-pub fn alignment(
-    original: &str,
-    normalized: &Normalized<'_>,
-    unit: OffsetUnit,
-) -> Result<(String, Vec<pb::AlignmentEdit>), InvalidSpan> {
-    let orig = Spans::new(original, unit);
-    let norm = Spans::new(&normalized.text, unit);
-    let edits = normalized
-        .alignment
-        .iter()
-        .map(|e| {
-            Ok(pb::AlignmentEdit {
-                original: Some(orig.get(e.original, "alignment original")?.1),
-                normalized: Some(norm.get(e.normalized, "alignment normalized")?.1),
-            })
-        })
-        .collect::<Result<Vec<_>, InvalidSpan>>()?;
-    Ok((normalized.text.clone().into_owned(), edits))
-}
-
-/// The Normalize response.
-pub fn normalize_response(
-    original: &str,
-    normalized: &Normalized<'_>,
-    unit: OffsetUnit,
-) -> Result<pb::NormalizeResponse, InvalidSpan> {
-    let (normalized_text, alignment) = alignment(original, normalized, unit)?;
-    Ok(pb::NormalizeResponse {
-        normalized_text,
-        alignment,
-        offset_encoding: offset_encoding(unit) as i32,
-    })
-}
-
-/// The proto kind of a token kind.
-fn token_kind(kind: TokenKind) -> pb::TokenKind {
-    match kind {
-        TokenKind::Word => pb::TokenKind::Word,
-        TokenKind::Number => pb::TokenKind::Number,
-        TokenKind::Punctuation => pb::TokenKind::Punctuation,
-        TokenKind::Symbol => pb::TokenKind::Symbol,
-        TokenKind::Url => pb::TokenKind::Url,
-        TokenKind::Email => pb::TokenKind::Email,
-        TokenKind::Hashtag => pb::TokenKind::Hashtag,
-        TokenKind::Mention => pb::TokenKind::Mention,
-        TokenKind::Emoji => pb::TokenKind::Emoji,
-    }
-}
-
-/// The proto role of a segment role.
-fn segment_role(role: SegmentRole) -> pb::SegmentRole {
-    match role {
-        SegmentRole::Proclitic => pb::SegmentRole::Proclitic,
-        SegmentRole::Article => pb::SegmentRole::Article,
-        SegmentRole::Stem => pb::SegmentRole::Stem,
-        SegmentRole::Enclitic => pb::SegmentRole::Enclitic,
-    }
-}
-
-/// The proto source of a mention source.
-fn mention_source(source: MentionSource) -> pb::MentionSource {
-    match source {
-        MentionSource::Model => pb::MentionSource::Model,
-        MentionSource::Pattern => pb::MentionSource::Pattern,
-        MentionSource::Gazetteer => pb::MentionSource::Gazetteer,
-    }
-}
-
-/// Sentences and tokens in `unit`, each token with its normalized form.
-pub fn segmentation(
-    text: &str,
-    seg: &Segmentation,
-    normalize: &NormalizeOptions,
-    unit: OffsetUnit,
-) -> Result<(Vec<pb::Sentence>, Vec<pb::Token>), InvalidSpan> {
-    let spans = Spans::new(text, unit);
-    let mut sentences = Vec::with_capacity(seg.sentences.len());
-    let mut sentence_of = vec![0u32; seg.tokens.len()];
-    for (index, s) in seg.sentences.iter().enumerate() {
-        let (sentence_text, span) = spans.get(s.span, "sentence")?;
-        let index = u32::try_from(index).unwrap_or(u32::MAX);
-        if let Some(owned) = sentence_of.get_mut(s.tokens.clone()) {
-            owned.fill(index);
-        }
-        sentences.push(pb::Sentence {
-            span: Some(span),
-            text: sentence_text.to_owned(),
-            first_token: u32::try_from(s.tokens.start).unwrap_or(u32::MAX),
-            token_count: u32::try_from(s.tokens.len()).unwrap_or(u32::MAX),
-        });
-    }
-    let mut tokens = Vec::with_capacity(seg.tokens.len());
-    for (t, &sentence_index) in seg.tokens.iter().zip(&sentence_of) {
-        let (token_text, span) = spans.get(t.span, "token")?;
-        let parts = seg.segments.get(t.segments.clone()).unwrap_or(&[]);
-        let mut segments = Vec::with_capacity(parts.len());
-        for part in parts {
-            let (part_text, part_span) = spans.get(part.span, "segment")?;
-            segments.push(pb::Segment {
-                span: Some(part_span),
-                text: part_text.to_owned(),
-                form: part.form.as_deref().unwrap_or(part_text).to_owned(),
-                role: segment_role(part.role) as i32,
-            });
-        }
-        let normalized = match normalize::normalize_str(token_text, normalize) {
-            Cow::Borrowed(s) => s.to_owned(),
-            Cow::Owned(s) => s,
-        };
-        tokens.push(pb::Token {
-            span: Some(span),
-            text: token_text.to_owned(),
-            normalized,
-            kind: token_kind(t.kind) as i32,
-            segments,
-            sentence_index,
-        });
-    }
-    Ok((sentences, tokens))
-}
-
-/// The Segment response.
-pub fn segment_response(
-    text: &str,
-    seg: &Segmentation,
-    normalize: &NormalizeOptions,
-    unit: OffsetUnit,
-) -> Result<pb::SegmentResponse, InvalidSpan> {
-    let (sentences, tokens) = segmentation(text, seg, normalize, unit)?;
-    Ok(pb::SegmentResponse {
-        sentences,
-        tokens,
-        offset_encoding: offset_encoding(unit) as i32,
-    })
-}
-
-/// Entities with their mentions in `unit`.
-pub fn entities(
-    text: &str,
-    entities: &[Entity],
-    unit: OffsetUnit,
-) -> Result<Vec<pb::Entity>, InvalidSpan> {
-    let spans = Spans::new(text, unit);
-    entities
-        .iter()
-        .map(|e| {
-            let mentions = e
-                .mentions
-                .iter()
-                .map(|m| {
-                    let (mention_text, span) = spans.get(m.span, "entity mention")?;
-                    Ok(pb::EntityMention {
-                        span: Some(span),
-                        text: mention_text.to_owned(),
-                        r#type: entity_type(m.kind) as i32,
-                        confidence: m.confidence,
-                        source: mention_source(m.source) as i32,
-                        value: m.value.clone().unwrap_or_default(),
-                    })
-                })
-                .collect::<Result<Vec<_>, InvalidSpan>>()?;
-            Ok(pb::Entity {
-                name: e.name.clone(),
-                r#type: entity_type(e.kind) as i32,
-                mentions,
-            })
-        })
-        .collect()
-}
-
-/// The ExtractEntities response.
-pub fn entities_response(
-    text: &str,
-    found: &[Entity],
-    unit: OffsetUnit,
-) -> Result<pb::ExtractEntitiesResponse, InvalidSpan> {
-    Ok(pb::ExtractEntitiesResponse {
-        entities: entities(text, found, unit)?,
-        offset_encoding: offset_encoding(unit) as i32,
-    })
-}
-
-/// The Analyze response.
-pub fn analyze_response(
-    text: &str,
-    analysis: &Analysis<'_>,
-    normalize: &NormalizeOptions,
-    unit: OffsetUnit,
-) -> Result<pb::AnalyzeResponse, InvalidSpan> {
-    let (normalized_text, alignment) = alignment(text, &analysis.normalized, unit)?;
-    let (sentences, tokens) = segmentation(text, &analysis.segmentation, normalize, unit)?;
-    Ok(pb::AnalyzeResponse {
-        normalized_text,
-        alignment,
-        sentences,
-        tokens,
-        entities: entities(text, &analysis.entities, unit)?,
-        offset_encoding: offset_encoding(unit) as i32,
-    })
-}
-
-impl NormalizeCall {
-    /// Runs the call.
-    pub fn run(
-        &self,
-        analyzer: &arabic_text_core::Analyzer,
-    ) -> Result<pb::NormalizeResponse, InvalidSpan> {
-        let normalized = analyzer.normalize(&self.text, &self.options);
-        normalize_response(&self.text, &normalized, self.unit)
-    }
-}
-
-impl SegmentCall {
-    /// Runs the call.
-    pub fn run(
-        &self,
-        analyzer: &arabic_text_core::Analyzer,
-    ) -> Result<pb::SegmentResponse, InvalidSpan> {
-        let seg = analyzer.segment(&self.text, &self.options);
-        segment_response(&self.text, &seg, &self.normalize, self.unit)
-    }
-}
-
-impl EntitiesCall {
-    /// Runs the call.
-    pub fn run(
-        &self,
-        analyzer: &arabic_text_core::Analyzer,
-    ) -> Result<pb::ExtractEntitiesResponse, InvalidSpan> {
-        let found = analyzer.extract_entities(&self.text, &self.options);
-        entities_response(&self.text, &found, self.unit)
-    }
-}
-
-impl AnalyzeCall {
-    /// Runs the call.
-    pub fn run(
-        &self,
-        analyzer: &arabic_text_core::Analyzer,
-    ) -> Result<pb::AnalyzeResponse, InvalidSpan> {
-        let analysis = analyzer.analyze(&self.text, &self.options);
-        analyze_response(&self.text, &analysis, &self.options.normalize, self.unit)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arabic_text_core::Analyzer;
-    use arabic_text_core::entities::Mention;
-    use proptest::prelude::*;
+
+    #[test]
+    fn reference_time_and_zone_are_parsed_or_reported() {
+        let opts = |t: &str, z: &str| pb::EntityOptions {
+            reference_time: t.into(),
+            time_zone: z.into(),
+            ..Default::default()
+        };
+        let mut v = Violations(Vec::new());
+        let o = entity_options(
+            Some(&opts("2024-01-21T22:30:00Z", "Asia/Riyadh")),
+            "options",
+            &mut v,
+        );
+        assert!(v.0.is_empty(), "{:?}", v.0);
+        // 22:30 UTC is already the 22nd in Riyadh.
+        assert_eq!(o.reference.map(|r| r.date()), Some((2024, 1, 22)));
+        let mut v = Violations(Vec::new());
+        let o = entity_options(Some(&opts("yesterday", "Mars/Olympus")), "options", &mut v);
+        assert!(o.reference.is_none());
+        let fields: Vec<&str> = v.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["options.reference_time", "options.time_zone"]);
+    }
 
     fn limits() -> Limits {
         Limits {
@@ -890,115 +605,5 @@ mod tests {
         assert!(!o.normalize_digits);
         let default = normalize_options(None, "options", &mut v);
         assert_eq!(default, NormalizeOptions::preset(Preset::Standard));
-    }
-
-    #[test]
-    fn spans_off_char_boundaries_are_internal_errors_not_panics() {
-        let text = "مرحبا";
-        let bad = [Entity {
-            name: "x".into(),
-            kind: EntityKind::Person,
-            mentions: vec![Mention {
-                span: Span::new(1, 4),
-                kind: EntityKind::Person,
-                confidence: 1.0,
-                source: MentionSource::Model,
-                value: None,
-            }],
-        }];
-        assert!(entities(text, &bad, OffsetUnit::Utf16).is_err());
-        let out_of_bounds = [Entity {
-            mentions: vec![Mention {
-                span: Span::new(2, 400),
-                ..bad[0].mentions[0].clone()
-            }],
-            ..bad[0].clone()
-        }];
-        assert!(entities(text, &out_of_bounds, OffsetUnit::CodePoint).is_err());
-    }
-
-    #[test]
-    fn mention_offsets_follow_the_requested_unit() {
-        // "😀 القاهرة": the emoji is 4 UTF-8 bytes, 2 UTF-16 units, 1 code point.
-        let text = "😀 القاهرة";
-        let start = text.find('ا').unwrap_or(0);
-        let found = [Entity {
-            name: "القاهرة".into(),
-            kind: EntityKind::Location,
-            mentions: vec![Mention {
-                span: Span::new(start, text.len()),
-                kind: EntityKind::Location,
-                confidence: 0.9,
-                source: MentionSource::Gazetteer,
-                value: None,
-            }],
-        }];
-        let span = |unit| {
-            entities(text, &found, unit).unwrap()[0].mentions[0]
-                .span
-                .unwrap()
-        };
-        assert_eq!(span(OffsetUnit::Utf8), pb::TextSpan { start: 5, end: 19 });
-        assert_eq!(span(OffsetUnit::Utf16), pb::TextSpan { start: 3, end: 10 });
-        assert_eq!(
-            span(OffsetUnit::CodePoint),
-            pb::TextSpan { start: 2, end: 9 }
-        );
-    }
-
-    /// The offsets, in `unit`, of every char boundary of `text`.
-    fn boundaries(text: &str, unit: OffsetUnit) -> std::collections::BTreeSet<u32> {
-        let mut set = std::collections::BTreeSet::new();
-        let mut n = 0u32;
-        set.insert(0);
-        for c in text.chars() {
-            n += match unit {
-                OffsetUnit::Utf8 => c.len_utf8() as u32,
-                OffsetUnit::Utf16 => c.len_utf16() as u32,
-                OffsetUnit::CodePoint => 1,
-            };
-            set.insert(n);
-        }
-        set
-    }
-
-    fn check(span: Option<pb::TextSpan>, b: &std::collections::BTreeSet<u32>) {
-        let span = span.expect("every span is set");
-        assert!(span.start <= span.end);
-        assert!(b.contains(&span.start), "start {} off boundary", span.start);
-        assert!(b.contains(&span.end), "end {} off boundary", span.end);
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
-        #[test]
-        fn analyze_offsets_are_in_bounds_and_on_boundaries_in_every_unit(text in "\\PC{0,60}|[\\u{600}-\\u{6ff} \u{1F600}\u{200c}a-z0-9.!؟]{0,80}") {
-            let analyzer = Analyzer::embedded().expect("embedded models load");
-            for unit in [OffsetUnit::Utf8, OffsetUnit::Utf16, OffsetUnit::CodePoint] {
-                let call = AnalyzeCall {
-                    text: text.clone(),
-                    options: AnalyzeOptions::default(),
-                    unit,
-                };
-                let r = call.run(&analyzer).expect("no invalid span");
-                let b = boundaries(&text, unit);
-                let nb = boundaries(&r.normalized_text, unit);
-                for s in &r.sentences { check(s.span, &b); }
-                for t in &r.tokens {
-                    check(t.span, &b);
-                    for s in &t.segments { check(s.span, &b); }
-                }
-                for e in &r.entities { for m in &e.mentions { check(m.span, &b); } }
-                for a in &r.alignment { check(a.original, &b); check(a.normalized, &nb); }
-                let seg = SegmentCall {
-                    text: text.clone(),
-                    options: SegmentOptions::default(),
-                    normalize: NormalizeOptions::default(),
-                    unit,
-                }.run(&analyzer).expect("no invalid span");
-                prop_assert_eq!(seg.tokens.len(), r.tokens.len());
-                for t in &seg.tokens { check(t.span, &b); }
-            }
-        }
     }
 }
