@@ -48,6 +48,8 @@ pub enum Command {
     TrainNer(arabic_text_train::ner::TrainArgs),
     /// Evaluate the named-entity model on the ANERcorp test split.
     EvalNer(arabic_text_train::ner::EvalArgs),
+    /// Score dates, times, numbers, money ... on the pattern test set (per-type P/R/F1).
+    EvalPatterns(arabic_text_train::eval_patterns::Args),
 }
 
 /// The unit of printed offsets (the API's `offset_encoding`).
@@ -289,5 +291,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::EvalSegment(args) => arabic_text_train::eval_segment::run(&args),
         Command::TrainNer(args) => arabic_text_train::ner::train(&args),
         Command::EvalNer(args) => arabic_text_train::ner::eval(&args),
+        Command::EvalPatterns(args) => arabic_text_train::eval_patterns::run(&args),
     }
 }

@@ -69,6 +69,7 @@ fn tricky_entity_options() -> EntityOptions {
                 kind: EntityKind::Misc,
             },
         ],
+        reference: None,
     }
 }
 

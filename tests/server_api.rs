@@ -239,6 +239,7 @@ async fn invalid_requests_get_invalid_argument_with_field_violations() {
                             phrase: String::new(),
                             r#type: pb::EntityType::Money as i32,
                         }],
+                        ..Default::default()
                     }),
                     offset_encoding: 0,
                 })

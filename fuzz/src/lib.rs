@@ -98,6 +98,7 @@ pub fn decode(data: &[u8]) -> Input {
                 kinds,
                 min_confidence,
                 gazetteer,
+                reference: None,
             },
         },
     }

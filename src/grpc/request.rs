@@ -7,6 +7,7 @@ use super::response::Detail;
 use crate::pb;
 use arabic_text_core::AnalyzeOptions;
 use arabic_text_core::entities::gazetteer::{GazetteerError, MAX_REQUEST_ENTRIES, check_phrase};
+use arabic_text_core::entities::patterns::{self, Reference};
 use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry};
 use arabic_text_core::normalize::{NormalizeOptions, Preset};
 use arabic_text_core::offsets::OffsetUnit;
@@ -214,6 +215,8 @@ pub fn entity_kind(value: pb::EntityType) -> Option<EntityKind> {
         pb::EntityType::Phone => EntityKind::Phone,
         pb::EntityType::Hashtag => EntityKind::Hashtag,
         pb::EntityType::Mention => EntityKind::Mention,
+        pb::EntityType::Ordinal => EntityKind::Ordinal,
+        pb::EntityType::Quantity => EntityKind::Quantity,
     })
 }
 
@@ -299,6 +302,7 @@ pub fn entity_options(
         kinds,
         min_confidence: o.min_confidence,
         gazetteer,
+        reference: reference_time(o, field, v),
     }
 }
 
@@ -308,6 +312,35 @@ fn detail(include_tokens: Option<bool>, include_segments: Option<bool>) -> Detai
         tokens: include_tokens.unwrap_or(true),
         segments: include_segments.unwrap_or(true),
     }
+}
+
+/// The reference moment of `reference_time` at `time_zone` (see the proto).
+fn reference_time(o: &pb::EntityOptions, field: &str, v: &mut Violations) -> Option<Reference> {
+    let (t, z) = (o.reference_time.trim(), o.time_zone.trim());
+    let parsed = if t.is_empty() {
+        None
+    } else {
+        let p = patterns::parse_rfc3339(t);
+        if p.is_none() {
+            v.add(
+                format!("{field}.reference_time"),
+                "must be an RFC 3339 timestamp such as 2024-01-22T09:00:00Z or 2024-01-22T12:00:00+03:00",
+            );
+        }
+        p
+    };
+    let offset = if z.is_empty() {
+        parsed.and_then(|(_, written)| written).unwrap_or(0)
+    } else {
+        match patterns::zone_offset_minutes(z, parsed.map_or(0, |(utc, _)| utc)) {
+            Ok(off) => off,
+            Err(e) => {
+                v.add(format!("{field}.time_zone"), e.to_string());
+                return None;
+            }
+        }
+    };
+    parsed.map(|(utc, _)| Reference::at(utc, offset))
 }
 
 /// A validated Normalize call.
@@ -452,6 +485,29 @@ pub fn analyze_request(
 mod tests {
     use super::*;
 
+    #[test]
+    fn reference_time_and_zone_are_parsed_or_reported() {
+        let opts = |t: &str, z: &str| pb::EntityOptions {
+            reference_time: t.into(),
+            time_zone: z.into(),
+            ..Default::default()
+        };
+        let mut v = Violations(Vec::new());
+        let o = entity_options(
+            Some(&opts("2024-01-21T22:30:00Z", "Asia/Riyadh")),
+            "options",
+            &mut v,
+        );
+        assert!(v.0.is_empty(), "{:?}", v.0);
+        // 22:30 UTC is already the 22nd in Riyadh.
+        assert_eq!(o.reference.map(|r| r.date()), Some((2024, 1, 22)));
+        let mut v = Violations(Vec::new());
+        let o = entity_options(Some(&opts("yesterday", "Mars/Olympus")), "options", &mut v);
+        assert!(o.reference.is_none());
+        let fields: Vec<&str> = v.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["options.reference_time", "options.time_zone"]);
+    }
+
     fn limits() -> Limits {
         Limits {
             max_text_bytes: 100,
@@ -498,6 +554,7 @@ mod tests {
                         r#type: pb::EntityType::Date as i32,
                     },
                 ],
+                ..Default::default()
             }),
             offset_encoding: 7,
         };

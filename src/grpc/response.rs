@@ -52,6 +52,8 @@ pub fn entity_type(kind: EntityKind) -> pb::EntityType {
         EntityKind::Phone => pb::EntityType::Phone,
         EntityKind::Hashtag => pb::EntityType::Hashtag,
         EntityKind::Mention => pb::EntityType::Mention,
+        EntityKind::Ordinal => pb::EntityType::Ordinal,
+        EntityKind::Quantity => pb::EntityType::Quantity,
     }
 }
 

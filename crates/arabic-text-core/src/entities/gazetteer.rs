@@ -424,6 +424,8 @@ pub fn parse_kind(s: &str) -> Option<EntityKind> {
         "PHONE" => EntityKind::Phone,
         "HASHTAG" => EntityKind::Hashtag,
         "MENTION" => EntityKind::Mention,
+        "ORDINAL" => EntityKind::Ordinal,
+        "QUANTITY" => EntityKind::Quantity,
         _ => return None,
     })
 }

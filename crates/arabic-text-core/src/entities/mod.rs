@@ -60,6 +60,10 @@ pub enum EntityKind {
     Hashtag,
     /// An @mention.
     Mention,
+    /// An ordinal (الأول, الحادي عشر, الـ15).
+    Ordinal,
+    /// A measured quantity: a number with a unit (15 كيلومترا).
+    Quantity,
 }
 
 /// Where a mention came from.
@@ -118,6 +122,9 @@ pub struct EntityOptions {
     pub min_confidence: f32,
     /// Extra phrases for this request.
     pub gazetteer: Vec<GazetteerEntry>,
+    /// The moment relative dates and times (أمس, الأسبوع الماضي) resolve
+    /// against; without it they keep a relative value such as `P-1D`.
+    pub reference: Option<patterns::Reference>,
 }
 
 /// The extractor with its tagger model and operator gazetteer; built once,
@@ -216,7 +223,10 @@ impl EntityExtractor {
                 });
             }
         }
-        for m in patterns::find(text) {
+        let pattern_options = patterns::PatternOptions {
+            reference: options.reference,
+        };
+        for m in patterns::find_with(text, &pattern_options) {
             cands.push(Mention {
                 span: m.span,
                 kind: m.kind,

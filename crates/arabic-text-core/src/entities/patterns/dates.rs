@@ -1,0 +1,825 @@
+//! DATE: numeric dates, day-month-year with Gregorian, Levantine, Maghreb
+//! and Hijri month names (and paired forms), month + year, years with a cue
+//! or an era, ranges, decades, centuries, weekdays, relative days and
+//! periods, and durations (which are TIME below a day).
+
+use super::calendar::{
+    Reference, civil_from_days, days_from_hijri, iso_day, iso_week, valid_date, weekday,
+};
+use super::lexicon::{Card, Sense, TimeUnit};
+use super::scan::{Hit, Scanner};
+use crate::entities::EntityKind;
+
+/// What a date core denotes, for ranges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Year,
+    Month,
+    Day,
+    MonthName,
+    Other,
+}
+
+/// A month name read at some token.
+struct MonthName {
+    n: u32,
+    hijri: bool,
+    next: usize,
+    ambiguous: bool,
+}
+
+fn ymd(y: Option<i64>, m: u32, d: Option<u32>) -> Option<String> {
+    if !(1..=12).contains(&m) || d.is_some_and(|d| !(1..=31).contains(&d)) {
+        return None;
+    }
+    if let (Some(y), Some(d)) = (y, d)
+        && !valid_date(y, m, d)
+    {
+        return None;
+    }
+    Some(match (y, d) {
+        (Some(y), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+        (Some(y), None) => format!("{y:04}-{m:02}"),
+        (None, Some(d)) => format!("--{m:02}-{d:02}"),
+        (None, None) => format!("--{m:02}"),
+    })
+}
+
+fn hijri_value(y: Option<i64>, m: u32, d: Option<u32>) -> Option<String> {
+    if !(1..=12).contains(&m) || d.is_some_and(|d| !(1..=30).contains(&d)) {
+        return None;
+    }
+    let base = match (y, d) {
+        (Some(y), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+        (Some(y), None) => format!("{y:04}-{m:02}"),
+        (None, Some(d)) => format!("--{m:02}-{d:02}"),
+        (None, None) => format!("--{m:02}"),
+    };
+    Some(match (y, d) {
+        (Some(y), Some(d)) => format!("{base} AH {}", iso_day(days_from_hijri(y, m, d))),
+        _ => format!("{base} AH"),
+    })
+}
+
+/// A relative value: resolved against the reference, or `P-1D` style.
+pub fn relative(reference: Option<Reference>, unit: TimeUnit, n: i64) -> String {
+    let Some(r) = reference else {
+        let (d, k) = unit.designator();
+        let t = if unit.is_clock() { "T" } else { "" };
+        return format!("P{t}{}{d}", n * k as i64);
+    };
+    let (y, m, _) = r.date();
+    match unit {
+        TimeUnit::Day => iso_day(r.day + n),
+        TimeUnit::Week => iso_week(r.day + 7 * n),
+        TimeUnit::Month => {
+            let total = y * 12 + i64::from(m) - 1 + n;
+            format!(
+                "{:04}-{:02}",
+                total.div_euclid(12),
+                total.rem_euclid(12) + 1
+            )
+        }
+        TimeUnit::Year => format!("{:04}", y + n),
+        TimeUnit::Decade => format!("{:03}X", (y + 10 * n).div_euclid(10)),
+        TimeUnit::Century => format!("{:02}XX", (y + 100 * n).div_euclid(100)),
+        TimeUnit::Hour | TimeUnit::Minute | TimeUnit::Second => {
+            let secs = match unit {
+                TimeUnit::Hour => 3600,
+                TimeUnit::Minute => 60,
+                _ => 1,
+            };
+            let t = r.day * 86_400 + i64::from(r.second) + n * secs;
+            let day = t.div_euclid(86_400);
+            let s = t.rem_euclid(86_400);
+            let (yy, mm, dd) = civil_from_days(day);
+            format!(
+                "{yy:04}-{mm:02}-{dd:02}T{:02}:{:02}",
+                s / 3600,
+                (s % 3600) / 60
+            )
+        }
+    }
+}
+
+impl Scanner<'_> {
+    fn is_prep_before(&self, i: usize) -> bool {
+        i > 0 && self.has(i - 1, |s| *s == Sense::TemporalPrep)
+    }
+
+    /// A month name at `j` (one or two words, with a paired form).
+    fn month_name(&self, j: usize) -> Option<MonthName> {
+        let one = self.month_once(j)?;
+        // كانون الثاني/يناير, يناير (كانون الثاني)
+        let mut next = one.next;
+        let mut ambiguous = one.ambiguous;
+        let open = self.punct(next, &['/', '(', '-']);
+        if open
+            && let Some(two) = self.month_once(next + 1)
+            && two.n == one.n
+            && two.hijri == one.hijri
+        {
+            next = two.next;
+            ambiguous = false;
+            if self.punct(next, &[')']) {
+                next += 1;
+            }
+        }
+        Some(MonthName {
+            next,
+            ambiguous,
+            ..one
+        })
+    }
+
+    fn month_once(&self, j: usize) -> Option<MonthName> {
+        let tail = |k: usize| {
+            self.pick(k, |s| match s {
+                Sense::MonthTail(t) => Some(*t),
+                _ => None,
+            })
+            .filter(|_| self.toks.get(k).is_some_and(|t| t.cut == t.start))
+        };
+        for s in self.senses(j) {
+            match *s {
+                Sense::Month { n, ambiguous } => {
+                    return Some(MonthName {
+                        n: u32::from(n),
+                        hijri: false,
+                        next: j + 1,
+                        ambiguous,
+                    });
+                }
+                Sense::Hijri { n, ambiguous } => {
+                    return Some(MonthName {
+                        n: u32::from(n),
+                        hijri: true,
+                        next: j + 1,
+                        ambiguous,
+                    });
+                }
+                Sense::LevantHead(h) => {
+                    let t = tail(j + 1)?;
+                    let n = match (h, t) {
+                        (0, 1) => 12,
+                        (0, 2) => 1,
+                        (1, 1) => 10,
+                        (1, 2) => 11,
+                        _ => return None,
+                    };
+                    return Some(MonthName {
+                        n,
+                        hijri: false,
+                        next: j + 2,
+                        ambiguous: false,
+                    });
+                }
+                Sense::HijriHead(h) => {
+                    let t = tail(j + 1)?;
+                    let n = match (h, t) {
+                        (3, 1) => 3,
+                        (3, 2) => 4,
+                        (5, 1) => 5,
+                        (5, 2) => 6,
+                        (11, 11) => 11,
+                        (11, 12) => 12,
+                        _ => return None,
+                    };
+                    return Some(MonthName {
+                        n,
+                        hijri: true,
+                        next: j + 2,
+                        ambiguous: false,
+                    });
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// A year at `j` (3-4 digits) with an optional era: (year, hijri, next).
+    fn year_at(&self, j: usize) -> Option<(i64, bool, usize)> {
+        let d = self.digits(j)?;
+        if d.len() < 3 || d.len() > 4 || (self.touch(j) && self.digits(j + 1).is_some()) {
+            return None;
+        }
+        let y: i64 = d.parse().ok()?;
+        let (hijri, next) = self.era(j + 1).map_or((false, j + 1), |(h, n)| (h, n));
+        Some((y, hijri, next))
+    }
+
+    fn era(&self, k: usize) -> Option<(bool, usize)> {
+        let h = self.pick(k, |s| match s {
+            Sense::Era { hijri } => Some(*hijri),
+            _ => None,
+        })?;
+        self.toks
+            .get(k)
+            .is_some_and(|t| t.cut == t.start)
+            .then_some((h, k + 1))
+    }
+
+    /// A date core at `i`; `licensed` when a range or cue makes bare months
+    /// and years dates.
+    fn date_core(&self, i: usize, licensed: bool) -> Option<(Hit, Shape)> {
+        let licensed = licensed || self.is_prep_before(i);
+        // In a range (من 661 إلى 750) years of three digits count too.
+        let in_range =
+            i > 0 && self.has(i - 1, |s| matches!(s, Sense::RangeOpen | Sense::RangeSep));
+        let min_year = if in_range { 100 } else { 1000 };
+        // Numeric: 22/1/2024, 22-01-2024, 22.1.2024, 2024-01-22, 2024/1/22.
+        if let Some(a) = self.digits(i)
+            && let Some(sep) = ['/', '-', '.']
+                .into_iter()
+                .find(|c| self.punct(i + 1, &[*c]))
+            && self.touch(i)
+            && self.touch(i + 1)
+            && let Some(b) = self.int(i + 2, 2)
+            && self.punct(i + 3, &[sep])
+            && self.touch(i + 2)
+            && self.touch(i + 3)
+            && let Some(c) = self.digits(i + 4)
+            && !(self.touch(i + 4) && self.digits(i + 5).is_some())
+        {
+            let v = if a.len() == 4 && c.len() <= 2 {
+                ymd(a.parse().ok(), b, c.parse().ok())
+            } else if a.len() <= 2 && c.len() == 4 {
+                let (d, m): (u32, u32) = (a.parse().ok()?, b);
+                // Day first, as Arabic writes; month first only when the
+                // second field cannot be a month.
+                let (d, m) = if m > 12 && d <= 12 { (m, d) } else { (d, m) };
+                ymd(c.parse().ok(), m, Some(d))
+            } else {
+                None
+            };
+            if let Some(v) = v {
+                return Some((self.hit(i, i + 5, EntityKind::Date, Some(v)), Shape::Day));
+            }
+        }
+        // Day + month (+ year): 22 يناير 2024, 15 رجب 1445 هـ, 3 من أيار
+        if let Some(d) = self.int(i, 2).filter(|d| (1..=31).contains(d)) {
+            let k = if self.fw(i + 1) == "من" {
+                i + 2
+            } else {
+                i + 1
+            };
+            if let Some(mn) = self.month_name(k) {
+                let (y, era_hijri, mut next) = self.year_after(mn.next);
+                // 15 أكتوبر المقبل
+                if y.is_none() && self.has(next, |s| matches!(s, Sense::RelMod(_))) {
+                    next += 1;
+                }
+                let value = if mn.hijri || era_hijri {
+                    hijri_value(y, mn.n, Some(d))
+                } else {
+                    ymd(y, mn.n, Some(d))
+                };
+                if let Some(v) = value {
+                    return Some((self.hit(i, next, EntityKind::Date, Some(v)), Shape::Day));
+                }
+            }
+        }
+        // (شهر) month (+ year)
+        let (k, cue) = if self.fw(i) == "شهر" {
+            (i + 1, true)
+        } else {
+            (i, false)
+        };
+        if let Some(mn) = self.month_name(k) {
+            let (y, era_hijri, next) = self.year_after(mn.next);
+            if y.is_some() || cue || !mn.ambiguous || (licensed && mn.next == k + 1) {
+                let value = if mn.hijri || era_hijri {
+                    hijri_value(y, mn.n, None)
+                } else {
+                    ymd(y, mn.n, None)
+                };
+                let shape = if y.is_some() {
+                    Shape::Month
+                } else {
+                    Shape::Other
+                };
+                return Some((self.hit(i, next, EntityKind::Date, value), shape));
+            }
+        }
+        // عام 2024, سنة 1948م, العام 1445 هـ
+        if self.has(i, |s| *s == Sense::YearCue)
+            && let Some((y, hijri, next)) = self.year_at(i + 1)
+        {
+            let v = if hijri {
+                format!("{y:04} AH")
+            } else {
+                format!("{y:04}")
+            };
+            return Some((self.hit(i, next, EntityKind::Date, Some(v)), Shape::Year));
+        }
+        // A bare year after في/منذ/حتى..., or with an era, or in a range.
+        if let Some((y, hijri, next)) = self.year_at(i)
+            && (next > i + 1 || (licensed && (min_year..=2100).contains(&y)))
+            && !self.is_code(i)
+        {
+            let v = if hijri {
+                format!("{y:04} AH")
+            } else {
+                format!("{y:04}")
+            };
+            return Some((self.hit(i, next, EntityKind::Date, Some(v)), Shape::Year));
+        }
+        // التسعينيات (القرن الماضي)
+        if let Some(dec) = self.pick(i, |s| match s {
+            Sense::Decade(y) => Some(*y),
+            _ => None,
+        }) {
+            let mut next = i + 1;
+            let mut century = dec / 100 + 1;
+            let at = if self.fw(i + 1) == "من" {
+                i + 2
+            } else {
+                i + 1
+            };
+            if let Some((c, n)) = self.century_after(at) {
+                next = n;
+                if let Some(c) = c {
+                    century = c;
+                }
+            }
+            let y = (century - 1) * 100 + dec % 100;
+            return Some((
+                self.hit(i, next, EntityKind::Date, Some(format!("{:03}X", y / 10))),
+                Shape::Other,
+            ));
+        }
+        // القرن العشرين, القرن الـ19, القرن الحادي والعشرين
+        if let Some((c, next)) = self.century_after(i) {
+            let v = match c {
+                Some(c) => format!("{:02}XX", c.saturating_sub(1)),
+                None => {
+                    let n = self
+                        .pick(next - 1, |s| match s {
+                            Sense::RelMod(n) => Some(*n),
+                            _ => None,
+                        })
+                        .unwrap_or(0);
+                    relative(self.reference, TimeUnit::Century, i64::from(n))
+                }
+            };
+            return Some((self.hit(i, next, EntityKind::Date, Some(v)), Shape::Other));
+        }
+        None
+    }
+
+    /// `القرن` + ordinal at `i`: (century, or None for a relative one; next).
+    fn century_after(&self, i: usize) -> Option<(Option<u32>, usize)> {
+        if !self.has(i, |s| *s == Sense::Century) {
+            return None;
+        }
+        let j = i + 1;
+        if self.has(j, |s| matches!(s, Sense::RelMod(_))) {
+            return Some((None, j + 1));
+        }
+        if self.has(j, |s| *s == Sense::Article)
+            && let Some(c) = self.int(j + 1, 2)
+        {
+            return Some((Some(c), j + 2));
+        }
+        if let Some(c) = self.int(j, 2) {
+            return Some((Some(c), j + 1));
+        }
+        let (mut n, mut next) = self.ordinal_words(j)?;
+        if n < 10
+            && self.toks.get(next).is_some_and(|t| t.wa)
+            && let Some(t) = self.pick(next, |s| match s {
+                Sense::Ord { n, .. } if *n >= 20 => Some(*n),
+                _ => None,
+            })
+        {
+            n += t;
+            next += 1;
+        }
+        let next = self.era(next).map_or(next, |(_, k)| k);
+        Some((Some(n), next))
+    }
+
+    /// An optional year after a month at `k`: `،`, `من`, `عام` allowed.
+    fn year_after(&self, k: usize) -> (Option<i64>, bool, usize) {
+        let mut j = k;
+        if self.punct(j, &['،', ',']) {
+            j += 1;
+        }
+        if self.fw(j) == "من" {
+            j += 1;
+        }
+        if self.has(j, |s| *s == Sense::YearCue) {
+            j += 1;
+        }
+        match self.year_at(j) {
+            Some((y, h, next)) => (Some(y), h, next),
+            None => (None, false, k),
+        }
+    }
+
+    /// A DATE (or a clock duration, which is a TIME) starting at `i`.
+    pub fn date(&self, i: usize) -> Option<Hit> {
+        if let Some(h) = self.weekday_date(i) {
+            return Some(h);
+        }
+        if let Some(h) = self.relative_date(i) {
+            return Some(h);
+        }
+        if let Some(h) = self.duration(i) {
+            return Some(h);
+        }
+        // أول مارس: the first day of the month.
+        if self.fw(i) == "اول"
+            && let Some(mn) = self.month_name(i + 1)
+            && !mn.hijri
+        {
+            let (y, _, next) = self.year_after(mn.next);
+            return Some(self.hit(i, next, EntityKind::Date, ymd(y, mn.n, Some(1))));
+        }
+        if let Some(h) = self.year_part(i) {
+            return Some(h);
+        }
+        if let Some(h) = self.plural_period(i) {
+            return Some(h);
+        }
+        // مطلع العام: the current year, month, week.
+        if self.has(i, |s| *s == Sense::Edge)
+            && self.date_core(i + 1, true).is_none()
+            && self.relative_date(i + 1).is_none()
+            && let Some(unit) = self.pick(i + 1, |s| match s {
+                Sense::Period {
+                    unit,
+                    definite: true,
+                    ..
+                } => Some(*unit),
+                _ => None,
+            })
+        {
+            return Some(self.hit(
+                i,
+                i + 2,
+                EntityKind::Date,
+                Some(relative(self.reference, unit, 0)),
+            ));
+        }
+        // مطلع العام المقبل, أواخر 2023, منتصف يناير
+        if self.has(i, |s| *s == Sense::Edge)
+            && let Some(mut h) = self
+                .date_core(i + 1, true)
+                .map(|x| x.0)
+                .or_else(|| self.relative_date(i + 1))
+        {
+            h.start = self.cut(i);
+            return Some(h);
+        }
+        self.range_or_core(i)
+    }
+
+    fn range_or_core(&self, i: usize) -> Option<Hit> {
+        // من 2010 إلى 2015, بين 2010 و2015, 2010-2015
+        let open = self.has(i, |s| *s == Sense::RangeOpen);
+        let between = open && self.fw(i) == "بين";
+        let a_at = if open { i + 1 } else { i };
+        // 2010-2015: a dash licenses a bare year only as a range.
+        let dashed = !open
+            && self.year_at(a_at).is_some()
+            && self.punct(a_at + 1, &['-', '–', '—'])
+            && self.year_at(a_at + 2).is_some();
+        let (a, shape_a) = self.date_core(a_at, open || dashed)?;
+        let j = a.next;
+        let is_sep = (self.has(j, |s| *s == Sense::RangeSep) && open && !between)
+            || self.punct(j, &['-', '–', '—'])
+            || (between && self.fw(j) == "و" && self.touch(j));
+        let sep_next = is_sep.then_some(j + 1);
+        if let Some(b_at) = sep_next
+            && let Some((b, shape_b)) = self.date_core(b_at, true)
+            && shape_a == shape_b
+            && shape_a != Shape::Other
+            && (b.value > a.value || shape_a == Shape::MonthName)
+        {
+            let value = match (&a.value, &b.value) {
+                (Some(x), Some(y)) => Some(format!("{x}/{y}")),
+                _ => None,
+            };
+            let first = if open { i } else { a_at };
+            return Some(self.hit(first, b.next, EntityKind::Date, value));
+        }
+        if open || (dashed && a.next == a_at + 1 && !self.is_prep_before(a_at)) {
+            return None;
+        }
+        Some(a)
+    }
+
+    /// الأيام المقبلة, الأشهر الستة الماضية, الساعات الـ24 الماضية: a
+    /// stretch before or after the reference (no value).
+    fn plural_period(&self, i: usize) -> Option<Hit> {
+        let unit = self.pick(i, |s| match s {
+            Sense::PluralPeriod(u) => Some(*u),
+            _ => None,
+        })?;
+        let mut k = i + 1;
+        // An optional count: الستة, الأربع والعشرين, الـ24, 24.
+        if self.has(k, |s| matches!(s, Sense::DefCard(_))) {
+            k += 1;
+        } else if self.has(k, |s| *s == Sense::Article) && self.digits(k + 1).is_some() {
+            k += 2;
+        } else if self.digits(k).is_some() {
+            k += 1;
+        }
+        if k > i + 1
+            && self.toks.get(k).is_some_and(|t| t.wa)
+            && self.has(k, |s| matches!(s, Sense::Ord { n, .. } if *n >= 20))
+        {
+            k += 1;
+        }
+        if !self.has(k, |s| matches!(s, Sense::RelMod(_)))
+            && !matches!(self.fw(k), "الاخيره" | "الاولي")
+        {
+            return None;
+        }
+        let kind = if unit.is_clock() {
+            EntityKind::Time
+        } else {
+            EntityKind::Date
+        };
+        Some(self.hit(i, k + 1, kind, None))
+    }
+
+    /// الربع الأول (من 2023), النصف الثاني من العام: `2023-Q1`, `XXXX-H2`.
+    fn year_part(&self, i: usize) -> Option<Hit> {
+        let parts = self.pick(i, |s| match s {
+            Sense::YearPart(p) => Some(*p),
+            _ => None,
+        })?;
+        let n = if self.fw(i + 1) == "الاخير" {
+            parts
+        } else {
+            self.pick(i + 1, |s| match s {
+                Sense::Ord { n, .. } => Some(*n),
+                _ => None,
+            })?
+        };
+        if n == 0 || n > parts {
+            return None;
+        }
+        let mut next = i + 2;
+        let mut year = "XXXX".to_string();
+        if self.fw(next) == "من" {
+            let k = next + 1;
+            if let Some((y, _, after)) = self.year_at(k) {
+                year = format!("{y:04}");
+                next = after;
+            } else if self.has(k, |s| *s == Sense::YearCue) {
+                if let Some((y, _, after)) = self.year_at(k + 1) {
+                    year = format!("{y:04}");
+                    next = after;
+                } else if let Some(m) = self.pick(k + 1, |s| match s {
+                    Sense::RelMod(m) => Some(*m),
+                    _ => None,
+                }) {
+                    if let Some(r) = self.reference {
+                        year = format!("{:04}", r.date().0 + i64::from(m));
+                    }
+                    next = k + 2;
+                } else {
+                    next = k + 1;
+                }
+            }
+        }
+        let letter = if parts == 4 { 'Q' } else { 'H' };
+        Some(self.hit(
+            i,
+            next,
+            EntityKind::Date,
+            Some(format!("{year}-{letter}{n}")),
+        ))
+    }
+
+    /// (يوم) الاثنين (22 يناير 2024 | الماضي | المقبل)
+    fn weekday_date(&self, i: usize) -> Option<Hit> {
+        let j = if self.has(i, |s| *s == Sense::DayNoun) {
+            i + 1
+        } else {
+            i
+        };
+        let wd = self.pick(j, |s| match s {
+            Sense::Weekday(w) => Some(u32::from(*w)),
+            _ => None,
+        })?;
+        // صلاة الجمعة, خطبة الجمعة: a prayer, not a day.
+        if j == i && i > 0 && matches!(self.fw(i - 1), "صلاه" | "خطبه" | "سوره") {
+            return None;
+        }
+        let mut k = j + 1;
+        if self.punct(k, &['،', ',']) {
+            k += 1;
+        }
+        if self.fw(k) == "الموافق" {
+            k += 1;
+        }
+        if let Some((h, Shape::Day)) = self.date_core(k, false) {
+            return Some(self.hit(i, h.next, EntityKind::Date, h.value));
+        }
+        let rel = self.pick(j + 1, |s| match s {
+            Sense::RelMod(n) => Some(*n),
+            _ => None,
+        });
+        let next = if rel.is_some() { j + 2 } else { j + 1 };
+        let value = match self.reference {
+            None => match rel {
+                None => format!("XXXX-WXX-{wd}"),
+                Some(n) => format!("P{n}W-{wd}"),
+            },
+            Some(r) => {
+                let today = i64::from(weekday(r.day));
+                let wd = i64::from(wd);
+                let day = match rel {
+                    Some(n) if n < 0 => r.day - (today - wd - 1).rem_euclid(7) - 1,
+                    Some(n) if n > 0 => r.day + (wd - today - 1).rem_euclid(7) + 1,
+                    _ => {
+                        let back = (today - wd).rem_euclid(7);
+                        if back <= 3 {
+                            r.day - back
+                        } else {
+                            r.day + 7 - back
+                        }
+                    }
+                };
+                iso_day(day)
+            }
+        };
+        Some(self.hit(i, next, EntityKind::Date, Some(value)))
+    }
+
+    /// اليوم, أمس, غدا, يوم أمس, أول أمس, بعد غد, الأسبوع الماضي, هذا العام.
+    fn relative_date(&self, i: usize) -> Option<Hit> {
+        let day = |k: usize| {
+            self.pick(k, |s| match s {
+                Sense::RelDay(n) => Some(*n),
+                _ => None,
+            })
+        };
+        let w = self.fw(i);
+        let (n, next) = if self.has(i, |s| *s == Sense::DayNoun)
+            && day(i + 1).is_some_and(|n| n != 0 || w != "يوم")
+        {
+            (day(i + 1)?, i + 2)
+        } else if w == "اول"
+            && (self.fw(i + 1) == "امس" || (self.fw(i + 1) == "من" && self.fw(i + 2) == "امس"))
+        {
+            (
+                -2,
+                if self.fw(i + 1) == "من" {
+                    i + 3
+                } else {
+                    i + 2
+                },
+            )
+        } else if w == "بعد" && self.fw(i + 1) == "غد" {
+            (2, i + 2)
+        } else if let Some(n) = day(i) {
+            // لليوم الخامس: the fifth day, not today.
+            if n == 0 && self.has(i + 1, |s| matches!(s, Sense::Ord { .. })) {
+                return None;
+            }
+            if n == -1 && self.fw(i + 1) == "الاول" {
+                (-2, i + 2)
+            } else {
+                (n, i + 1)
+            }
+        } else {
+            // الأسبوع الماضي / هذا العام
+            let (k, this) = if matches!(w, "هذا" | "هذه") {
+                (i + 1, true)
+            } else {
+                (i, false)
+            };
+            let unit = self.pick(k, |s| match s {
+                Sense::Period {
+                    unit,
+                    definite: true,
+                    ..
+                } => Some(*unit),
+                _ => None,
+            })?;
+            let (n, next) = if this {
+                (0, k + 1)
+            } else {
+                let n = self.pick(k + 1, |s| match s {
+                    Sense::RelMod(n) => Some(*n),
+                    _ => None,
+                })?;
+                (n, k + 2)
+            };
+            let kind = if unit.is_clock() {
+                EntityKind::Time
+            } else {
+                EntityKind::Date
+            };
+            return Some(self.hit(
+                i,
+                next,
+                kind,
+                Some(relative(self.reference, unit, i64::from(n))),
+            ));
+        };
+        Some(self.hit(
+            i,
+            next,
+            EntityKind::Date,
+            Some(relative(self.reference, TimeUnit::Day, i64::from(n))),
+        ))
+    }
+
+    /// Durations (ثلاثة أيام, 24 ساعة, يومين) and offsets (منذ ثلاثة أيام,
+    /// بعد أسبوعين, قبل عام).
+    fn duration(&self, i: usize) -> Option<Hit> {
+        let dir = self.pick(i, |s| match s {
+            Sense::Direction(d) => Some(*d),
+            _ => None,
+        });
+        let j = if dir.is_some() { i + 1 } else { i };
+        let period = |k: usize| {
+            self.pick(k, |s| match s {
+                Sense::Period {
+                    unit,
+                    count,
+                    definite: false,
+                } => Some((*unit, *count)),
+                _ => None,
+            })
+            .filter(|_| self.toks.get(k).is_some_and(|t| t.cut == t.start))
+        };
+        // نصف ساعة, ربع ساعة
+        if dir.is_none()
+            && let Some(f) = self.pick(j, |s| match s {
+                Sense::Card(Card::Fraction(f)) => Some(*f),
+                _ => None,
+            })
+            && self.fw(j + 1) == "ساعه"
+        {
+            return Some(self.hit(i, j + 2, EntityKind::Time, Some(format!("PT{}M", 60 / f))));
+        }
+        let (count, unit, next) = if let Some((unit, 2)) = period(j) {
+            ("2".to_string(), unit, j + 1)
+        } else if let Some(n) = self.number(j)
+            && let Some((unit, 0)) = period(n.next)
+        {
+            (n.value, unit, n.next + 1)
+        } else if let Some((unit, 0)) = period(j)
+            && matches!(self.fw(j + 1), "واحد" | "واحده")
+        {
+            ("1".to_string(), unit, j + 2)
+        } else if dir.is_some()
+            && let Some((unit, 0)) = period(j)
+            && matches!(
+                self.fw(j),
+                "يوم"
+                    | "اسبوع"
+                    | "شهر"
+                    | "عام"
+                    | "سنه"
+                    | "ساعه"
+                    | "دقيقه"
+                    | "عقد"
+                    | "قرن"
+            )
+            && self.digits(j + 1).is_none()
+            && !self.has(j + 1, |s| matches!(s, Sense::Weekday(_) | Sense::RelDay(_)))
+            && self.month_name(j + 1).is_none()
+        {
+            ("1".to_string(), unit, j + 1)
+        } else {
+            return None;
+        };
+        let whole: Option<i64> = count.parse().ok();
+        if whole == Some(0) || count.len() > 12 {
+            return None;
+        }
+        let kind = if unit.is_clock() {
+            EntityKind::Time
+        } else {
+            EntityKind::Date
+        };
+        let (des, k) = unit.designator();
+        let t = if unit.is_clock() { "T" } else { "" };
+        // ساعتين ونصف: PT2H30M
+        let half = unit == TimeUnit::Hour
+            && self.toks.get(next).is_some_and(|t| t.wa)
+            && self.has(next, |s| *s == Sense::Card(Card::Fraction(2)));
+        // قبل ثلاث ساعات من الإقلاع: before an event, not before now.
+        let dir = dir.filter(|_| self.fw(next) != "من");
+        let i = if dir.is_none() { j } else { i };
+        let value = match (dir, whole) {
+            (Some(d), Some(c)) if !half => relative(self.reference, unit, i64::from(d) * c),
+            (Some(_), _) => return None,
+            (None, Some(c)) if half => format!("PT{c}H30M"),
+            (None, Some(c)) => format!("P{t}{}{des}", c * k as i64),
+            (None, None) if k == 1 => format!("P{t}{count}{des}"),
+            (None, None) => return None,
+        };
+        let next = if half { next + 1 } else { next };
+        Some(self.hit(i, next, kind, Some(value)))
+    }
+}

@@ -1,0 +1,838 @@
+//! The small word tables the scanner looks words up in: every entry is a
+//! folded form (see [`crate::entities::fold::fold`]: أ/إ/آ → ا, ى → ي,
+//! ة → ه, no diacritics or tatweel), mapped to what the word can mean.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A unit of time, for durations and relative expressions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Seconds.
+    Second,
+    /// Minutes.
+    Minute,
+    /// Hours.
+    Hour,
+    /// Days.
+    Day,
+    /// Weeks.
+    Week,
+    /// Months.
+    Month,
+    /// Years.
+    Year,
+    /// Decades.
+    Decade,
+    /// Centuries.
+    Century,
+}
+
+impl TimeUnit {
+    /// The ISO 8601 duration designator (`PT5M`, `P3D`); decades and
+    /// centuries are written in years.
+    pub fn designator(self) -> (&'static str, u64) {
+        match self {
+            TimeUnit::Second => ("S", 1),
+            TimeUnit::Minute => ("M", 1),
+            TimeUnit::Hour => ("H", 1),
+            TimeUnit::Day => ("D", 1),
+            TimeUnit::Week => ("W", 1),
+            TimeUnit::Month => ("M", 1),
+            TimeUnit::Year => ("Y", 1),
+            TimeUnit::Decade => ("Y", 10),
+            TimeUnit::Century => ("Y", 100),
+        }
+    }
+
+    /// Whether the unit is below a day (a TIME rather than a DATE).
+    pub fn is_clock(self) -> bool {
+        matches!(self, TimeUnit::Second | TimeUnit::Minute | TimeUnit::Hour)
+    }
+}
+
+/// What a cardinal number word contributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Card {
+    /// 1..10 (value); may start a teen with عشر.
+    Unit(u32),
+    /// The first word of 11/12 (أحد, إحدى, اثنا, اثني ...): only with عشر.
+    TeenHead(u32),
+    /// عشر / عشرة after a unit: +10.
+    Teen,
+    /// 20, 30, ... 90.
+    Ten(u32),
+    /// 100 .. 900.
+    Hundred(u32),
+    /// A power of ten (1000, 1e6, 1e9, 1e12) times a count (1, or 2 for a dual).
+    Scale { exp: u32, count: u32 },
+    /// A plural scale word (آلاف, ملايين): only after a count.
+    PluralScale(u32),
+    /// A fraction that can only precede a scale word (نصف مليون).
+    Fraction(u32),
+}
+
+/// What a word can mean to the scanner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sense {
+    /// A cardinal number word.
+    Card(Card),
+    /// A definite cardinal (الثلاثة): a number on its own only.
+    DefCard(u32),
+    /// An ordinal (value); `fem` for the feminine forms used for hours.
+    Ord { n: u32, fem: bool },
+    /// The first word of an ordinal 11..19 (الحادي, الثاني ... with عشر).
+    OrdTeenHead(u32),
+    /// A Gregorian month name (CLDR `ar`, Maghreb and Levantine one-word names).
+    Month { n: u8, ambiguous: bool },
+    /// The first word of a two-word Levantine month (كانون, تشرين).
+    LevantHead(u8),
+    /// A Hijri month name.
+    Hijri { n: u8, ambiguous: bool },
+    /// The first word of a two-word Hijri month (ربيع, جمادى, ذو/ذي).
+    HijriHead(u8),
+    /// The second word of a two-word month: الأول, الثاني, الآخر, القعدة, الحجة.
+    MonthTail(u8),
+    /// A weekday, ISO numbering (Monday 1 .. Sunday 7).
+    Weekday(u8),
+    /// A day relative to today (أمس −1, اليوم 0, غدا +1).
+    RelDay(i32),
+    /// A time unit; `count` is 2 for a dual (يومين), 0 for a plural or
+    /// singular that needs a number; `definite` for الأسبوع/الشهر/العام.
+    Period {
+        unit: TimeUnit,
+        count: u32,
+        definite: bool,
+    },
+    /// A modifier of a definite period: الماضي −1, المقبل +1, الحالي 0.
+    RelMod(i32),
+    /// عام / العام / سنة / السنة before a year.
+    YearCue,
+    /// An era marker after a year: `hijri` for هـ / هجري / للهجرة.
+    Era { hijri: bool },
+    /// A decade word (التسعينيات → 1990).
+    Decade(u32),
+    /// القرن.
+    Century,
+    /// A boundary modifier before a date (مطلع, أواخر, منتصف, نهاية ...).
+    Edge,
+    /// A currency word with its default ISO 4217 code.
+    Currency(&'static str),
+    /// A nationality adjective that fixes the currency code.
+    CurrencyAdj(&'static str),
+    /// A unit of measure with its code.
+    Measure(&'static str),
+    /// An adjective that refines the preceding unit (مربع, مكعب, مئوية).
+    MeasureAdj(&'static str),
+    /// بالمئة / بالمائة (one word) or المئة / المائة after في.
+    PercentWord { needs_fi: bool },
+    /// الساعة before a clock time.
+    Hour,
+    /// A part of the day after a clock time: the hour shift it implies.
+    DayPart(DayPart),
+    /// والنصف / والربع / والثلث after an hour: minutes.
+    Minutes(u32),
+    /// توقيت / بتوقيت before a zone name.
+    ZoneCue,
+    /// A place or name whose time zone is known.
+    Zone(&'static str),
+    /// A temporal preposition that makes a bare year or month a date.
+    TemporalPrep,
+    /// منذ / قبل (−1) or بعد (+1) before a duration.
+    Direction(i32),
+    /// من / بين before the first date of a range.
+    RangeOpen,
+    /// إلى / حتى / و between the two dates of a range.
+    RangeSep,
+    /// منتصف (midnight/noon with الليل/النهار, and an Edge too).
+    Middle,
+    /// الليل (with منتصف: 00:00) or النهار (12:00).
+    NightOrDay(u32),
+    /// The article written apart before digits (الـ15).
+    Article,
+    /// A part-of-day noun before a day (صباح, مساء, فجر, ليلة).
+    DayNoun,
+    /// الربع / النصف before an ordinal: a quarter or half of a year.
+    YearPart(u32),
+    /// هذا / هذه before a definite period (هذا العام).
+    This,
+    /// A definite plural period (الأيام, الأشهر) before a modifier.
+    PluralPeriod(TimeUnit),
+}
+
+/// How a part of the day shifts an hour written 1..12.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayPart {
+    /// Morning, dawn, AM: 12 → 0.
+    Am,
+    /// Evening, afternoon, PM: +12 below 12.
+    Pm,
+    /// Noon (ظهرا): 11 and 12 stay, 1..5 get +12.
+    Noon,
+    /// Night (ليلا): 6..11 get +12, 12 → 0, early hours stay.
+    Night,
+}
+
+fn add(map: &mut HashMap<&'static str, Vec<Sense>>, words: &[&'static str], sense: Sense) {
+    for w in words {
+        let v = map.entry(*w).or_default();
+        if !v.contains(&sense) {
+            v.push(sense);
+        }
+    }
+}
+
+const UNITS: [(&[&str], u32); 10] = [
+    (&["واحد", "واحده"], 1),
+    (&["اثنان", "اثنين", "اثنتان", "اثنتين"], 2),
+    (&["ثلاث", "ثلاثه"], 3),
+    (&["اربع", "اربعه"], 4),
+    (&["خمس", "خمسه"], 5),
+    (&["ست", "سته"], 6),
+    (&["سبع", "سبعه"], 7),
+    (&["ثمان", "ثماني", "ثمانيه"], 8),
+    (&["تسع", "تسعه"], 9),
+    (&["عشر", "عشره"], 10),
+];
+
+const TENS: [(&[&str], u32); 8] = [
+    (&["عشرون", "عشرين"], 20),
+    (&["ثلاثون", "ثلاثين"], 30),
+    (&["اربعون", "اربعين"], 40),
+    (&["خمسون", "خمسين"], 50),
+    (&["ستون", "ستين"], 60),
+    (&["سبعون", "سبعين"], 70),
+    (&["ثمانون", "ثمانين"], 80),
+    (&["تسعون", "تسعين"], 90),
+];
+
+const HUNDREDS: [(&[&str], u32); 9] = [
+    (&["مئه", "مائه"], 100),
+    (
+        &[
+            "مئتان",
+            "مئتين",
+            "مائتان",
+            "مائتين",
+            "مئتا",
+            "مئتي",
+            "مائتا",
+            "مائتي",
+        ],
+        200,
+    ),
+    (&["ثلاثمئه", "ثلاثمائه"], 300),
+    (&["اربعمئه", "اربعمائه"], 400),
+    (&["خمسمئه", "خمسمائه"], 500),
+    (&["ستمئه", "ستمائه"], 600),
+    (&["سبعمئه", "سبعمائه"], 700),
+    (&["ثمانمئه", "ثمانمائه", "ثمانيمئه", "ثمانيمائه"], 800),
+    (&["تسعمئه", "تسعمائه"], 900),
+];
+
+const ORDINALS: [(&[&str], &[&str], u32); 10] = [
+    (&["الاول", "اول"], &["الاولي"], 1),
+    (&["الثاني", "ثاني"], &["الثانيه"], 2),
+    (&["الثالث", "ثالث"], &["الثالثه"], 3),
+    (&["الرابع", "رابع"], &["الرابعه"], 4),
+    (&["الخامس", "خامس"], &["الخامسه"], 5),
+    (&["السادس", "سادس"], &["السادسه"], 6),
+    (&["السابع", "سابع"], &["السابعه"], 7),
+    (&["الثامن", "ثامن"], &["الثامنه"], 8),
+    (&["التاسع", "تاسع"], &["التاسعه"], 9),
+    (&["العاشر", "عاشر"], &["العاشره"], 10),
+];
+
+const MONTHS: [(&str, u8, bool); 30] = [
+    ("جوان", 6, false),
+    ("ماي", 5, true),
+    ("اوت", 8, true),
+    ("جويليه", 7, false),
+    ("يناير", 1, false),
+    ("فبراير", 2, false),
+    ("مارس", 3, true),
+    ("ابريل", 4, false),
+    ("مايو", 5, false),
+    ("يونيو", 6, false),
+    ("يونيه", 6, false),
+    ("يوليو", 7, false),
+    ("يوليه", 7, false),
+    ("اغسطس", 8, false),
+    ("سبتمبر", 9, false),
+    ("اكتوبر", 10, false),
+    ("نوفمبر", 11, false),
+    ("ديسمبر", 12, false),
+    ("شباط", 2, false),
+    ("اذار", 3, false),
+    ("نيسان", 4, false),
+    ("ايار", 5, false),
+    ("حزيران", 6, false),
+    ("تموز", 7, false),
+    ("اب", 8, true),
+    ("ايلول", 9, false),
+    ("جانفي", 1, false),
+    ("فيفري", 2, false),
+    ("افريل", 4, false),
+    ("جويليه", 7, false),
+];
+
+const HIJRI: [(&str, u8, bool); 6] = [
+    ("محرم", 1, true),
+    ("صفر", 2, true),
+    ("رجب", 7, true),
+    ("شعبان", 8, true),
+    ("رمضان", 9, true),
+    ("شوال", 10, true),
+];
+
+/// The word table, built once.
+pub fn lexicon() -> &'static HashMap<&'static str, Vec<Sense>> {
+    static L: OnceLock<HashMap<&'static str, Vec<Sense>>> = OnceLock::new();
+    L.get_or_init(build)
+}
+
+/// The senses of a folded word (empty when unknown).
+pub fn senses(folded: &str) -> &'static [Sense] {
+    lexicon().get(folded).map_or(&[], Vec::as_slice)
+}
+
+fn build() -> HashMap<&'static str, Vec<Sense>> {
+    let mut m: HashMap<&'static str, Vec<Sense>> = HashMap::with_capacity(700);
+    for (words, v) in UNITS {
+        add(&mut m, words, Sense::Card(Card::Unit(v)));
+    }
+    add(&mut m, &["عشر", "عشره"], Sense::Card(Card::Teen));
+    add(&mut m, &["احد", "احدي"], Sense::Card(Card::TeenHead(1)));
+    add(
+        &mut m,
+        &["اثنا", "اثني", "اثنتا", "اثنتي"],
+        Sense::Card(Card::TeenHead(2)),
+    );
+    for (words, v) in TENS {
+        add(&mut m, words, Sense::Card(Card::Ten(v)));
+    }
+    for (words, v) in HUNDREDS {
+        add(&mut m, words, Sense::Card(Card::Hundred(v)));
+    }
+    let scales: [(&[&'static str], u32, u32); 12] = [
+        (&["الف", "الفا"], 3, 1),
+        (&["الفان", "الفين", "الفي", "الفا"], 3, 2),
+        (&["مليون", "مليونا"], 6, 1),
+        (&["مليونان", "مليونين", "مليوني"], 6, 2),
+        (&["مليار", "مليارا", "بليون"], 9, 1),
+        (&["ملياران", "مليارين", "ملياري"], 9, 2),
+        (&["تريليون", "تريليونا"], 12, 1),
+        (&["تريليونان", "تريليونين", "تريليوني"], 12, 2),
+        (&[], 0, 0),
+        (&[], 0, 0),
+        (&[], 0, 0),
+        (&[], 0, 0),
+    ];
+    for (words, exp, count) in scales {
+        add(&mut m, words, Sense::Card(Card::Scale { exp, count }));
+    }
+    // "ألفا" is both 1000 (accusative) and the construct dual; the scanner
+    // reads it as 1000 (the dual is rare in news).
+    if let Some(v) = m.get_mut("الفا") {
+        v.retain(|s| *s != Sense::Card(Card::Scale { exp: 3, count: 2 }));
+    }
+    add(&mut m, &["الاف"], Sense::Card(Card::PluralScale(3)));
+    add(&mut m, &["ملايين"], Sense::Card(Card::PluralScale(6)));
+    add(&mut m, &["مليارات"], Sense::Card(Card::PluralScale(9)));
+    add(&mut m, &["تريليونات"], Sense::Card(Card::PluralScale(12)));
+    add(&mut m, &["نصف"], Sense::Card(Card::Fraction(2)));
+    add(&mut m, &["ربع"], Sense::Card(Card::Fraction(4)));
+    let def: [(&[&'static str], u32); 8] = [
+        (&["الثلاث", "الثلاثه"], 3),
+        (&["الاربع", "الاربعه"], 4),
+        (&["الخمس", "الخمسه"], 5),
+        (&["الست", "السته"], 6),
+        (&["السبع", "السبعه"], 7),
+        (&["الثماني", "الثمانيه"], 8),
+        (&["التسع", "التسعه"], 9),
+        (&["العشر", "العشره"], 10),
+    ];
+    for (words, v) in def {
+        add(&mut m, words, Sense::DefCard(v));
+    }
+    for (masc, fem, n) in ORDINALS {
+        add(&mut m, masc, Sense::Ord { n, fem: false });
+        add(&mut m, fem, Sense::Ord { n, fem: true });
+    }
+    add(&mut m, &["الواحده"], Sense::Ord { n: 1, fem: true });
+    let bare_fem: [(&'static str, u32); 9] = [
+        ("ثانيه", 2),
+        ("ثالثه", 3),
+        ("رابعه", 4),
+        ("خامسه", 5),
+        ("سادسه", 6),
+        ("سابعه", 7),
+        ("ثامنه", 8),
+        ("تاسعه", 9),
+        ("عاشره", 10),
+    ];
+    for (w, n) in bare_fem {
+        add(&mut m, &[w], Sense::Ord { n, fem: true });
+    }
+    add(&mut m, &["الحادي"], Sense::OrdTeenHead(11));
+    add(&mut m, &["الحاديه"], Sense::OrdTeenHead(11));
+    for (masc, fem, n) in ORDINALS.iter().skip(1).take(8) {
+        add(&mut m, &masc[..1], Sense::OrdTeenHead(10 + n));
+        add(&mut m, fem, Sense::OrdTeenHead(10 + n));
+    }
+    let def_tens: [(&[&'static str], u32); 8] = [
+        (&["العشرين", "العشرون"], 20),
+        (&["الثلاثين", "الثلاثون"], 30),
+        (&["الاربعين", "الاربعون"], 40),
+        (&["الخمسين", "الخمسون"], 50),
+        (&["الستين", "الستون"], 60),
+        (&["السبعين", "السبعون"], 70),
+        (&["الثمانين", "الثمانون"], 80),
+        (&["التسعين", "التسعون"], 90),
+    ];
+    for (w, n) in def_tens {
+        add(&mut m, w, Sense::Ord { n, fem: false });
+    }
+    add(
+        &mut m,
+        &["المئه", "المائه"],
+        Sense::Ord { n: 100, fem: false },
+    );
+    for (w, n, amb) in MONTHS {
+        add(&mut m, &[w], Sense::Month { n, ambiguous: amb });
+    }
+    add(&mut m, &["كانون"], Sense::LevantHead(0));
+    add(&mut m, &["تشرين"], Sense::LevantHead(1));
+    add(&mut m, &["الاول", "الاولي"], Sense::MonthTail(1));
+    add(
+        &mut m,
+        &["الثاني", "الثانيه", "الاخر", "الاخره"],
+        Sense::MonthTail(2),
+    );
+    add(&mut m, &["القعده"], Sense::MonthTail(11));
+    add(&mut m, &["الحجه"], Sense::MonthTail(12));
+    for (w, n, amb) in HIJRI {
+        add(&mut m, &[w], Sense::Hijri { n, ambiguous: amb });
+    }
+    add(&mut m, &["ربيع"], Sense::HijriHead(3));
+    add(&mut m, &["جمادي"], Sense::HijriHead(5));
+    add(&mut m, &["ذو", "ذي", "ذا"], Sense::HijriHead(11));
+    let weekdays: [(&[&'static str], u8); 7] = [
+        (&["الاثنين"], 1),
+        (&["الثلاثاء"], 2),
+        (&["الاربعاء"], 3),
+        (&["الخميس"], 4),
+        (&["الجمعه"], 5),
+        (&["السبت"], 6),
+        (&["الاحد"], 7),
+    ];
+    for (w, n) in weekdays {
+        add(&mut m, w, Sense::Weekday(n));
+    }
+    add(&mut m, &["اليوم"], Sense::RelDay(0));
+    add(&mut m, &["امس", "البارحه"], Sense::RelDay(-1));
+    add(&mut m, &["غدا", "الغد"], Sense::RelDay(1));
+    let periods: [(&[&'static str], TimeUnit, u32, bool); 24] = [
+        (&["يوم", "يوما", "ايام"], TimeUnit::Day, 0, false),
+        (&["يومين", "يومان"], TimeUnit::Day, 2, false),
+        (&["اسبوع", "اسبوعا", "اسابيع"], TimeUnit::Week, 0, false),
+        (&["اسبوعين", "اسبوعان"], TimeUnit::Week, 2, false),
+        (&["الاسبوع"], TimeUnit::Week, 0, true),
+        (&["شهر", "شهرا", "اشهر", "شهور"], TimeUnit::Month, 0, false),
+        (&["شهرين", "شهران"], TimeUnit::Month, 2, false),
+        (&["الشهر"], TimeUnit::Month, 0, true),
+        (
+            &["عام", "عاما", "اعوام", "سنه", "سنوات", "سنين"],
+            TimeUnit::Year,
+            0,
+            false,
+        ),
+        (
+            &["عامين", "عامان", "سنتين", "سنتان"],
+            TimeUnit::Year,
+            2,
+            false,
+        ),
+        (&["العام", "السنه"], TimeUnit::Year, 0, true),
+        (&["عقد", "عقود"], TimeUnit::Decade, 0, false),
+        (&["عقدين", "عقدان"], TimeUnit::Decade, 2, false),
+        (&["قرن", "قرون"], TimeUnit::Century, 0, false),
+        (&["قرنين", "قرنان"], TimeUnit::Century, 2, false),
+        (&["ساعه", "ساعات"], TimeUnit::Hour, 0, false),
+        (&["ساعتين", "ساعتان"], TimeUnit::Hour, 2, false),
+        (&["دقيقه", "دقائق"], TimeUnit::Minute, 0, false),
+        (&["دقيقتين", "دقيقتان"], TimeUnit::Minute, 2, false),
+        (&["ثانيه", "ثوان", "ثواني"], TimeUnit::Second, 0, false),
+        (&["ثانيتين"], TimeUnit::Second, 2, false),
+        (&[], TimeUnit::Day, 0, false),
+        (&[], TimeUnit::Day, 0, false),
+        (&[], TimeUnit::Day, 0, false),
+    ];
+    for (w, unit, count, definite) in periods {
+        add(
+            &mut m,
+            w,
+            Sense::Period {
+                unit,
+                count,
+                definite,
+            },
+        );
+    }
+    add(
+        &mut m,
+        &[
+            "الماضي",
+            "الماضيه",
+            "المنصرم",
+            "المنصرمه",
+            "الفائت",
+            "الفائته",
+            "المنقضي",
+            "السابق",
+            "السابقه",
+        ],
+        Sense::RelMod(-1),
+    );
+    add(
+        &mut m,
+        &["المقبل", "المقبله", "القادم", "القادمه", "التالي"],
+        Sense::RelMod(1),
+    );
+    add(
+        &mut m,
+        &["الحالي", "الحاليه", "الجاري", "الجاريه"],
+        Sense::RelMod(0),
+    );
+    add(&mut m, &["عام", "العام", "سنه", "السنه"], Sense::YearCue);
+    add(
+        &mut m,
+        &["م", "ميلادي", "ميلاديه", "للميلاد"],
+        Sense::Era { hijri: false },
+    );
+    add(
+        &mut m,
+        &["ه", "هجري", "هجريه", "للهجره"],
+        Sense::Era { hijri: true },
+    );
+    let decades: [(&[&'static str], u32); 8] = [
+        (&["العشرينيات", "العشرينات", "عشرينيات", "عشرينات"], 1920),
+        (&["الثلاثينيات", "الثلاثينات", "ثلاثينيات", "ثلاثينات"], 1930),
+        (&["الاربعينيات", "الاربعينات", "اربعينيات", "اربعينات"], 1940),
+        (&["الخمسينيات", "الخمسينات", "خمسينيات", "خمسينات"], 1950),
+        (&["الستينيات", "الستينات", "ستينيات", "ستينات"], 1960),
+        (&["السبعينيات", "السبعينات", "سبعينيات", "سبعينات"], 1970),
+        (
+            &["الثمانينيات", "الثمانينات", "ثمانينيات", "ثمانينات"],
+            1980,
+        ),
+        (&["التسعينيات", "التسعينات", "تسعينيات", "تسعينات"], 1990),
+    ];
+    for (w, y) in decades {
+        add(&mut m, w, Sense::Decade(y));
+    }
+    add(&mut m, &["القرن"], Sense::Century);
+    add(&mut m, &["ال", "لل"], Sense::Article);
+    add(
+        &mut m,
+        &[
+            "صباح",
+            "مساء",
+            "ظهر",
+            "عصر",
+            "فجر",
+            "ليله",
+            "ليل",
+            "صبيحه",
+            "ظهيره",
+            "يوم",
+        ],
+        Sense::DayNoun,
+    );
+    add(&mut m, &["الربع"], Sense::YearPart(4));
+    add(&mut m, &["هذا", "هذه"], Sense::This);
+    let plurals: [(&[&'static str], TimeUnit); 7] = [
+        (&["الايام"], TimeUnit::Day),
+        (&["الاسابيع"], TimeUnit::Week),
+        (&["الاشهر", "الشهور"], TimeUnit::Month),
+        (&["السنوات", "الاعوام", "السنين"], TimeUnit::Year),
+        (&["العقود"], TimeUnit::Decade),
+        (&["الساعات"], TimeUnit::Hour),
+        (&["الدقائق"], TimeUnit::Minute),
+    ];
+    for (w, u) in plurals {
+        add(&mut m, w, Sense::PluralPeriod(u));
+    }
+    add(&mut m, &["النصف"], Sense::YearPart(2));
+    add(&mut m, &["م"], Sense::DayPart(DayPart::Pm));
+    add(
+        &mut m,
+        &[
+            "مطلع",
+            "اوائل",
+            "اواخر",
+            "اواسط",
+            "نهايه",
+            "بدايه",
+            "اخر",
+            "اول",
+            "منتصف",
+            "اوسط",
+            "ختام",
+            "مستهل",
+        ],
+        Sense::Edge,
+    );
+    add(&mut m, &["منتصف"], Sense::Middle);
+    add(&mut m, &["الليل"], Sense::NightOrDay(0));
+    add(&mut m, &["النهار"], Sense::NightOrDay(12));
+    let currencies: [(&[&'static str], &'static str); 16] = [
+        (&["دولار", "دولارا", "دولارات", "الدولارات"], "USD"),
+        (&["يورو"], "EUR"),
+        (&["جنيه", "جنيها", "جنيهات"], "EGP"),
+        (&["ريال", "ريالا", "ريالات"], "SAR"),
+        (&["درهم", "درهما", "دراهم"], "AED"),
+        (&["دينار", "دينارا", "دنانير"], "IQD"),
+        (&["ليره", "ليرات"], "LBP"),
+        (&["شيكل", "شيكلا", "شيكلات", "شيقل", "شيقلا", "شواكل"], "ILS"),
+        (&["روبل", "روبلا", "روبلات"], "RUB"),
+        (&["يوان", "يوانا"], "CNY"),
+        (&["ين"], "JPY"),
+        (&["فرنك", "فرنكا", "فرنكات"], "CHF"),
+        (&["روبيه", "روبيات"], "INR"),
+        (&["تومان"], "IRR"),
+        (&["استرليني"], "GBP"),
+        (&["بيتكوين"], "XBT"),
+    ];
+    for (w, code) in currencies {
+        add(&mut m, w, Sense::Currency(code));
+    }
+    let adjs: [(&[&'static str], &'static str); 30] = [
+        (&["امريكي", "اميركي"], "USD"),
+        (&["كندي"], "CAD"),
+        (&["استرالي"], "AUD"),
+        (&["سعودي"], "SAR"),
+        (&["قطري"], "QAR"),
+        (&["عماني"], "OMR"),
+        (&["يمني"], "YER"),
+        (&["ايراني"], "IRR"),
+        (&["اماراتي"], "AED"),
+        (&["مغربي"], "MAD"),
+        (&["عراقي"], "IQD"),
+        (&["كويتي"], "KWD"),
+        (&["اردني"], "JOD"),
+        (&["بحريني"], "BHD"),
+        (&["ليبي"], "LYD"),
+        (&["تونسي"], "TND"),
+        (&["جزائري"], "DZD"),
+        (&["مصري"], "EGP"),
+        (&["سوداني"], "SDG"),
+        (&["لبنانيه", "لبناني"], "LBP"),
+        (&["سوريه", "سوري"], "SYP"),
+        (&["تركيه", "تركي"], "TRY"),
+        (&["استرليني"], "GBP"),
+        (&["سويسري"], "CHF"),
+        (&["اسرائيلي"], "ILS"),
+        (&["هنديه"], "INR"),
+        (&["باكستانيه"], "PKR"),
+        (&["ياباني"], "JPY"),
+        (&["صيني"], "CNY"),
+        (&["روسي"], "RUB"),
+    ];
+    for (w, code) in adjs {
+        add(&mut m, w, Sense::CurrencyAdj(code));
+    }
+    let measures: [(&[&'static str], &'static str); 27] = [
+        (&["كيلومتر", "كيلومترا", "كيلومترات", "كلم", "كم"], "km"),
+        (&["متر", "مترا", "امتار"], "m"),
+        (&["سنتيمتر", "سنتيمترا", "سنتيمترات", "سم"], "cm"),
+        (
+            &[
+                "مليمتر",
+                "مليمترا",
+                "مليمترات",
+                "ملم",
+                "ميليمتر",
+                "ميليمترا",
+            ],
+            "mm",
+        ),
+        (
+            &[
+                "كيلوغرام",
+                "كيلوغراما",
+                "كيلوغرامات",
+                "كيلوجرام",
+                "كيلوجراما",
+                "كغ",
+                "كلغ",
+                "كيلو",
+                "كيلوات",
+            ],
+            "kg",
+        ),
+        (&["غرام", "غراما", "غرامات", "جرام", "جراما", "جرامات"], "g"),
+        (&["طن", "طنا", "اطنان"], "t"),
+        (&["لتر", "لترا", "لترات"], "L"),
+        (&["برميل", "برميلا", "براميل"], "bbl"),
+        (&["درجه", "درجات"], "deg"),
+        (&["هكتار", "هكتارا", "هكتارات"], "ha"),
+        (&["دونم", "دونما", "دونمات"], "dunam"),
+        (&["ميل", "ميلا", "اميال"], "mi"),
+        (&["عقده"], "kn"),
+        (&["كيلوواط", "كيلووات"], "kW"),
+        (&["ميغاواط", "ميغاوات", "ميجاوات", "ميجاواط"], "MW"),
+        (&["غيغاواط", "جيجاوات", "غيغاوات", "جيجاواط"], "GW"),
+        (&["قدم", "اقدام"], "ft"),
+        (&["بوصه"], "in"),
+        (&["ميغابايت", "ميجابايت"], "MB"),
+        (&["غيغابايت", "جيجابايت"], "GB"),
+        (&["نقطه", "نقاط"], "pt"),
+        (&["ملغ", "مليغرام", "ملليغرام", "ملليجرام"], "mg"),
+        (&["غيغاهرتز", "جيجاهرتز"], "GHz"),
+        (&["ميغاهرتز", "ميجاهرتز"], "MHz"),
+        (&["فدان", "فدانا", "افدنه"], "feddan"),
+        (&["قنطار"], "qintar"),
+    ];
+    for (w, code) in measures {
+        add(&mut m, w, Sense::Measure(code));
+    }
+    let measure_adjs: [(&[&'static str], &'static str); 7] = [
+        (&["مربع", "مربعا", "مربعه"], "2"),
+        (&["مكعب", "مكعبا", "مكعبه"], "3"),
+        (&["مئويه"], "C"),
+        (&["فهرنهايت"], "F"),
+        (&["مئويتين"], "C"),
+        (&["مئوي"], "pp"),
+        (&["اساس"], "bp"),
+    ];
+    for (w, code) in measure_adjs {
+        add(&mut m, w, Sense::MeasureAdj(code));
+    }
+    add(
+        &mut m,
+        &["بالمئه", "بالمائه", "بالميه"],
+        Sense::PercentWord { needs_fi: false },
+    );
+    add(
+        &mut m,
+        &["المئه", "المائه"],
+        Sense::PercentWord { needs_fi: true },
+    );
+    add(&mut m, &["الساعه"], Sense::Hour);
+    add(
+        &mut m,
+        &["صباحا", "صباح", "ص", "فجرا", "الفجر", "صباحي"],
+        Sense::DayPart(DayPart::Am),
+    );
+    add(
+        &mut m,
+        &["مساء", "مساءا", "مسائي", "عصرا", "العصر", "ظهرا"],
+        Sense::DayPart(DayPart::Pm),
+    );
+    add(&mut m, &["ظهرا", "الظهر"], Sense::DayPart(DayPart::Noon));
+    add(&mut m, &["ليلا", "الليل"], Sense::DayPart(DayPart::Night));
+    if let Some(v) = m.get_mut("ظهرا") {
+        v.retain(|s| *s != Sense::DayPart(DayPart::Pm));
+    }
+    add(&mut m, &["والنصف"], Sense::Minutes(30));
+    add(&mut m, &["والربع"], Sense::Minutes(15));
+    add(&mut m, &["والثلث"], Sense::Minutes(20));
+    add(
+        &mut m,
+        &["توقيت", "بتوقيت", "التوقيت", "بالتوقيت"],
+        Sense::ZoneCue,
+    );
+    let zones: [(&[&'static str], &'static str); 20] = [
+        (
+            &[
+                "غرينتش",
+                "غرينيتش",
+                "جرينتش",
+                "جرينيتش",
+                "gmt",
+                "utc",
+                "العالمي",
+            ],
+            "Z",
+        ),
+        (&["مكه", "الرياض", "السعوديه"], "+03:00"),
+        (&["بغداد", "العراق"], "+03:00"),
+        (&["الكويت", "الدوحه", "قطر", "البحرين", "المنامه"], "+03:00"),
+        (&["دمشق", "سوريا"], "+03:00"),
+        (&["عمان", "الاردن"], "+03:00"),
+        (&["صنعاء", "اليمن", "عدن"], "+03:00"),
+        (&["موسكو", "اسطنبول", "انقره", "تركيا"], "+03:00"),
+        (&["ابوظبي", "دبي", "الامارات", "مسقط"], "+04:00"),
+        (&["طهران", "ايران"], "+03:30"),
+        (&["الجزائر", "تونس"], "+01:00"),
+        (&["طرابلس", "ليبيا", "الخرطوم", "السودان"], "+02:00"),
+        (&["القاهره", "مصر"], "Africa/Cairo"),
+        (&["بيروت", "لبنان"], "Asia/Beirut"),
+        (&["القدس", "فلسطين", "غزه"], "Asia/Jerusalem"),
+        (&["المغرب", "الرباط"], "Africa/Casablanca"),
+        (&["لندن"], "Europe/London"),
+        (&["باريس"], "Europe/Paris"),
+        (&["واشنطن", "نيويورك"], "America/New_York"),
+        (&["المحلي"], ""),
+    ];
+    for (w, zone) in zones {
+        add(&mut m, w, Sense::Zone(zone));
+    }
+    add(
+        &mut m,
+        &[
+            "في",
+            "خلال",
+            "حتي",
+            "منذ",
+            "مطلع",
+            "اواخر",
+            "اوائل",
+            "اواسط",
+            "منتصف",
+            "نهايه",
+            "بدايه",
+            "قبل",
+            "بعد",
+            "عام",
+            "العام",
+            "سنه",
+            "موسم",
+            "حلول",
+            "لغايه",
+            "انتخابات",
+            "الانتخابات",
+            "مونديال",
+            "كاس",
+            "بطوله",
+            "موازنه",
+            "ميزانيه",
+            "رؤيه",
+            "دستور",
+            "ثوره",
+            "حرب",
+            "نكبه",
+            "نكسه",
+            "احداث",
+            "اولمبياد",
+            "دوره",
+            "خطه",
+            "تعداد",
+            "احصاء",
+            "صيف",
+            "شتاء",
+            "خريف",
+            "ربيع",
+            "مواليد",
+            "انتفاضه",
+            "ازمه",
+        ],
+        Sense::TemporalPrep,
+    );
+    add(&mut m, &["منذ", "قبل"], Sense::Direction(-1));
+    add(&mut m, &["بعد"], Sense::Direction(1));
+    add(&mut m, &["من", "بين"], Sense::RangeOpen);
+    add(&mut m, &["الي", "حتي", "لغايه"], Sense::RangeSep);
+    m
+}

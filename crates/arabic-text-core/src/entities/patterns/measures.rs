@@ -1,0 +1,200 @@
+//! PERCENT, MONEY and QUANTITY: a number with a percent sign or word, a
+//! currency (word, symbol or ISO code, before or after), or a unit.
+
+use super::lexicon::Sense;
+use super::numbers::{Num, shift};
+use super::scan::{Hit, Scanner};
+use crate::entities::EntityKind;
+
+/// Currency symbols and their codes.
+const SYMBOLS: [(char, &str); 5] = [
+    ('$', "USD"),
+    ('€', "EUR"),
+    ('£', "GBP"),
+    ('¥', "JPY"),
+    ('₪', "ILS"),
+];
+
+/// ISO 4217 codes written in Latin letters that the scanner accepts.
+const CODES: [&str; 24] = [
+    "usd", "eur", "gbp", "jpy", "cny", "chf", "sar", "aed", "qar", "kwd", "bhd", "omr", "jod",
+    "iqd", "egp", "lbp", "syp", "try", "mad", "dzd", "tnd", "lyd", "ils", "rub",
+];
+
+/// Latin scale words after a symbol amount ($5 million, $3bn).
+fn latin_scale(w: &str) -> Option<u32> {
+    match w {
+        "k" | "thousand" => Some(3),
+        "m" | "mn" | "million" | "millions" => Some(6),
+        "b" | "bn" | "billion" | "billions" => Some(9),
+        "trillion" | "tn" => Some(12),
+        _ => None,
+    }
+}
+
+impl Scanner<'_> {
+    fn symbol(&self, i: usize) -> Option<&'static str> {
+        SYMBOLS
+            .iter()
+            .find(|(c, _)| self.punct(i, &[*c]))
+            .map(|(_, code)| *code)
+    }
+
+    fn code(&self, i: usize) -> Option<&'static str> {
+        if !self.latin(i) {
+            return None;
+        }
+        let w = self.fw(i);
+        CODES.iter().find(|c| **c == w).map(|_| match w {
+            "usd" => "USD",
+            "eur" => "EUR",
+            "gbp" => "GBP",
+            "jpy" => "JPY",
+            "cny" => "CNY",
+            "chf" => "CHF",
+            "sar" => "SAR",
+            "aed" => "AED",
+            "qar" => "QAR",
+            "kwd" => "KWD",
+            "bhd" => "BHD",
+            "omr" => "OMR",
+            "jod" => "JOD",
+            "iqd" => "IQD",
+            "egp" => "EGP",
+            "lbp" => "LBP",
+            "syp" => "SYP",
+            "try" => "TRY",
+            "mad" => "MAD",
+            "dzd" => "DZD",
+            "tnd" => "TND",
+            "lyd" => "LYD",
+            "ils" => "ILS",
+            _ => "RUB",
+        })
+    }
+
+    /// A currency after an amount at `j`: (code, index after).
+    fn currency_after(&self, j: usize) -> Option<(&'static str, usize)> {
+        if let Some(code) = self.symbol(j).or_else(|| self.code(j)) {
+            return Some((code, j + 1));
+        }
+        let code = self.pick(j, |s| match s {
+            Sense::Currency(c) => Some(*c),
+            _ => None,
+        })?;
+        if self.toks.get(j).is_some_and(|t| t.cut != t.start) {
+            return None;
+        }
+        let adj = self.pick(j + 1, |s| match s {
+            Sense::CurrencyAdj(c) => Some(*c),
+            _ => None,
+        });
+        // "جنيه إسترليني" is GBP; "دولار أمريكي" USD; the adjective decides.
+        Some(match adj {
+            Some(a) => (a, j + 2),
+            None => (code, j + 1),
+        })
+    }
+
+    /// A unit after an amount at `j`: (code, index after).
+    fn unit_after(&self, j: usize) -> Option<(String, usize)> {
+        if self.toks.get(j).is_some_and(|t| t.cut != t.start) {
+            return None;
+        }
+        let unit = self.pick(j, |s| match s {
+            Sense::Measure(c) => Some(*c),
+            _ => None,
+        })?;
+        let adj = self.pick(j + 1, |s| match s {
+            Sense::MeasureAdj(c) => Some(*c),
+            _ => None,
+        });
+        Some(match (unit, adj) {
+            ("pt", Some("bp")) => ("bp".to_string(), j + 2),
+            ("pt", Some("C")) => ("pp".to_string(), j + 2),
+            ("pt", _) => return None,
+            ("deg", Some("C")) => ("degC".to_string(), j + 2),
+            ("deg", Some("F")) => ("degF".to_string(), j + 2),
+            (u, Some(p @ ("2" | "3"))) if u != "deg" => (format!("{u}{p}"), j + 2),
+            (u, _) => (u.to_string(), j + 1),
+        })
+    }
+
+    /// Whether a percent word or sign follows at `j`: the index after it.
+    fn percent_after(&self, j: usize) -> Option<usize> {
+        if self.punct(j, &['%', '٪']) {
+            return Some(j + 1);
+        }
+        if self.has(j, |s| *s == Sense::PercentWord { needs_fi: false }) {
+            return Some(j + 1);
+        }
+        (self.fw(j) == "في" && self.has(j + 1, |s| *s == Sense::PercentWord { needs_fi: true }))
+            .then_some(j + 2)
+    }
+
+    /// PERCENT, MONEY or QUANTITY starting at `i`.
+    pub fn measure(&self, i: usize) -> Option<Hit> {
+        // A symbol or code before the amount: $5, US$ 5, USD 5, € 3.5 مليار.
+        let pre = self.symbol(i).map(|c| (c, i + 1)).or_else(|| {
+            if self.fw(i) == "us" && self.symbol(i + 1) == Some("USD") && self.touch(i) {
+                Some(("USD", i + 2))
+            } else {
+                self.code(i).map(|c| (c, i + 1))
+            }
+        });
+        if let Some((code, j)) = pre {
+            let n = self.number(j)?;
+            let mut next = n.next;
+            let mut value = n.value;
+            if let Some(exp) = latin_scale(self.fw(next)).filter(|_| self.latin(next)) {
+                value = shift(&value, exp);
+                next += 1;
+            }
+            return Some(self.hit(i, next, EntityKind::Money, Some(format!("{value} {code}"))));
+        }
+        // %5 (the sign written first, as right-to-left typing often does).
+        if self.punct(i, &['%', '٪']) && self.touch(i) {
+            let n = self.digit_number(i + 1)?;
+            return Some(self.hit(
+                i,
+                n.next,
+                EntityKind::Percent,
+                Some(format!("{}%", n.value)),
+            ));
+        }
+        let n: Num = self.number(i)?;
+        let j = n.next;
+        if let Some(next) = self.percent_after(j) {
+            return Some(self.hit(i, next, EntityKind::Percent, Some(format!("{}%", n.value))));
+        }
+        if let Some((code, next)) = self.currency_after(j) {
+            return Some(self.hit(
+                i,
+                next,
+                EntityKind::Money,
+                Some(format!("{} {code}", n.value)),
+            ));
+        }
+        // 5 ملايين من الدولارات
+        if self.fw(j) == "من"
+            && let Some((code, next)) = self.currency_after(j + 1)
+            && self.fw(j + 1) == "الدولارات"
+        {
+            return Some(self.hit(
+                i,
+                next,
+                EntityKind::Money,
+                Some(format!("{} {code}", n.value)),
+            ));
+        }
+        if let Some((unit, next)) = self.unit_after(j) {
+            return Some(self.hit(
+                i,
+                next,
+                EntityKind::Quantity,
+                Some(format!("{} {unit}", n.value)),
+            ));
+        }
+        None
+    }
+}

@@ -1,0 +1,462 @@
+//! Unit tests per rule family.
+
+use super::*;
+
+fn all(text: &str) -> Vec<(EntityKind, String, Option<String>)> {
+    find(text)
+        .into_iter()
+        .map(|m| (m.kind, m.span.slice(text).to_string(), m.value))
+        .collect()
+}
+
+fn one(text: &str, kind: EntityKind) -> (String, Option<String>) {
+    let found = all(text);
+    let best = found
+        .iter()
+        .filter(|m| m.0 == kind)
+        .max_by_key(|m| m.1.len())
+        .unwrap_or_else(|| panic!("no {kind:?} in {text}: {found:?}"));
+    (best.1.clone(), best.2.clone())
+}
+
+fn is(text: &str, kind: EntityKind, span: &str, value: &str) {
+    assert_eq!(
+        one(text, kind),
+        (span.to_string(), Some(value.to_string())),
+        "{text}: {:?}",
+        all(text)
+    );
+}
+
+#[test]
+fn smoke() {
+    is(
+        "نشر في 22 يناير 2024، 6:26 م",
+        EntityKind::Date,
+        "22 يناير 2024",
+        "2024-01-22",
+    );
+}
+
+#[test]
+fn dates_in_every_order_and_separator() {
+    is(
+        "بتاريخ 22/1/2024 صدر",
+        EntityKind::Date,
+        "22/1/2024",
+        "2024-01-22",
+    );
+    is(
+        "بتاريخ ٢٢/١/٢٠٢٤ صدر",
+        EntityKind::Date,
+        "٢٢/١/٢٠٢٤",
+        "2024-01-22",
+    );
+    is(
+        "في 2024-01-22 أعلن",
+        EntityKind::Date,
+        "2024-01-22",
+        "2024-01-22",
+    );
+    is(
+        "في 22-1-2024 أعلن",
+        EntityKind::Date,
+        "22-1-2024",
+        "2024-01-22",
+    );
+    is(
+        "في 22.01.2024 أعلن",
+        EntityKind::Date,
+        "22.01.2024",
+        "2024-01-22",
+    );
+    is(
+        "وفي 3 كانون الثاني 2023",
+        EntityKind::Date,
+        "3 كانون الثاني 2023",
+        "2023-01-03",
+    );
+    is(
+        "منذ منتصف تشرين الأول/أكتوبر، استهدفت",
+        EntityKind::Date,
+        "منتصف تشرين الأول/أكتوبر",
+        "--10",
+    );
+    is(
+        "في أيلول (سبتمبر) 2020 وقع",
+        EntityKind::Date,
+        "أيلول (سبتمبر) 2020",
+        "2020-09",
+    );
+    is(
+        "يوم 5 جوان 2019 خرج",
+        EntityKind::Date,
+        "5 جوان 2019",
+        "2019-06-05",
+    );
+}
+
+#[test]
+fn a_proclitic_keeps_the_whole_value() {
+    is(
+        "ارتفع الدين و22 يناير 2024 موعد",
+        EntityKind::Date,
+        "22 يناير 2024",
+        "2024-01-22",
+    );
+    is(
+        "تراجع 3% و4.5% على التوالي",
+        EntityKind::Percent,
+        "4.5%",
+        "4.5%",
+    );
+    is("ارتفع بنسبة و٣٫٥٪ فقط", EntityKind::Percent, "٣٫٥٪", "3.5%");
+    is("دفع و١٠٠ ريال", EntityKind::Money, "١٠٠ ريال", "100 SAR");
+    is(
+        "وبخمسة آلاف دولار",
+        EntityKind::Money,
+        "خمسة آلاف دولار",
+        "5000 USD",
+    );
+}
+
+#[test]
+fn hijri_dates_with_gregorian_conversion() {
+    let (span, v) = one("في 15 رجب 1445 هـ الموافق", EntityKind::Date);
+    assert_eq!(span, "15 رجب 1445 هـ");
+    let v = v.unwrap_or_default();
+    assert!(v.starts_with("1445-07-15 AH 2024-01-2"), "{v}");
+    is(
+        "خلال شهر رمضان المبارك",
+        EntityKind::Date,
+        "شهر رمضان",
+        "--09 AH",
+    );
+    is(
+        "في ربيع الأول 1446",
+        EntityKind::Date,
+        "ربيع الأول 1446",
+        "1446-03 AH",
+    );
+}
+
+#[test]
+fn years_ranges_decades_and_centuries() {
+    is("في عام ١٩٤٨ هجر", EntityKind::Date, "عام ١٩٤٨", "1948");
+    is("سنة 1948م", EntityKind::Date, "سنة 1948م", "1948");
+    is("منذ 2011 تعيش", EntityKind::Date, "2011", "2011");
+    is(
+        "الفترة من 2010 إلى 2015 شهدت",
+        EntityKind::Date,
+        "من 2010 إلى 2015",
+        "2010/2015",
+    );
+    is(
+        "خلال الفترة 2010-2015 شهدت",
+        EntityKind::Date,
+        "2010-2015",
+        "2010/2015",
+    );
+    is("في التسعينيات", EntityKind::Date, "التسعينيات", "199X");
+    is(
+        "في ثمانينيات القرن الماضي",
+        EntityKind::Date,
+        "ثمانينيات القرن الماضي",
+        "198X",
+    );
+    is(
+        "مطلع القرن العشرين",
+        EntityKind::Date,
+        "مطلع القرن العشرين",
+        "19XX",
+    );
+    is("في القرن الـ19", EntityKind::Date, "القرن الـ19", "18XX");
+    is(
+        "القرن الحادي والعشرين",
+        EntityKind::Date,
+        "القرن الحادي والعشرين",
+        "20XX",
+    );
+    // A year inside a date is not a second entity.
+    assert_eq!(all("22 يناير 2024").len(), 1);
+}
+
+#[test]
+fn relative_dates_without_and_with_a_reference() {
+    is("قال أمس إن", EntityKind::Date, "أمس", "P-1D");
+    is("الأسبوع الماضي", EntityKind::Date, "الأسبوع الماضي", "P-1W");
+    is("الشهر المقبل", EntityKind::Date, "الشهر المقبل", "P1M");
+    is("منذ ثلاثة أيام", EntityKind::Date, "منذ ثلاثة أيام", "P-3D");
+    is("بعد أسبوعين", EntityKind::Date, "بعد أسبوعين", "P2W");
+    is("يوم الاثنين", EntityKind::Date, "يوم الاثنين", "XXXX-WXX-1");
+    is("استمر ثلاثة أيام", EntityKind::Date, "ثلاثة أيام", "P3D");
+    is("خلال 24 ساعة", EntityKind::Time, "24 ساعة", "PT24H");
+    // 2024-01-22 (a Monday) 09:00 at +03:00.
+    let r = Reference::at(
+        calendar::days_from_civil(2024, 1, 22) * 86_400 + 6 * 3600,
+        180,
+    );
+    let opts = PatternOptions { reference: Some(r) };
+    let v = |t: &str| {
+        find_with(t, &opts)
+            .into_iter()
+            .map(|m| m.value.unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(v("أمس"), ["2024-01-21"]);
+    assert_eq!(v("غدا"), ["2024-01-23"]);
+    assert_eq!(v("العام الماضي"), ["2023"]);
+    assert_eq!(v("الشهر المقبل"), ["2024-02"]);
+    assert_eq!(v("الأسبوع الماضي"), ["2024-W03"]);
+    assert_eq!(v("منذ ثلاثة أيام"), ["2024-01-19"]);
+    assert_eq!(v("يوم الخميس الماضي"), ["2024-01-18"]);
+    assert_eq!(v("يوم الأربعاء المقبل"), ["2024-01-24"]);
+}
+
+#[test]
+fn times_with_words_parts_of_day_and_zones() {
+    is("22 يناير 2024، 6:26 م", EntityKind::Time, "6:26 م", "18:26");
+    is(
+        "الساعة 12:05 ص",
+        EntityKind::Time,
+        "الساعة 12:05 ص",
+        "00:05",
+    );
+    is(
+        "الساعة العاشرة صباحا",
+        EntityKind::Time,
+        "الساعة العاشرة صباحا",
+        "10:00",
+    );
+    is("في الثالثة عصرا", EntityKind::Time, "الثالثة عصرا", "15:00");
+    is("عند منتصف الليل", EntityKind::Time, "منتصف الليل", "00:00");
+    is(
+        "الساعة 14:00 بتوقيت غرينتش",
+        EntityKind::Time,
+        "الساعة 14:00 بتوقيت غرينتش",
+        "14:00Z",
+    );
+    is(
+        "الساعة الثامنة والنصف مساء بتوقيت مكة المكرمة",
+        EntityKind::Time,
+        "الساعة الثامنة والنصف مساء بتوقيت مكة المكرمة",
+        "20:30+03:00",
+    );
+    is(
+        "الساعة الحادية عشرة ليلا",
+        EntityKind::Time,
+        "الساعة الحادية عشرة ليلا",
+        "23:00",
+    );
+}
+
+#[test]
+fn numbers_in_digits_and_words() {
+    is("بلغ ١٬٢٥٠٫٥ نسمة", EntityKind::Number, "١٬٢٥٠٫٥", "1250.5");
+    is(
+        "بلغ 1,000,000 نسمة",
+        EntityKind::Number,
+        "1,000,000",
+        "1000000",
+    );
+    is("قتل ثلاثة أشخاص", EntityKind::Number, "ثلاثة", "3");
+    is("خمسة عشر لاعبا", EntityKind::Number, "خمسة عشر", "15");
+    is("مئة وعشرون شخصا", EntityKind::Number, "مئة وعشرون", "120");
+    is(
+        "ثلاثة آلاف وخمسمائة جندي",
+        EntityKind::Number,
+        "ثلاثة آلاف وخمسمائة",
+        "3500",
+    );
+    is("مليونان نسمة", EntityKind::Number, "مليونان", "2000000");
+    is("3 ملايين نسمة", EntityKind::Number, "3 ملايين", "3000000");
+    is(
+        "2.5 مليار نسمة",
+        EntityKind::Number,
+        "2.5 مليار",
+        "2500000000",
+    );
+    is("نصف مليون لاجئ", EntityKind::Number, "نصف مليون", "500000");
+    is("خمسة وعشرين عاملا", EntityKind::Number, "خمسة وعشرين", "25");
+    is("ثلاث مئة رجل", EntityKind::Number, "ثلاث مئة", "300");
+    is("الدول الثلاث", EntityKind::Number, "الثلاث", "3");
+}
+
+#[test]
+fn numbers_that_are_codes_are_not_numbers() {
+    for t in [
+        "طائرة إف-16 أميركية",
+        "فيروس كوفيد-19",
+        "شبكة 4G",
+        "مقاتلة F16",
+    ] {
+        assert!(
+            all(t).iter().all(|m| m.0 != EntityKind::Number),
+            "{t}: {:?}",
+            all(t)
+        );
+    }
+    assert!(all("في آن واحد").is_empty());
+}
+
+#[test]
+fn ordinals() {
+    is("المركز الأول", EntityKind::Ordinal, "الأول", "1");
+    is("للمرة الثانية", EntityKind::Ordinal, "الثانية", "2");
+    is(
+        "الدورة الحادية عشرة",
+        EntityKind::Ordinal,
+        "الحادية عشرة",
+        "11",
+    );
+    is("النسخة الـ15 من", EntityKind::Ordinal, "الـ15", "15");
+    is(
+        "في الذكرى الخامسة والعشرين",
+        EntityKind::Ordinal,
+        "الخامسة والعشرين",
+        "25",
+    );
+}
+
+#[test]
+fn percents() {
+    is("نمو 5% سنويا", EntityKind::Percent, "5%", "5%");
+    is("نمو % 5 سنويا", EntityKind::Number, "5", "5");
+    is("نمو %5 سنويا", EntityKind::Percent, "%5", "5%");
+    is("نمو 5 في المئة", EntityKind::Percent, "5 في المئة", "5%");
+    is(
+        "نمو خمسة بالمائة",
+        EntityKind::Percent,
+        "خمسة بالمائة",
+        "5%",
+    );
+    is("نسبة 5 بالمئة", EntityKind::Percent, "5 بالمئة", "5%");
+}
+
+#[test]
+fn money_with_codes() {
+    is(
+        "بقيمة 3 مليارات دولار أمريكي",
+        EntityKind::Money,
+        "3 مليارات دولار أمريكي",
+        "3000000000 USD",
+    );
+    is("دفع $250 فقط", EntityKind::Money, "$250", "250 USD");
+    is(
+        "500 ريال سعودي",
+        EntityKind::Money,
+        "500 ريال سعودي",
+        "500 SAR",
+    );
+    is(
+        "قرض بقيمة مليار دولار",
+        EntityKind::Money,
+        "مليار دولار",
+        "1000000000 USD",
+    );
+    is(
+        "5 ملايين يورو",
+        EntityKind::Money,
+        "5 ملايين يورو",
+        "5000000 EUR",
+    );
+    is(
+        "ألفي دينار عراقي",
+        EntityKind::Money,
+        "ألفي دينار عراقي",
+        "2000 IQD",
+    );
+    is(
+        "100 جنيه مصري",
+        EntityKind::Money,
+        "100 جنيه مصري",
+        "100 EGP",
+    );
+    is(
+        "بلغ 20 جنيها إسترلينيا",
+        EntityKind::Money,
+        "20 جنيها",
+        "20 EGP",
+    );
+}
+
+#[test]
+fn quantities_with_units() {
+    is(
+        "مسافة 15 كيلومترا",
+        EntityKind::Quantity,
+        "15 كيلومترا",
+        "15 km",
+    );
+    is("نقل 3 أطنان", EntityKind::Quantity, "3 أطنان", "3 t");
+    is(
+        "إنتاج مليون برميل يوميا",
+        EntityKind::Quantity,
+        "مليون برميل",
+        "1000000 bbl",
+    );
+    is(
+        "بلغت 40 درجة مئوية",
+        EntityKind::Quantity,
+        "40 درجة مئوية",
+        "40 degC",
+    );
+    is(
+        "مساحة 500 كيلومتر مربع",
+        EntityKind::Quantity,
+        "500 كيلومتر مربع",
+        "500 km2",
+    );
+}
+
+#[test]
+fn web_entities_values_drop_their_marks() {
+    is(
+        "زوروا https://example.com/a?b=1.",
+        EntityKind::Url,
+        "https://example.com/a?b=1",
+        "https://example.com/a?b=1",
+    );
+    is(
+        "راسلونا info@erem.news اليوم",
+        EntityKind::Email,
+        "info@erem.news",
+        "info@erem.news",
+    );
+    is("وسم #غزة الآن", EntityKind::Hashtag, "#غزة", "غزة");
+    is(
+        "غرد @EremNews اليوم",
+        EntityKind::Mention,
+        "@EremNews",
+        "EremNews",
+    );
+    is(
+        "غرد @إرم_نيوز اليوم",
+        EntityKind::Mention,
+        "@إرم_نيوز",
+        "إرم_نيوز",
+    );
+    assert!(
+        all("info@erem.news")
+            .iter()
+            .all(|m| m.0 != EntityKind::Mention)
+    );
+    is(
+        "اتصل +971 4 123 4567 الآن",
+        EntityKind::Phone,
+        "+971 4 123 4567",
+        "+97141234567",
+    );
+}
+
+#[test]
+fn hostile_input_stays_linear() {
+    let digits = "1".repeat(200_000);
+    let words = "ثلاثة وعشرون ".repeat(20_000);
+    let seps = "1,000".repeat(20_000);
+    for t in [digits.as_str(), words.as_str(), seps.as_str()] {
+        let start = std::time::Instant::now();
+        let _ = find(t);
+        assert!(start.elapsed().as_secs() < 5);
+    }
+}
