@@ -13,6 +13,13 @@
 //! ```
 //! Prints calls/s, p50/p90/p99/max latency and errors by status code.
 //!
+//! Lean on purpose, so that on a small machine it measures the server and not
+//! itself: one runtime thread by default (`--threads`), requests built once,
+//! results gathered without an async lock, and `--cpus 1` (a CPU list such as
+//! `0`, `0,2` or `2-3`) pins the whole generator to those CPUs
+//! (`sched_setaffinity`), so client and server can be kept apart
+//! (`taskset -c 0 arabic-text serve` beside `loadgen --cpus 1`).
+//!
 //! `--record FILE` also writes one CSV line per call (`start_us,end_us,code,message`,
 //! wall-clock microseconds since the Unix epoch, warm-up included), so a script
 //! can split the calls around an event such as SIGTERM sent to the server.
@@ -24,7 +31,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use arabic_text::pb;
 use clap::{Parser, ValueEnum};
 use pb::text_analysis_service_client::TextAnalysisServiceClient;
-use tokio::sync::Mutex;
+use std::sync::Mutex;
 use tonic::transport::{Channel, Endpoint};
 
 /// Command-line options.
@@ -65,6 +72,50 @@ struct Args {
     /// spin on a server that is gone (connection refused) and steal its CPU.
     #[arg(long, default_value_t = 0)]
     error_backoff_ms: u64,
+    /// Runtime worker threads; 1 runs everything on one thread (the pacer
+    /// of the open loop aside), which costs the least CPU.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Pin the generator (all its threads) to these CPUs: a list like
+    /// `0`, `0,2` or `2-3`.
+    #[arg(long)]
+    cpus: Option<String>,
+}
+
+/// Parses a CPU list (`0`, `0,2`, `2-3,5`).
+fn parse_cpus(list: &str) -> anyhow::Result<Vec<usize>> {
+    let mut cpus = Vec::new();
+    for part in list.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match part.split_once('-') {
+            Some((a, b)) => cpus.extend(a.trim().parse::<usize>()?..=b.trim().parse::<usize>()?),
+            None => cpus.push(part.parse()?),
+        }
+    }
+    anyhow::ensure!(!cpus.is_empty(), "empty CPU list {list:?}");
+    Ok(cpus)
+}
+
+/// Pins this process's calling thread, and so every thread it starts later,
+/// to `cpus`.
+fn pin_to(cpus: &[usize]) -> anyhow::Result<()> {
+    // SAFETY: cpu_set_t is plain data that CPU_ZERO/CPU_SET initialize, and
+    // sched_setaffinity only reads the set we pass with its exact size.
+    let rc = unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_ZERO(&mut set);
+        for &cpu in cpus {
+            anyhow::ensure!(cpu < libc::CPU_SETSIZE as usize, "CPU {cpu} out of range");
+            libc::CPU_SET(cpu, &mut set);
+        }
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set)
+    };
+    if rc != 0 {
+        anyhow::bail!(
+            "sched_setaffinity({cpus:?}): {}",
+            std::io::Error::last_os_error()
+        );
+    }
+    Ok(())
 }
 
 /// One call for `--record`: start and end (Unix-epoch microseconds) and the
@@ -221,9 +272,32 @@ fn percentile(sorted: &[u64], p: f64) -> f64 {
     sorted[idx.min(sorted.len() - 1)] as f64 / 1000.0
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Some(list) = &args.cpus {
+        pin_to(&parse_cpus(list)?)?;
+    }
+    let runtime = if args.threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(args.threads)
+            .enable_all()
+            .build()?
+    };
+    runtime.block_on(run(args))
+}
+
+/// Locks the gathered stats (a poisoned lock still holds valid numbers).
+fn lock(stats: &Mutex<Stats>) -> std::sync::MutexGuard<'_, Stats> {
+    stats
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
     let content: Arc<str> = document(args.doc_bytes).into();
     let mut clients = Vec::new();
     for _ in 0..args.connections.max(1) {
@@ -275,7 +349,7 @@ async fn main() -> anyhow::Result<()> {
                             }
                         }
                     }
-                    let mut all = stats.lock().await;
+                    let mut all = lock(&stats);
                     all.latencies_us.extend(local.latencies_us);
                     all.records.extend(local.records);
                     for (code, n) in local.errors {
@@ -310,9 +384,7 @@ async fn main() -> anyhow::Result<()> {
             while let Some(scheduled) = starts.recv().await {
                 let Ok(permit) = permits.clone().try_acquire_owned() else {
                     if scheduled >= warmup_end {
-                        *stats
-                            .lock()
-                            .await
+                        *lock(&stats)
                             .errors
                             .entry("ClientOverflow".into())
                             .or_default() += 1;
@@ -326,7 +398,7 @@ async fn main() -> anyhow::Result<()> {
                 tasks.push(tokio::spawn(async move {
                     let result = call(&mut client, rpc, &content, timeout).await;
                     drop(permit);
-                    let mut all = stats.lock().await;
+                    let mut all = lock(&stats);
                     if record {
                         all.records.push(CallRecord::new(clock, scheduled, &result));
                     }
@@ -354,7 +426,7 @@ async fn main() -> anyhow::Result<()> {
         task.await?;
     }
 
-    let mut stats = stats.lock().await;
+    let mut stats = lock(&stats);
     if let Some(path) = &args.record {
         use std::io::Write as _;
         let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);

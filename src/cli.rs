@@ -50,6 +50,8 @@ pub enum Command {
     EvalNer(arabic_text_train::ner::EvalArgs),
     /// Score dates, times, numbers, money ... on the pattern test set (per-type P/R/F1).
     EvalPatterns(arabic_text_train::eval_patterns::Args),
+    /// Throughput on a text file, cold and warm; one JSON object per line.
+    Bench(arabic_text_train::bench::Args),
 }
 
 /// The unit of printed offsets (the API's `offset_encoding`).
@@ -292,5 +294,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::TrainNer(args) => arabic_text_train::ner::train(&args),
         Command::EvalNer(args) => arabic_text_train::ner::eval(&args),
         Command::EvalPatterns(args) => arabic_text_train::eval_patterns::run(&args),
+        Command::Bench(args) => arabic_text_train::bench::run(&args),
     }
 }

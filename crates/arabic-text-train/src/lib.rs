@@ -1,6 +1,7 @@
 //! Corpus readers and writers, model training and evaluation commands.
 
 pub mod anercorp;
+pub mod bench;
 pub mod conformance;
 pub mod conllu;
 pub mod eval_patterns;

@@ -5,7 +5,7 @@
 //! is scored by the stem's corpus frequency plus a weight per clitic, against
 //! the frequency of the unsplit word; the best wins.
 
-use super::lexicon::Lexicon;
+use super::lexicon::{Lexicon, PACKED_LETTERS, letter_bits};
 use super::{CliticMode, Segment, SegmentRole};
 use crate::offsets::Span;
 
@@ -446,7 +446,7 @@ fn analyse_cached(
 /// The analysis of a word's letters, from the hot lexicon's cache when the
 /// word is one of the most frequent forms.
 fn analyse_uncached(lex: &Lexicon, hot: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
-    if let Some(s) = hot.find(l.bytes(0, l.n)) {
+    if let Some(s) = find_word(hot, l) {
         let c = hot.cached(s);
         if c != 0 {
             return Code(c);
@@ -458,9 +458,87 @@ fn analyse_uncached(lex: &Lexicon, hot: &Lexicon, w: &CliticWeights, l: &Letters
     analyse(lex, w, l)
 }
 
-/// Finds the best analysis of a word's letters.
+/// The lexicon slot of the whole word `l`.
+#[inline]
+fn find_word(lex: &Lexicon, l: &Letters) -> Option<super::lexicon::Slot> {
+    if l.n <= PACKED_LETTERS {
+        lex.find_packed(l.packed as u64)
+    } else {
+        lex.find(l.bytes(0, l.n))
+    }
+}
+
+/// Packed alef U+0627.
+const ALEF: u64 = letter_bits(0x0627);
+/// Packed lam U+0644.
+const LAM: u64 = letter_bits(0x0644);
+/// Packed ال, the article, as the first two letters of a key.
+const AL: u64 = ALEF | LAM << 6;
+
+/// The packed lookup key ([`super::lexicon::pack`]) of the stem
+/// `letters[a..b]` with restored prefix `pre` and restored final `fin`, as
+/// [`stem_key`] spells it; `None` when it is too long to pack (or lies past
+/// the letters [`Letters::packed`] holds).
+#[inline(always)]
+fn stem_packed(l: &Letters, a: usize, b: usize, pre: u16, fin: u16) -> Option<u64> {
+    let len = b.checked_sub(a)?;
+    let total = len + usize::from(pre) + usize::from(fin == 4);
+    if total > PACKED_LETTERS || b > MEMO_LETTERS || len == 0 {
+        return None;
+    }
+    let stem = (l.packed >> (6 * a)) as u64 & ((1u64 << (6 * len)) - 1);
+    let last = 6 * (len - 1);
+    let stem = match fin {
+        0 => stem,
+        4 => stem | ALEF << (6 * len),
+        _ => {
+            let x = match fin {
+                1 => letter_bits(0x0629),
+                2 => letter_bits(0x0649),
+                _ => letter_bits(0x0621),
+            };
+            (stem & !(63 << last)) | x << last
+        }
+    };
+    Some(match pre {
+        1 => ALEF | stem << 6,
+        2 => AL | stem << 12,
+        _ => stem,
+    })
+}
+
+/// Most candidate stems of one word (each clitic combination the grammar
+/// allows; real words have well under 30).
+const MAX_CANDIDATES: usize = 96;
+
+/// Lookup key of a candidate that is not a lexicon stem: ب or ل hosting a
+/// pronoun, which wins over every stem.
+const HOST: u64 = u64::MAX;
+
+/// Lookup key of a candidate too long to pack: its stem is looked up by its
+/// bytes ([`stem_key`]).
+const BYTES: u64 = 0;
+
+/// One analysis the grammar allows, to be scored.
+#[derive(Clone, Copy)]
+struct Candidate {
+    /// Packed stem key, [`HOST`] or [`BYTES`].
+    key: u64,
+    /// Its clitic weights (added to the stem's frequency).
+    add: i32,
+    /// The analysis.
+    code: Code,
+    /// First letter of the stem.
+    p2: u8,
+    /// End letter of the stem.
+    stem_end: u8,
+}
+
+/// Finds the best analysis of a word's letters. The candidates are listed
+/// first (and their table lines requested, so their cache misses overlap),
+/// then scored in the same order, so ties go to the same analysis.
 fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
-    let whole_slot = lex.find(l.bytes(0, l.n));
+    let whole_slot = find_word(lex, l);
     if let Some(s) = whole_slot {
         let c = lex.cached(s);
         if c != 0 {
@@ -475,6 +553,15 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
         i32::MIN / 2
     };
     let mut buf = [0u8; 2 * MAX_LETTERS + 8];
+    let mut cands = [Candidate {
+        key: BYTES,
+        add: 0,
+        code: Code::WHOLE,
+        p2: 0,
+        stem_end: 0,
+    }; MAX_CANDIDATES];
+    let mut nc = 0usize;
+    let mut overflow = false;
     let n = l.n;
     for conj in 0u16..3 {
         let p1 = match conj {
@@ -509,7 +596,7 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
                 } else {
                     let i = usize::from(enc) - 1;
                     let Some(&s) = ENCLITICS.get(i) else { continue };
-                    let len = s.chars().count();
+                    let len = s.len() / 2;
                     if len > n - p2 || !l.has_at(n - len, s) {
                         continue;
                     }
@@ -520,6 +607,14 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
                     continue;
                 }
                 let stem_len = n - p2 - elen;
+                let mut push = |c: Candidate| {
+                    if let Some(slot) = cands.get_mut(nc) {
+                        *slot = c;
+                        nc += 1;
+                    } else {
+                        overflow = true;
+                    }
+                };
                 if stem_len == 0 {
                     // ب or ل hosting a pronoun: له، بها، ولهم (not لكن "but", not بي).
                     let ok = matches!(prep, 1 | 2)
@@ -527,11 +622,13 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
                         && enc_str != "كن"
                         && !(prep == 1 && enc_str == "ي");
                     if ok {
-                        let score = i32::MAX / 4 + clitic_w;
-                        if score > best_score {
-                            best_score = score;
-                            best = Code::new(conj, prep, enc, 0, 0, true);
-                        }
+                        push(Candidate {
+                            key: HOST,
+                            add: clitic_w,
+                            code: Code::new(conj, prep, enc, 0, 0, true),
+                            p2: 0,
+                            stem_end: 0,
+                        });
                     }
                     continue;
                 }
@@ -567,33 +664,71 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
                 }
                 for &pre in pres {
                     for &fin in fins.get(..nf).unwrap_or(&[]) {
-                        let kl = stem_key(l, p2, stem_end, pre, fin, &mut buf);
-                        let key = buf.get(..kl).unwrap_or(&[]);
-                        let article = key.starts_with("ال".as_bytes());
+                        let (key, article) = match stem_packed(l, p2, stem_end, pre, fin) {
+                            Some(key) => (key, key & 0xFFF == AL),
+                            None => {
+                                let kl = stem_key(l, p2, stem_end, pre, fin, &mut buf);
+                                let key = buf.get(..kl).unwrap_or(&[]);
+                                (BYTES, key.starts_with("ال".as_bytes()))
+                            }
+                        };
                         if article && (enc != 0 || prep == 4) {
                             continue;
                         }
-                        let q = lex.q(key);
-                        if q < w.min_stem {
-                            continue;
+                        if key != BYTES {
+                            lex.prefetch_packed(key);
                         }
-                        let mut score = q + clitic_w + enc_w;
+                        let mut add = clitic_w + enc_w;
                         if pre != 0 {
-                            score += w.restored_article;
+                            add += w.restored_article;
                         }
                         if fin != 0 {
-                            score += w.restored_final;
+                            add += w.restored_final;
                         }
                         if stem_len == 2 {
-                            score += w.short_stem;
+                            add += w.short_stem;
                         }
-                        if score > best_score {
-                            best_score = score;
-                            best = Code::new(conj, prep, enc, pre, fin, false);
-                        }
+                        push(Candidate {
+                            key,
+                            add,
+                            code: Code::new(conj, prep, enc, pre, fin, false),
+                            p2: p2 as u8,
+                            stem_end: stem_end as u8,
+                        });
                     }
                 }
             }
+        }
+    }
+    if overflow {
+        // Cannot happen for words of at most MAX_LETTERS letters; stay whole.
+        return Code::WHOLE;
+    }
+    for c in cands.get(..nc).unwrap_or(&[]) {
+        let score = if c.key == HOST {
+            i32::MAX / 4 + c.add
+        } else {
+            let q = if c.key == BYTES {
+                let kl = stem_key(
+                    l,
+                    usize::from(c.p2),
+                    usize::from(c.stem_end),
+                    c.code.pre(),
+                    c.code.fin(),
+                    &mut buf,
+                );
+                lex.q(buf.get(..kl).unwrap_or(&[]))
+            } else {
+                lex.q_packed(c.key)
+            };
+            if q < w.min_stem {
+                continue;
+            }
+            q + c.add
+        };
+        if score > best_score {
+            best_score = score;
+            best = c.code;
         }
     }
     if let Some(s) = whole_slot {
@@ -720,5 +855,52 @@ pub(super) fn segment_word(
     } else if at < len {
         // cannot happen (the stem reaches the end); keep the tiling anyway
         push(at, len, SegmentRole::Stem, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::lexicon::pack;
+
+    #[test]
+    fn packed_stem_keys_are_the_packed_byte_keys() {
+        // Every stem slice, restored prefix and restored final of these words:
+        // the packed key built by shifts equals packing the spelled-out key.
+        let words = [
+            "وللعاصمة",
+            "فسيكتبونها",
+            "بمدرستهم",
+            "كتابي",
+            "الله",
+            "ولأصدقائنا",
+            "سيذهبون",
+        ];
+        let mut buf = [0u8; 2 * MAX_LETTERS + 8];
+        let mut checked = 0;
+        for word in words {
+            let mut l = Letters::new();
+            assert!(l.read(word), "{word}");
+            for a in 0..l.n {
+                for b in a + 1..=l.n {
+                    for pre in 0..3 {
+                        for fin in 0..5 {
+                            if fin != 0 && fin != 4 && b - a < 2 {
+                                continue;
+                            }
+                            let kl = stem_key(&l, a, b, pre, fin, &mut buf);
+                            let spelled = pack(&buf[..kl]);
+                            if let Some(packed) = stem_packed(&l, a, b, pre, fin) {
+                                assert_eq!(Some(packed), spelled, "{word} {a}..{b} {pre} {fin}");
+                                checked += 1;
+                            } else {
+                                assert!(spelled.is_none() || b > MEMO_LETTERS);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 500);
     }
 }

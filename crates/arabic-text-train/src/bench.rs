@@ -1,0 +1,300 @@
+//! `arabic-text bench FILE`: throughput of normalize, segment, entities and
+//! analyze on a text file, cold (the first pass in a fresh process, where
+//! every word is new to the per-thread memos) and warm (the median of the
+//! later passes), one JSON object per line and measurement.
+//!
+//! Time is the thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`, nanoseconds on
+//! a CPU), so other processes on a busy machine slow the figures less than
+//! wall time would; where that clock fails, wall time is used and the `clock`
+//! field says so. Each (op, preset) runs in its own child process of
+//! the same executable unless only one is asked for, so every cold figure is a
+//! true first pass.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use arabic_text_core::entities::EntityOptions;
+use arabic_text_core::normalize::{NormalizeOptions, Preset};
+use arabic_text_core::segment::{SegmentOptions, Segmentation};
+use arabic_text_core::{AnalyzeOptions, Analyzer};
+use serde::Serialize;
+
+/// What `bench` measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// `normalize` under the preset (with the alignment).
+    Normalize,
+    /// Sentences, words and clitics (default options).
+    Segment,
+    /// Named entities (segmentation included).
+    Entities,
+    /// Normalize (under the preset), segment and extract entities.
+    Analyze,
+}
+
+/// A normalization preset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresetArg {
+    /// No rule.
+    None,
+    /// Marks and invisible characters.
+    Light,
+    /// Canonical spelling.
+    Standard,
+    /// Every rule.
+    Search,
+}
+
+impl From<PresetArg> for Preset {
+    fn from(value: PresetArg) -> Self {
+        match value {
+            PresetArg::None => Self::None,
+            PresetArg::Light => Self::Light,
+            PresetArg::Standard => Self::Standard,
+            PresetArg::Search => Self::Search,
+        }
+    }
+}
+
+/// Arguments of `bench`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The UTF-8 text file (real, non-repeating text: e.g. a slice of
+    /// ../shared/data/unlabelled or the PADT raw text).
+    pub file: PathBuf,
+    /// The operations, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Op::Normalize, Op::Segment, Op::Entities, Op::Analyze])]
+    pub ops: Vec<Op>,
+    /// Normalization presets for normalize and analyze, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [PresetArg::Search])]
+    pub preset: Vec<PresetArg>,
+    /// Passes over the file per process: the first is cold, the median of the
+    /// others is warm.
+    #[arg(long, default_value_t = 5)]
+    pub passes: usize,
+    /// Cut the file into documents of about this many bytes (at line ends,
+    /// else at spaces); 0 keeps the whole file as one document.
+    #[arg(long, default_value_t = 0)]
+    pub doc_bytes: usize,
+    /// Rounds of all (op, preset) processes, interleaved.
+    #[arg(long, default_value_t = 1)]
+    pub rounds: usize,
+}
+
+/// One output line.
+#[derive(Debug, Serialize)]
+struct Measurement {
+    /// The operation.
+    op: Op,
+    /// The preset (normalize and analyze only).
+    preset: Option<PresetArg>,
+    /// `cold` or `warm`.
+    pass: &'static str,
+    /// Bytes per pass.
+    bytes: usize,
+    /// Documents per pass.
+    docs: usize,
+    /// Millions of bytes per second of CPU (or wall) time.
+    mb_per_s: f64,
+    /// Word tokens (segmenter tokens) per second.
+    tokens_per_s: f64,
+    /// `thread_cpu` or `wall`.
+    clock: &'static str,
+}
+
+/// Runs `bench`.
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    if args.passes < 2 {
+        bail!("--passes must be at least 2 (one cold, then warm ones)");
+    }
+    let runs: Vec<(Op, Option<PresetArg>)> = args
+        .ops
+        .iter()
+        .flat_map(|&op| match op {
+            Op::Normalize | Op::Analyze => args.preset.iter().map(|&p| (op, Some(p))).collect(),
+            Op::Segment | Op::Entities => vec![(op, None)],
+        })
+        .collect();
+    if runs.len() == 1 && args.rounds == 1 {
+        let (op, preset) = runs[0];
+        return measure(args, op, preset);
+    }
+    let exe = std::env::current_exe().context("cannot find this executable")?;
+    for _ in 0..args.rounds {
+        for &(op, preset) in &runs {
+            let mut child = std::process::Command::new(&exe);
+            child
+                .arg("bench")
+                .arg(&args.file)
+                .arg("--ops")
+                .arg(value_name(op)?)
+                .arg("--passes")
+                .arg(args.passes.to_string())
+                .arg("--doc-bytes")
+                .arg(args.doc_bytes.to_string());
+            if let Some(p) = preset {
+                child.arg("--preset").arg(value_name(p)?);
+            }
+            let status = child.status().context("cannot run the bench child")?;
+            if !status.success() {
+                bail!("bench child for {op:?} failed: {status}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The command-line spelling of a value.
+fn value_name<T: clap::ValueEnum>(value: T) -> anyhow::Result<String> {
+    value
+        .to_possible_value()
+        .map(|v| v.get_name().to_owned())
+        .context("no name")
+}
+
+/// Splits `text` into documents of about `size` bytes, each ending at a line
+/// end (or a space) when there is one.
+fn documents(text: &str, size: usize) -> Vec<&str> {
+    if size == 0 {
+        return vec![text];
+    }
+    let mut docs = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut end = size.min(rest.len());
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let head = rest.get(..end).unwrap_or(rest);
+        let cut = match head.rfind('\n').or_else(|| head.rfind(' ')) {
+            Some(i) if i > 0 && end < rest.len() => i + 1,
+            _ => end,
+        };
+        let (doc, tail) = rest.split_at(cut);
+        docs.push(doc);
+        rest = tail;
+    }
+    docs
+}
+
+/// CPU nanoseconds of this thread (`CLOCK_THREAD_CPUTIME_ID`, exact to the
+/// nanosecond, unlike the tick-updated `/proc` counters).
+fn thread_cpu_ns() -> Option<u64> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through a valid pointer.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    if rc != 0 {
+        return None;
+    }
+    Some(u64::try_from(ts.tv_sec).ok()? * 1_000_000_000 + u64::try_from(ts.tv_nsec).ok()?)
+}
+
+/// Measures one op (and preset) in this process: pass 1 cold, the rest warm.
+fn measure(args: &Args, op: Op, preset: Option<PresetArg>) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("cannot read {} as UTF-8 text", args.file.display()))?;
+    let docs = documents(&text, args.doc_bytes);
+    let analyzer = Analyzer::embedded().context("cannot load the embedded models")?;
+    let normalize = NormalizeOptions::preset(preset.map_or(Preset::Search, Preset::from));
+    let analyze = AnalyzeOptions {
+        normalize,
+        ..AnalyzeOptions::default()
+    };
+    let segment = SegmentOptions::default();
+    let entities = EntityOptions::default();
+    let mut seg = Segmentation::default();
+    let use_cpu = thread_cpu_ns().is_some();
+    let mut seconds = Vec::with_capacity(args.passes);
+    for _ in 0..args.passes {
+        let cpu0 = thread_cpu_ns();
+        let wall0 = Instant::now();
+        for doc in &docs {
+            match op {
+                Op::Normalize => {
+                    black_box(analyzer.normalize(doc, &normalize));
+                }
+                Op::Segment => {
+                    analyzer.segmenter().segment_into(doc, &segment, &mut seg);
+                    black_box(&seg);
+                }
+                Op::Entities => {
+                    black_box(analyzer.extract_entities(doc, &entities));
+                }
+                Op::Analyze => {
+                    black_box(analyzer.analyze(doc, &analyze));
+                }
+            }
+        }
+        let wall = wall0.elapsed().as_secs_f64();
+        let secs = match (cpu0, thread_cpu_ns()) {
+            (Some(a), Some(b)) if use_cpu => b.saturating_sub(a) as f64 / 1e9,
+            _ => wall,
+        };
+        seconds.push(secs.max(1e-9));
+    }
+    // Tokens counted after the timed passes, so counting warms nothing.
+    let tokens: usize = docs
+        .iter()
+        .map(|doc| {
+            analyzer.segmenter().segment_into(doc, &segment, &mut seg);
+            seg.tokens.len()
+        })
+        .sum();
+    let mut warm: Vec<f64> = seconds.iter().skip(1).copied().collect();
+    warm.sort_by(f64::total_cmp);
+    let median = warm.get(warm.len() / 2).copied().unwrap_or(f64::NAN);
+    let cold = seconds.first().copied().unwrap_or(f64::NAN);
+    let clock = if use_cpu { "thread_cpu" } else { "wall" };
+    for (pass, secs) in [("cold", cold), ("warm", median)] {
+        let line = Measurement {
+            op,
+            preset: if matches!(op, Op::Normalize | Op::Analyze) {
+                preset.or(Some(PresetArg::Search))
+            } else {
+                None
+            },
+            pass,
+            bytes: text.len(),
+            docs: docs.len(),
+            mb_per_s: round1(text.len() as f64 / 1e6 / secs),
+            tokens_per_s: round1(tokens as f64 / secs),
+            clock,
+        };
+        println!("{}", serde_json::to_string(&line)?);
+    }
+    Ok(())
+}
+
+/// `x` to one decimal.
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_tile_the_text_and_end_at_line_ends() {
+        let text = "سطر أول\nسطر ثان طويل قليلا\nثالث\n";
+        for size in [0, 1, 5, 12, 1000] {
+            let docs = documents(text, size);
+            assert_eq!(docs.concat(), text, "size {size}");
+        }
+        // A line that fits ends its document; a longer one is cut at a space.
+        let docs = documents(text, 20);
+        assert_eq!(docs.first(), Some(&"سطر أول\n"));
+        assert!(
+            docs.iter()
+                .take(docs.len() - 1)
+                .all(|d| d.ends_with(['\n', ' ']))
+        );
+    }
+}
