@@ -33,7 +33,11 @@ fn check_spans(r: &pb::AnalyzeResponse, len_utf16: u32) {
 
 #[tokio::test]
 async fn pathological_inputs_are_analysed_without_errors() {
-    let server = TestServer::start(test_config()).await;
+    // A 1 MiB single token answers ~6 MiB (its text in four fields): over the
+    // default 4 MiB response limit, which tests/server_hostile.rs covers.
+    let mut config = test_config();
+    config.max_response_bytes = 64 * 1024 * 1024;
+    let server = TestServer::start(config).await;
     let mut client = server
         .client()
         .await
