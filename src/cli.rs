@@ -46,6 +46,8 @@ pub enum Command {
     TrainNer(arabic_text_train::ner::TrainArgs),
     /// Evaluate the named-entity model on the ANERcorp test split.
     EvalNer(arabic_text_train::ner::EvalArgs),
+    /// Learn word clusters for the named-entity tagger from unlabelled text.
+    TrainEmbeddings(arabic_text_train::embeddings::Args),
 }
 
 /// The unit of printed offsets (the API's `offset_encoding`).
@@ -285,5 +287,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::EvalSegment(args) => arabic_text_train::eval_segment::run(&args),
         Command::TrainNer(args) => arabic_text_train::ner::train(&args),
         Command::EvalNer(args) => arabic_text_train::ner::eval(&args),
+        Command::TrainEmbeddings(args) => arabic_text_train::embeddings::run(&args),
     }
 }

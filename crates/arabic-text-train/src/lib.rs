@@ -3,5 +3,6 @@
 pub mod anercorp;
 pub mod conformance;
 pub mod conllu;
+pub mod embeddings;
 pub mod eval_segment;
 pub mod ner;

@@ -4,6 +4,7 @@
 //!
 
 pub mod charnet;
+pub mod clusters;
 pub mod document;
 pub mod features;
 pub mod fold;
