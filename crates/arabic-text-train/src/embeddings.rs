@@ -194,6 +194,8 @@ struct Vectors {
     stem_row: Vec<u32>,
 }
 
+// The window loops index the sentence and the vector rows side by side.
+#[allow(clippy::needless_range_loop)]
 fn sgns(c: &Corpus, args: &Args) -> Vectors {
     let dim = args.dim;
     let mut rng = Rng(args.seed);
