@@ -52,6 +52,8 @@ pub enum Command {
     EvalPatterns(arabic_text_train::eval_patterns::Args),
     /// Throughput on a text file, cold and warm; one JSON object per line.
     Bench(arabic_text_train::bench::Args),
+    /// Learn word clusters for the named-entity tagger from unlabelled text.
+    TrainEmbeddings(arabic_text_train::embeddings::Args),
 }
 
 /// The unit of printed offsets (the API's `offset_encoding`).
@@ -295,5 +297,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::EvalNer(args) => arabic_text_train::ner::eval(&args),
         Command::EvalPatterns(args) => arabic_text_train::eval_patterns::run(&args),
         Command::Bench(args) => arabic_text_train::bench::run(&args),
+        Command::TrainEmbeddings(args) => arabic_text_train::embeddings::run(&args),
     }
 }

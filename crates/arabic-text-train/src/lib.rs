@@ -5,5 +5,6 @@ pub mod bench;
 pub mod conformance;
 pub mod conllu;
 pub mod eval_patterns;
+pub mod embeddings;
 pub mod eval_segment;
 pub mod ner;

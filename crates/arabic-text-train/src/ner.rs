@@ -70,6 +70,11 @@ pub struct TrainArgs {
     /// Adagrad learning rate of the character network.
     #[arg(long, default_value_t = 0.1)]
     pub net_lr: f32,
+    /// Word-cluster templates (0 none, 1 the token's, 2 and its neighbours',
+    /// 3 and the second neighbours' and pairs); anything but the default
+    /// only with `--cv-only`, since the tagger at run time uses the default.
+    #[arg(long, default_value_t = features::DEFAULT_CLUSTER_FEATURES)]
+    pub cluster_features: u8,
 }
 
 /// Which part of the split `eval-ner` scores.
@@ -440,6 +445,13 @@ const TEMPERATURES: [f32; 12] = [
 /// temperature on the pooled held-out predictions; the final model is
 /// trained on all of train with them.
 pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.cv_only || args.cluster_features == features::DEFAULT_CLUSTER_FEATURES,
+        "--cluster-features other than {} needs --cv-only",
+        features::DEFAULT_CLUSTER_FEATURES
+    );
+    features::set_cluster_features(args.cluster_features);
+    features::clear_word_memo();
     let split = load_split(&args.data)?;
     let full = split.full_train();
     let t0 = Instant::now();

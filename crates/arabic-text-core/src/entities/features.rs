@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::fold::{fold, split_greedy, stem_with_article};
 use super::knowledge::{FxMap, Knowledge, MAX_PLACE_WORDS};
@@ -12,6 +13,36 @@ use super::knowledge::{FxMap, Knowledge, MAX_PLACE_WORDS};
 /// entity with its most frequent type (first names, surnames, head words),
 /// which generalise to unseen full names.
 pub const PART: char = '\u{1}';
+
+/// Which word-cluster templates [`sentence_features`] emits: 0 none, 1 the
+/// token's form and stem cluster at the [`CLUSTER_PREFIXES`], 2 also the
+/// neighbours' stem clusters, 3 also the second neighbours and pairs. The
+/// model is trained and used with [`DEFAULT_CLUSTER_FEATURES`]; other values
+/// are for `train-ner --cv-only --cluster-features N` comparisons only.
+static CLUSTER_FEATURES: AtomicU8 = AtomicU8::new(DEFAULT_CLUSTER_FEATURES);
+
+/// The cluster templates the shipped model uses (see [`CLUSTER_FEATURES`]).
+pub const DEFAULT_CLUSTER_FEATURES: u8 = 3;
+
+/// Prefix lengths (bits) of the cluster paths used as features: short
+/// prefixes are coarse classes seen often, long ones near-synonyms.
+pub const CLUSTER_PREFIXES: [u8; 5] = [4, 6, 8, 10, 12];
+
+/// Sets the cluster templates of this process (for cross-validated
+/// comparisons; a model must be used with the setting it was trained with).
+pub fn set_cluster_features(level: u8) {
+    CLUSTER_FEATURES.store(level, Ordering::Relaxed);
+}
+
+/// A cluster path cut to `bits`, with bit 16 set when the word is known
+/// (0 = no cluster).
+fn cluster_prefix(k: &Knowledge, c: u32, bits: u8) -> u32 {
+    if c == 0 {
+        0
+    } else {
+        (1 << 16) | u32::from(k.clusters.prefix(c as u16, bits))
+    }
+}
 
 /// Longest train-gazetteer phrase in words that is matched.
 pub const MAX_GAZ_WORDS: usize = 5;
@@ -192,6 +223,10 @@ struct Word {
     /// stem+ها, stem+هم, stem+ات and ي+stem. Proper names rarely take the
     /// article, pronoun enclitics or plural and verb affixes.
     morph: [u8; 5],
+    /// Cluster path of the folded form with bit 16 set, 0 when unknown.
+    form_cluster: u32,
+    /// Cluster path of the stem with bit 16 set, 0 when unknown.
+    stem_cluster: u32,
 }
 
 /// A token in its sentence: what the word is anywhere ([`Word`], shared
@@ -262,7 +297,10 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
             *slot = k.freq_bucket(&buf);
         }
     }
+    let known = |p: Option<&u16>| p.map_or(0, |&p| (1 << 16) | u32::from(p));
     Word {
+        form_cluster: known(k.clusters.forms.get(folded.as_str())),
+        stem_cluster: known(k.clusters.stems.get(stem.as_str())),
         morph,
         shape: shape(&folded),
         form_freq: k.freq_bucket(&folded),
@@ -387,6 +425,13 @@ impl H {
         self.0 = (self.0 ^ 0xfe).wrapping_mul(0x100_0000_01b3);
         self
     }
+    fn w(mut self, v: u32) -> Self {
+        for b in v.to_le_bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = (self.0 ^ 0xfd).wrapping_mul(0x100_0000_01b3);
+        self
+    }
     fn done(self) -> u64 {
         // 0 marks an empty slot in the model's table.
         self.0 | 1
@@ -416,6 +461,7 @@ pub fn sentence_features(
     ends: &mut Vec<usize>,
 ) {
     let k = Knowledge::get();
+    let clusters = CLUSTER_FEATURES.load(Ordering::Relaxed);
     let mut key = String::new();
     let mut toks: Vec<Tok> = tokens
         .iter()
@@ -584,6 +630,55 @@ pub fn sentence_features(
         );
         f.push(H::new(56).b(t.name).done());
         f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
+        // Word clusters (learned from unlabelled text).
+        if clusters >= 1 {
+            for p in CLUSTER_PREFIXES {
+                f.push(
+                    H::new(62)
+                        .b(p)
+                        .w(cluster_prefix(k, t.stem_cluster, p))
+                        .done(),
+                );
+                f.push(
+                    H::new(63)
+                        .b(p)
+                        .w(cluster_prefix(k, t.form_cluster, p))
+                        .done(),
+                );
+            }
+        }
+        if clusters >= 2 {
+            for p in [4, 8, 12] {
+                f.push(
+                    H::new(64)
+                        .b(p)
+                        .w(cluster_prefix(k, p1.stem_cluster, p))
+                        .done(),
+                );
+                f.push(
+                    H::new(65)
+                        .b(p)
+                        .w(cluster_prefix(k, n1.stem_cluster, p))
+                        .done(),
+                );
+            }
+        }
+        if clusters >= 3 {
+            f.push(H::new(66).w(cluster_prefix(k, p2.stem_cluster, 6)).done());
+            f.push(H::new(67).w(cluster_prefix(k, n2.stem_cluster, 6)).done());
+            f.push(
+                H::new(68)
+                    .w(cluster_prefix(k, p1.stem_cluster, 6))
+                    .w(cluster_prefix(k, t.stem_cluster, 6))
+                    .done(),
+            );
+            f.push(
+                H::new(69)
+                    .w(cluster_prefix(k, t.stem_cluster, 8))
+                    .b(t.stem_freq)
+                    .done(),
+            );
+        }
         ends.push(feats.len());
     }
 }
@@ -624,6 +719,23 @@ mod tests {
         let _ = features(&refs);
         assert_eq!(features(&sent), fresh);
         MEMO.with(|m| assert!(m.borrow().len() <= WORD_MEMO));
+    }
+
+    #[test]
+    fn known_words_get_clusters_and_alike_words_share_prefixes() {
+        let k = Knowledge::get();
+        // The stem is looked up without its clitics.
+        let w = analyse("والعراق", k);
+        assert_ne!(w.stem_cluster, 0);
+        assert_eq!(w.stem_cluster, analyse("العراق", k).stem_cluster);
+        assert_eq!(analyse("ززززقق", k).stem_cluster, 0);
+        assert_eq!(cluster_prefix(k, 0, 8), 0);
+        // Month names come out of the corpus as one family.
+        let (jan, mar) = (analyse("يناير", k), analyse("مارس", k));
+        assert_eq!(
+            cluster_prefix(k, jan.stem_cluster, 4),
+            cluster_prefix(k, mar.stem_cluster, 4)
+        );
     }
 
     #[test]

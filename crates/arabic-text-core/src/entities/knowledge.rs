@@ -7,6 +7,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::sync::OnceLock;
 
+use super::clusters::Clusters;
+
 /// A fast non-cryptographic hasher for short string keys (FxHash), because
 /// the tagger does several lookups per token.
 #[derive(Default, Clone, Copy)]
@@ -43,6 +45,10 @@ static WORDFREQ_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-wordfre
 /// Faker's Arabic given and family names, gzip'd TSV `name<TAB>F|L|FL`.
 static NAMES_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-names.tsv.gz");
 
+/// Word clusters learned from 43.8M words of unlabelled Arabic by
+/// `train-embeddings` ([`super::clusters`]).
+static CLUSTERS_GZ: &[u8] = include_bytes!("../../../../models/ner-clusters.bin.gz");
+
 /// Bit of [`Knowledge::names`]: a given name.
 pub const GIVEN_NAME: u8 = 1;
 /// Bit of [`Knowledge::names`]: a family name.
@@ -65,6 +71,9 @@ pub struct Knowledge {
     /// Folded one-word person names → [`GIVEN_NAME`] | [`FAMILY_NAME`] bits,
     /// evidence for people the training data never saw.
     pub names: FxMap<&'static str, u8>,
+    /// Cluster paths of folded forms and stems (empty if the embedded file
+    /// were unreadable, which a test rules out).
+    pub clusters: Clusters,
 }
 
 /// The decompressed text, kept for the life of the process (the maps borrow
@@ -135,11 +144,14 @@ impl Knowledge {
                     names.insert(w, bits);
                 }
             }
+            let clusters = Clusters::from_bytes("embedded ner-clusters.bin.gz", CLUSTERS_GZ)
+                .unwrap_or_default();
             Knowledge {
                 places,
                 place_heads,
                 zipf,
                 names,
+                clusters,
             }
         })
     }
@@ -179,5 +191,9 @@ mod tests {
         assert_ne!(k.name_kind(&fold("أحمد")) & GIVEN_NAME, 0);
         assert_ne!(k.name_kind(&fold("البرغوثي")) & FAMILY_NAME, 0);
         assert_eq!(k.name_kind(&fold("قال")), 0);
+        // The embedded clusters load and know common stems.
+        assert!(k.clusters.depth > 0);
+        assert!(k.clusters.stems.len() > 10_000);
+        assert!(k.clusters.stems.contains_key(fold("بغداد").as_str()));
     }
 }

@@ -8,6 +8,7 @@ pub(crate) mod rng;
 
 crate::internal_mods! {
     charnet;
+    clusters;
     document;
     features;
     fold;
