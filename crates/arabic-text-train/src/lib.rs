@@ -5,3 +5,4 @@ pub mod conformance;
 pub mod conllu;
 pub mod eval_segment;
 pub mod ner;
+pub mod newsfane;

@@ -10,6 +10,7 @@ pub mod fold;
 pub mod gazetteer;
 pub mod group;
 pub mod knowledge;
+pub mod orgs;
 pub mod patterns;
 pub mod tagger;
 pub mod units;
