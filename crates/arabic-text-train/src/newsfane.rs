@@ -118,16 +118,17 @@ fn glue(sent: Vec<Tok>, glued: &mut usize) -> Vec<Tok> {
             *glued += 1;
             continue;
         }
-        if o && pending.is_empty() && SUFFIXES.contains(&t.text.as_str()) {
-            if let Some(prev) = out.last_mut().filter(|p| is_arabic_word(&p.text)) {
-                if prev.text.ends_with('ة') {
-                    prev.text.pop();
-                    prev.text.push('ت');
-                }
-                prev.text.push_str(&t.text);
-                *glued += 1;
-                continue;
+        if o && pending.is_empty()
+            && SUFFIXES.contains(&t.text.as_str())
+            && let Some(prev) = out.last_mut().filter(|p| is_arabic_word(&p.text))
+        {
+            if prev.text.ends_with('ة') {
+                prev.text.pop();
+                prev.text.push('ت');
             }
+            prev.text.push_str(&t.text);
+            *glued += 1;
+            continue;
         }
         let mut t = t;
         if !pending.is_empty() {
