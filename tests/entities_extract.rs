@@ -61,6 +61,22 @@ fn sample_article_paragraphs_come_back_with_people_places_and_organisations() {
 }
 
 #[test]
+fn trigger_led_organisations_come_out_whole_and_clitic_free() {
+    let text = "تخرج الطبيب في بجامعة الإسكندرية، ثم درّس في جامعة بغداد سنوات.";
+    let es = extract(text, &EntityOptions::default());
+    let orgs = surfaces(text, &es, EntityKind::Organization);
+    for want in ["جامعة الإسكندرية", "جامعة بغداد"] {
+        assert!(orgs.iter().any(|o| o == want), "{want} not in {orgs:?}");
+    }
+    // The city inside the name is not a place of its own.
+    let locs = surfaces(text, &es, EntityKind::Location);
+    assert!(
+        !locs.iter().any(|l| l == "الإسكندرية" || l == "بغداد"),
+        "{locs:?}"
+    );
+}
+
+#[test]
 fn a_later_surname_joins_the_full_name() {
     let text =
         "قال المحلل المقيم في واشنطن نزار حيدر إن الرد متوقع. ويعتقد حيدر أن واشنطن غيرت سياستها.";

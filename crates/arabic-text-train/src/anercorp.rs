@@ -44,6 +44,39 @@ pub fn read_tokens(text: &str) -> Vec<(String, String)> {
     out
 }
 
+/// Reads a `TOKEN TAG` file with a blank line between sentences (the CAMeL
+/// Lab test file `ANERCorp_CamelLab_test.txt`), as it is: the same
+/// character cleaning as [`read_tokens`], the sentences as given.
+pub fn read_sentences(text: &str) -> Vec<Sample> {
+    let mut out = Vec::new();
+    let mut cur = Sample {
+        tokens: Vec::new(),
+        labels: Vec::new(),
+    };
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !cur.tokens.is_empty() {
+                out.push(std::mem::replace(
+                    &mut cur,
+                    Sample {
+                        tokens: Vec::new(),
+                        labels: Vec::new(),
+                    },
+                ));
+            }
+            continue;
+        }
+        for (tok, tag) in read_tokens(line) {
+            cur.tokens.push(tok);
+            cur.labels.push(label_index(&tag));
+        }
+    }
+    if !cur.tokens.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 /// Splits the token stream into sentences after runs of `.` tokens.
 pub fn sentences(tokens: Vec<(String, String)>) -> Vec<Sample> {
     let mut out = Vec::new();
@@ -108,10 +141,89 @@ fn split_by_words(sents: Vec<Sample>, num: usize, den: usize) -> (Vec<Sample>, V
 
 /// Builds the split from the corpus text.
 pub fn split(text: &str) -> Split {
-    let sents = sentences(read_tokens(text));
+    split_tokens(read_tokens(text))
+}
+
+fn split_tokens(tokens: Vec<(String, String)>) -> Split {
+    let sents = sentences(tokens);
     let (train_all, test) = split_by_words(sents, 5, 6);
     let (train, dev) = split_by_words(train_all, 9, 10);
     Split { train, dev, test }
+}
+
+/// The reviewed label fixes of ANERcorp train (see the file's header and
+/// `models/PROVENANCE-ner.md`).
+pub const LABEL_FIXES: &str = include_str!("../data/anercorp-label-fixes.tsv");
+
+/// One reviewed change of a train token's tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// Index in the cleaned token stream ([`read_tokens`]).
+    pub index: usize,
+    /// The token there (checked).
+    pub token: String,
+    /// Its tag in ANERcorp (checked).
+    pub old: String,
+    /// The tag it gets.
+    pub new: String,
+    /// The rule that found it.
+    pub rule: String,
+}
+
+/// Parses a fixes file: `#` comment lines, then `index TAB token TAB old
+/// TAB new TAB rule [TAB note]`.
+pub fn parse_fixes(text: &str) -> Result<Vec<Fix>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let bad = || format!("label fixes line {}: {line:?}", n + 1);
+        let [index, token, old, new, rule, ..] = f.as_slice() else {
+            return Err(bad());
+        };
+        if !LABELS.contains(old) || !LABELS.contains(new) {
+            return Err(bad());
+        }
+        out.push(Fix {
+            index: index.parse().map_err(|_| bad())?,
+            token: token.to_string(),
+            old: old.to_string(),
+            new: new.to_string(),
+            rule: rule.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Builds the split with `fixes` applied to train. Fails when a fix does
+/// not find its token and old tag, or falls outside train (the test part
+/// is never touched).
+pub fn split_fixed(text: &str, fixes: &[Fix]) -> Result<Split, String> {
+    let mut tokens = read_tokens(text);
+    let train_tokens: usize = {
+        let s = split_tokens(tokens.clone());
+        s.full_train().iter().map(|s| s.tokens.len()).sum()
+    };
+    for f in fixes {
+        if f.index >= train_tokens {
+            return Err(format!(
+                "label fix at token {} is outside train (first {train_tokens} tokens)",
+                f.index
+            ));
+        }
+        match tokens.get_mut(f.index) {
+            Some((tok, tag)) if *tok == f.token && *tag == f.old => *tag = f.new.clone(),
+            other => {
+                return Err(format!(
+                    "label fix at token {} expects {} {}, found {other:?}",
+                    f.index, f.token, f.old
+                ));
+            }
+        }
+    }
+    Ok(split_tokens(tokens))
 }
 
 #[cfg(test)]
@@ -128,5 +240,39 @@ mod tests {
         let s = sentences(toks);
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].tokens.len(), 3);
+    }
+
+    #[test]
+    fn fixes_change_train_only_and_check_their_token() {
+        // 12 words: 10 train, 2 test.
+        let mut text = String::new();
+        for i in 0..12 {
+            text.push_str(&format!("w{i} O\n. O\n"));
+        }
+        let fixes = parse_fixes("# header\n2\tw1\tO\tB-LOC\tR1\tNation\n").expect("parse");
+        let s = split_fixed(&text, &fixes).expect("fixed");
+        assert_eq!(s.full_train()[1].labels, [3, 0]);
+        let wrong = parse_fixes("2\tw2\tO\tB-LOC\tR1\n").expect("parse");
+        assert!(split_fixed(&text, &wrong).is_err());
+        let in_test = parse_fixes("22\tw11\tO\tB-LOC\tR1\n").expect("parse");
+        assert!(split_fixed(&text, &in_test).is_err());
+        assert!(parse_fixes("x\tw\tO\tB-LOC\tR1\n").is_err());
+    }
+
+    #[test]
+    fn the_committed_fixes_parse() {
+        let fixes = parse_fixes(LABEL_FIXES).expect("committed fixes");
+        assert!(!fixes.is_empty());
+        assert!(fixes.iter().all(|f| f.old != f.new));
+    }
+
+    #[test]
+    fn conll_sentences_are_read_as_given() {
+        let text = "برند B-PERS\nجلالته O\n. O\n\n\nفي O\nعمان B-LOC\n";
+        let s = read_sentences(text);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].tokens, ["برند", "جلالته", "."]);
+        assert_eq!(s[0].labels, [1, 0, 0]);
+        assert_eq!(s[1].labels, [0, 3]);
     }
 }

@@ -8,3 +8,4 @@ pub mod eval_patterns;
 pub mod embeddings;
 pub mod eval_segment;
 pub mod ner;
+pub mod newsfane;

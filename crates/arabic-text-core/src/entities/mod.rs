@@ -15,6 +15,7 @@ crate::internal_mods! {
     group;
     knowledge;
     labels;
+    orgs;
     patterns;
     tagger;
     units;

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 
 use super::fold::{canonical, fold, proclitic_len};
 use super::knowledge::Knowledge;
+use super::orgs;
 use super::tagger::{Model, chunks};
 use super::{EntityKind, Mention, MentionSource};
 use crate::chars::{is_digit, is_word_char, is_word_internal};
@@ -168,7 +169,8 @@ const MAX_SENTENCE: usize = 256;
 /// divided by the model's temperature (fit by `train-ner`). After every
 /// sentence is decoded, the document pass ([`document::spread`]) adds the
 /// mentions the rest of the text vouches for; they carry the confidence of
-/// the mention that vouched.
+/// the mention that vouched. Last, the trigger-led organisation rule
+/// ([`orgs::org_phrases`]).
 pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
     // Per sentence: its units and Viterbi's labels (before the rules).
     let mut sents: Vec<(&[Unit], Vec<u8>)> = Vec::new();
@@ -202,6 +204,7 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
     for (((sent, tagged), doc), added) in sents.iter().zip(&mut docs).zip(&added) {
         let labels = &mut doc.labels;
         document::apply(labels, added);
+        orgs::org_phrases(&doc.folded, labels, orgs::OrgPhrases::default());
         for (b, e, t) in chunks(labels) {
             let (Some(first), Some(last)) = (sent.get(b), sent.get(e - 1)) else {
                 continue;
