@@ -150,7 +150,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.gold)
         .with_context(|| format!("reading {}", args.gold.display()))?;
     let gold = conllu::read_gold(&text);
-    let weights = CliticWeights::parse(&args.weights).map_err(anyhow::Error::msg)?;
+    let weights = CliticWeights::parse(&args.weights)?;
     let seg = Segmenter::with_weights(weights)?;
     let all: Vec<&GoldSentence> = gold.iter().collect();
     let tune: Vec<&GoldSentence> = gold.iter().filter(|s| is_tuning(&s.doc_id)).collect();

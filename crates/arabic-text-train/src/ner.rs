@@ -812,7 +812,7 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         model.charnet = Some(Arc::new(net));
         model.net_weight = rel_net * unit;
     }
-    let bytes = model.to_bytes();
+    let bytes = model.to_bytes().context("compressing the model")?;
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }

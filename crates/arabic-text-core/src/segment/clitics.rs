@@ -77,16 +77,41 @@ impl Default for CliticWeights {
     }
 }
 
+/// Why a weight specification could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeightsError {
+    /// A part is not `name=value`.
+    #[error("expected name=value, got {0:?}")]
+    NotAPair(String),
+    /// A value is not an integer.
+    #[error("{name}: {source}")]
+    BadValue {
+        /// The weight's name.
+        name: String,
+        /// Why its value is not an integer.
+        source: std::num::ParseIntError,
+    },
+    /// No weight has that name.
+    #[error("unknown weight {0:?}")]
+    UnknownName(String),
+}
+
 impl CliticWeights {
     /// Parses `name=value` pairs separated by commas (names as the fields,
     /// arrays indexed: `conj0`, `prep2`, `enclitic4`), over the defaults.
-    pub fn parse(spec: &str) -> Result<Self, String> {
+    pub fn parse(spec: &str) -> Result<Self, WeightsError> {
         let mut w = Self::default();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (name, value) = part
                 .split_once('=')
-                .ok_or_else(|| format!("expected name=value, got {part:?}"))?;
-            let v: i32 = value.trim().parse().map_err(|e| format!("{name}: {e}"))?;
+                .ok_or_else(|| WeightsError::NotAPair(part.to_owned()))?;
+            let v: i32 = value
+                .trim()
+                .parse()
+                .map_err(|source| WeightsError::BadValue {
+                    name: name.to_owned(),
+                    source,
+                })?;
             let idx = |prefix: &str| {
                 name.strip_prefix(prefix)
                     .and_then(|i| i.parse::<usize>().ok())
@@ -109,7 +134,7 @@ impl CliticWeights {
                     }
                 }
             };
-            *slot.ok_or_else(|| format!("unknown weight {name:?}"))? = v;
+            *slot.ok_or_else(|| WeightsError::UnknownName(name.to_owned()))? = v;
         }
         Ok(w)
     }
@@ -859,48 +884,5 @@ pub(super) fn segment_word(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::segment::lexicon::pack;
-
-    #[test]
-    fn packed_stem_keys_are_the_packed_byte_keys() {
-        // Every stem slice, restored prefix and restored final of these words:
-        // the packed key built by shifts equals packing the spelled-out key.
-        let words = [
-            "وللعاصمة",
-            "فسيكتبونها",
-            "بمدرستهم",
-            "كتابي",
-            "الله",
-            "ولأصدقائنا",
-            "سيذهبون",
-        ];
-        let mut buf = [0u8; 2 * MAX_LETTERS + 8];
-        let mut checked = 0;
-        for word in words {
-            let mut l = Letters::new();
-            assert!(l.read(word), "{word}");
-            for a in 0..l.n {
-                for b in a + 1..=l.n {
-                    for pre in 0..3 {
-                        for fin in 0..5 {
-                            if fin != 0 && fin != 4 && b - a < 2 {
-                                continue;
-                            }
-                            let kl = stem_key(&l, a, b, pre, fin, &mut buf);
-                            let spelled = pack(&buf[..kl]);
-                            if let Some(packed) = stem_packed(&l, a, b, pre, fin) {
-                                assert_eq!(Some(packed), spelled, "{word} {a}..{b} {pre} {fin}");
-                                checked += 1;
-                            } else {
-                                assert!(spelled.is_none() || b > MEMO_LETTERS);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        assert!(checked > 500);
-    }
-}
+#[path = "clitics_tests.rs"]
+mod tests;

@@ -2,10 +2,10 @@
 //! change, add or drop text: tokens cover every non-whitespace char exactly
 //! once, and the segments of a token tile its span.
 //!
-//! Three passes over the text: [`tokenize`] scans word tokens (URLs, e-mails,
+//! Three passes over the text: `tokenize` scans word tokens (URLs, e-mails,
 //! numbers, hashtags, emoji sequences, punctuation), then sentence boundaries
-//! are placed between tokens, then [`clitics`] splits each Arabic word with a
-//! clitic grammar scored by the embedded stem lexicon ([`lexicon`]).
+//! are placed between tokens, then `clitics` splits each Arabic word with a
+//! clitic grammar scored by the embedded stem lexicon (`lexicon`).
 
 use std::ops::Range;
 
@@ -18,7 +18,7 @@ mod clitics;
 mod lexicon;
 mod tokenize;
 
-pub use clitics::CliticWeights;
+pub use clitics::{CliticWeights, WeightsError};
 
 /// How words are split into clitic segments.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]

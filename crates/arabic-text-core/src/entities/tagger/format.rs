@@ -19,8 +19,9 @@ const MAGIC: &[u8; 8] = b"ARNER003";
 const NET_TAG: &[u8; 4] = b"CNET";
 
 impl Model {
-    /// Serializes the model, gzip'd.
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// Serializes the model, gzip'd; a compression failure is an error, never
+    /// an empty file.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, std::io::Error> {
         let mut raw = Vec::new();
         raw.extend_from_slice(MAGIC);
         raw.extend_from_slice(&(self.num_features() as u32).to_le_bytes());
@@ -67,9 +68,8 @@ impl Model {
             net.write(&mut raw);
         }
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        // Writing to a Vec cannot fail.
-        let _ = enc.write_all(&raw);
-        enc.finish().unwrap_or_default()
+        enc.write_all(&raw)?;
+        enc.finish()
     }
 
     /// Reads a model written by [`Model::to_bytes`].

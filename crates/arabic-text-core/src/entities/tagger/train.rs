@@ -310,7 +310,7 @@ mod tests {
         }
         let mut biased = model.clone();
         biased.o_bias = 0.25;
-        let again = Model::from_bytes("toy", &biased.to_bytes()).expect("roundtrip");
+        let again = Model::from_bytes("toy", &biased.to_bytes().expect("bytes")).expect("roundtrip");
         assert_eq!(again.o_bias, 0.25);
         assert!(again.charnet.is_none());
         // With a character network: its weighted logits join the emissions
@@ -329,7 +329,7 @@ mod tests {
         with_net.net_weight = 0.5;
         let toks: Vec<&str> = data[1].tokens.iter().map(String::as_str).collect();
         assert_ne!(with_net.emissions(&toks), biased.emissions(&toks));
-        let read = Model::from_bytes("toy+net", &with_net.to_bytes()).expect("roundtrip");
+        let read = Model::from_bytes("toy+net", &with_net.to_bytes().expect("bytes")).expect("roundtrip");
         assert_eq!(read.net_weight, 0.5);
         assert_eq!(read.emissions(&toks), with_net.emissions(&toks));
         let toks: Vec<&str> = data[0].tokens.iter().map(String::as_str).collect();
@@ -337,6 +337,9 @@ mod tests {
         let m = again.marginals(&again.emissions(&toks));
         assert!(m.iter().all(|p| (p.iter().sum::<f32>() - 1.0).abs() < 1e-3));
         // Same data, same seed: same bytes.
-        assert_eq!(train(&data, &cfg, |_, _| {}).to_bytes(), model.to_bytes());
+        assert_eq!(
+            train(&data, &cfg, |_, _| {}).to_bytes().expect("bytes"),
+            model.to_bytes().expect("bytes")
+        );
     }
 }
