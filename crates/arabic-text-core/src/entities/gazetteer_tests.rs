@@ -115,8 +115,7 @@ fn finds_longest_phrases_after_proclitics() {
         entry("شركة نفط", Misc),
         entry("شركة نفط الشمال", Organization),
     ]);
-    let text =
-        "من ولبنان إلى جبل لبنان وللأمم المتحدة وللعراق، شركة نفط الجنوب وشركة نفط الشمال";
+    let text = "من ولبنان إلى جبل لبنان وللأمم المتحدة وللعراق، شركة نفط الجنوب وشركة نفط الشمال";
     let got = spans(text, &g.find(text, &simple_units(text)));
     assert_eq!(
         got,
@@ -199,8 +198,7 @@ fn request_bounds_name_the_entry() {
     );
     let marks = entry("\u{64E}\u{640}\u{200C}", EntityKind::Location);
     let punct = entry("،!", EntityKind::Location);
-    let errors =
-        check_request(&[ok.clone(), long, many, marks, punct]).expect_err("bad entries");
+    let errors = check_request(&[ok.clone(), long, many, marks, punct]).expect_err("bad entries");
     assert_eq!(
         errors,
         vec![
