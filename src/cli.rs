@@ -47,7 +47,7 @@ pub enum Command {
     /// Train the named-entity model on ANERcorp.
     TrainNer(arabic_text_train::ner::TrainArgs),
     /// Evaluate the named-entity model on the ANERcorp test split.
-    EvalNer(arabic_text_train::ner::EvalArgs),
+    EvalNer(arabic_text_train::eval_ner::EvalArgs),
     /// Score dates, times, numbers, money ... on the pattern test set (per-type P/R/F1).
     EvalPatterns(arabic_text_train::eval_patterns::Args),
     /// Throughput on a text file, cold and warm; one JSON object per line.
@@ -294,7 +294,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Conformance(args) => arabic_text_train::conformance::run(&args),
         Command::EvalSegment(args) => arabic_text_train::eval_segment::run(&args),
         Command::TrainNer(args) => arabic_text_train::ner::train(&args),
-        Command::EvalNer(args) => arabic_text_train::ner::eval(&args),
+        Command::EvalNer(args) => arabic_text_train::eval_ner::eval(&args),
         Command::EvalPatterns(args) => arabic_text_train::eval_patterns::run(&args),
         Command::Bench(args) => arabic_text_train::bench::run(&args),
         Command::TrainEmbeddings(args) => arabic_text_train::embeddings::run(&args),

@@ -7,12 +7,13 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::anercorp::{self, Split};
+use super::ner_cv::*;
 use arabic_text_core::entities::charnet;
 use arabic_text_core::entities::document::{self, Rules};
 use arabic_text_core::entities::features;
 use arabic_text_core::entities::fold::fold;
 use arabic_text_core::entities::orgs::{OrgPhrases, org_phrases};
-use arabic_text_core::entities::tagger::{self, L, Model, Sample, TrainConfig, chunks};
+use arabic_text_core::entities::tagger::{self, Model, Sample, TrainConfig, chunks};
 use arabic_text_core::entities::units;
 
 /// Arguments of `train-ner`.
@@ -90,52 +91,6 @@ pub struct TrainArgs {
     pub no_label_fixes: bool,
 }
 
-/// Which part of the split `eval-ner` scores.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum Part {
-    /// The test part (reporting only).
-    #[default]
-    Test,
-    /// The dev part (the held-out end of train, for tuning).
-    Dev,
-}
-
-/// Arguments of `eval-ner`.
-#[derive(Debug, clap::Args)]
-pub struct EvalArgs {
-    /// The ANERcorp file.
-    #[arg(long, default_value = "../shared/data/anercorp/ANERCorp")]
-    pub data: PathBuf,
-    /// A model file; the embedded model when omitted.
-    #[arg(long, env = "ARABIC_TEXT_NER_MODEL")]
-    pub model: Option<PathBuf>,
-    /// The part to score.
-    #[arg(long, value_enum, default_value_t)]
-    pub part: Part,
-    /// Exit non-zero when micro F1 on the rebuilt clean test split is below
-    /// this (a CI gate).
-    #[arg(long)]
-    pub min_f1: Option<f64>,
-    /// The official CAMeL Lab test file, scored as it is (its first tokens
-    /// are corrupted: see `../shared/data/anercorp/SOURCE.md`); skipped with
-    /// `--part dev`.
-    #[arg(
-        long,
-        default_value = "../shared/data/anercorp/ANERCorp_CamelLab_test.txt"
-    )]
-    pub official: PathBuf,
-    /// Exit non-zero when micro F1 on the official test file (document
-    /// windows, as the service sees a news document) is below this (a CI
-    /// gate).
-    #[arg(long)]
-    pub min_official_f1: Option<f64>,
-    /// Write every sentence with a missed or spurious entity here (gold and
-    /// predicted mentions side by side), for error analysis on dev.
-    #[arg(long)]
-    pub errors: Option<PathBuf>,
-}
-
-/// Entity-level exact-match counts per type (index 1..=4) and overall (0).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Scores {
     /// True positives, predicted, gold.
@@ -171,7 +126,7 @@ pub fn score(model: &Model, samples: &[Sample]) -> Scores {
 }
 
 /// Scores the labels `tag` gives each sample's tokens.
-fn score_by(samples: &[Sample], mut tag: impl FnMut(&[&str]) -> Vec<u8>) -> Scores {
+pub(crate) fn score_by(samples: &[Sample], mut tag: impl FnMut(&[&str]) -> Vec<u8>) -> Scores {
     let preds: Vec<Vec<u8>> = samples
         .iter()
         .map(|sample| {
@@ -183,13 +138,13 @@ fn score_by(samples: &[Sample], mut tag: impl FnMut(&[&str]) -> Vec<u8>) -> Scor
 }
 
 /// One decoded sentence ([`Model::decode`]) and its folded forms.
-struct Decoded {
+pub(crate) struct Decoded {
     sentence: tagger::Decoded,
     folded: Vec<String>,
 }
 
 /// Decodes every sentence of `samples` as the service does a request's.
-fn decode(model: &Model, samples: &[Sample]) -> Vec<Decoded> {
+pub(crate) fn decode(model: &Model, samples: &[Sample]) -> Vec<Decoded> {
     samples
         .iter()
         .map(|s| {
@@ -205,7 +160,11 @@ fn decode(model: &Model, samples: &[Sample]) -> Vec<Decoded> {
 /// The labels of decoded running text after the document pass (`rules`;
 /// `None`: none), each sentence's document being the
 /// [`document::EVAL_WINDOW`] sentences either side.
-fn with_document_pass(model: &Model, dec: &[Decoded], rules: Option<&Rules>) -> Vec<Vec<u8>> {
+pub(crate) fn with_document_pass(
+    model: &Model,
+    dec: &[Decoded],
+    rules: Option<&Rules>,
+) -> Vec<Vec<u8>> {
     with_document_window(
         model,
         dec,
@@ -295,7 +254,7 @@ fn score_labels(samples: &[Sample], preds: &[Vec<u8>]) -> Scores {
     s
 }
 
-fn print_scores(name: &str, s: &Scores) {
+pub(crate) fn print_scores(name: &str, s: &Scores) {
     let tokens_line = |t: usize, label: &str| {
         let (p, r, f) = s.prf(t);
         let (tp, pred, gold) = s.counts[t];
@@ -329,7 +288,7 @@ fn nll(model: &mut Model, samples: &[Sample], t: f32) -> f64 {
 
 /// Reads ANERcorp and splits it, with the reviewed train label fixes when
 /// `fixes` (the test part is the same either way).
-fn load_split(path: &PathBuf, fixes: bool) -> anyhow::Result<Split> {
+pub(crate) fn load_split(path: &PathBuf, fixes: bool) -> anyhow::Result<Split> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading ANERcorp from {}", path.display()))?;
     let split = if fixes {
@@ -352,212 +311,8 @@ fn load_split(path: &PathBuf, fixes: bool) -> anyhow::Result<Split> {
     Ok(split)
 }
 
-/// Letters per character n-gram of [`text_grams`].
-const GRAM: usize = 12;
-/// An extra sentence sharing at least this share of its [`text_grams`] with
-/// a text counts as that text (NewsFANE re-annotates ANERcorp text).
-const SHARED_MAX: f64 = 0.2;
-
-/// The folded letters and digits of a sentence, run together.
-fn letters(s: &Sample) -> Vec<char> {
-    s.tokens
-        .iter()
-        .flat_map(|t| fold(t).chars().collect::<Vec<_>>())
-        .filter(|c| c.is_alphanumeric())
-        .collect()
-}
-
-fn gram_hash(w: &[char]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    w.hash(&mut h);
-    h.finish()
-}
-
-/// The hashed [`GRAM`]-letter windows of `samples`' running text.
-fn text_grams(samples: &[Sample]) -> std::collections::HashSet<u64> {
-    let all: Vec<char> = samples.iter().flat_map(letters).collect();
-    all.windows(GRAM).map(gram_hash).collect()
-}
-
-/// The share of `s`'s letter windows found in `grams`.
-fn shared(s: &Sample, grams: &std::collections::HashSet<u64>) -> f64 {
-    let l = letters(s);
-    let w: Vec<u64> = l.windows(GRAM).map(gram_hash).collect();
-    if w.is_empty() {
-        return 0.0;
-    }
-    w.iter().filter(|h| grams.contains(h)).count() as f64 / w.len() as f64
-}
-
-/// The contiguous blocks of a K-fold split: (held-out block, the rest and
-/// those `extra` sentences that do not repeat the held-out block's text).
-fn folds<'a>(
-    samples: &'a [Sample],
-    extra: &[Sample],
-    k: usize,
-) -> Vec<(&'a [Sample], Vec<Sample>)> {
-    let n = samples.len();
-    (0..k)
-        .map(|f| {
-            let (lo, hi) = (n * f / k, n * (f + 1) / k);
-            let held = text_grams(&samples[lo..hi]);
-            let extra: Vec<&Sample> = extra
-                .iter()
-                .filter(|s| shared(s, &held) < SHARED_MAX)
-                .collect();
-            if !extra.is_empty() {
-                eprintln!(
-                    "fold {}: {} extra sentences that do not repeat its held-out text",
-                    f + 1,
-                    extra.len()
-                );
-            }
-            let rest = samples[..lo]
-                .iter()
-                .chain(&samples[hi..])
-                .chain(extra)
-                .cloned()
-                .collect();
-            (&samples[lo..hi], rest)
-        })
-        .collect()
-}
-
-/// Runs `job(held-out block, rest)` for every fold, the folds in parallel
-/// threads; the results in fold order.
-fn per_fold<T: Send>(
-    parts: &[(&[Sample], Vec<Sample>)],
-    job: impl Fn(&[Sample], &[Sample]) -> T + Sync,
-) -> anyhow::Result<Vec<T>> {
-    let job = &job;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = parts
-            .iter()
-            .map(|(held, rest)| scope.spawn(move || job(held, rest)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .map_err(|_| anyhow::anyhow!("a cross-validation fold failed"))
-            })
-            .collect()
-    })
-}
-
-/// Adds `s`'s counts to `acc`.
-fn pool(acc: &mut Scores, s: &Scores) {
-    for (a, c) in acc.counts.iter_mut().zip(s.counts) {
-        a.0 += c.0;
-        a.1 += c.1;
-        a.2 += c.2;
-    }
-}
-
-/// Mean absolute emission of `model` on `samples`: the unit of the O bias,
-/// because the scale of perceptron scores grows with the epochs.
-fn emission_unit(model: &Model, samples: &[Sample]) -> f32 {
-    let (mut sum, mut n) = (0f64, 0usize);
-    for s in samples {
-        let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-        for e in model.emissions(&toks) {
-            sum += e.iter().map(|x| f64::from(x.abs())).sum::<f64>() / e.len() as f64;
-            n += 1;
-        }
-    }
-    (sum / n.max(1) as f64) as f32
-}
-
-/// Weights of the character network's logits, in units of
-/// [`emission_unit`].
-const NET_WEIGHTS: [f32; 9] = [0.0, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3];
-
-/// Prints the pooled held-out F1 of the network alone and of the perceptron
-/// with the network's logits added, over a grid of weights × O biases, and
-/// returns the best (weight, O bias), in units of [`emission_unit`].
-fn cv_charnet(
-    models: &mut [Model],
-    nets: &[charnet::CharNet],
-    parts: &[(&[Sample], Vec<Sample>)],
-    units: &[f32],
-) -> (f32, f32) {
-    let zero = [[0f32; L]; L];
-    let mut alone = Scores::default();
-    for (net, (held, _)) in nets.iter().zip(parts) {
-        pool(
-            &mut alone,
-            &score_by(held, |toks| {
-                tagger::viterbi(&net.logits(toks), &zero, &[0.0; L])
-            }),
-        );
-    }
-    let (p, r, f) = alone.prf(0);
-    eprintln!("character network alone: cv micro F1 {f:.2} (P {p:.2} R {r:.2})");
-    // Emissions (no bias) and logits of every held-out sentence.
-    type Scored = (Vec<[f32; L]>, Vec<[f32; L]>);
-    let cache: Vec<Vec<Scored>> = models
-        .iter_mut()
-        .zip(nets)
-        .zip(parts)
-        .map(|((m, net), (held, _))| {
-            m.o_bias = 0.0;
-            held.iter()
-                .map(|s| {
-                    let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-                    (m.emissions(&toks), net.logits(&toks))
-                })
-                .collect()
-        })
-        .collect();
-    let mut best = (0f32, 0f32, f64::MIN);
-    for a in NET_WEIGHTS {
-        let mut line = format!("net weight {a:.2}:");
-        for rel in BIAS_STEPS {
-            let mut acc = Scores::default();
-            for (((m, (held, _)), c), unit) in models.iter().zip(parts).zip(&cache).zip(units) {
-                let mut i = 0;
-                pool(
-                    &mut acc,
-                    &score_by(held, |toks| {
-                        let (em, lg) = &c[i];
-                        i += 1;
-                        let em: Vec<[f32; L]> = em
-                            .iter()
-                            .zip(lg)
-                            .map(|(e, g)| {
-                                let mut x = *e;
-                                for l in 0..L {
-                                    x[l] += a * unit * g[l];
-                                }
-                                x[0] -= rel * unit;
-                                x
-                            })
-                            .collect();
-                        let mut labels = m.viterbi(&em);
-                        tagger::attach_name_heads(toks, &mut labels);
-                        labels
-                    }),
-                );
-            }
-            let f = acc.prf(0).2;
-            line.push_str(&format!(" {f:.2}"));
-            // The smaller weight and bias unless clearly better.
-            if f > best.2 + 0.05 {
-                best = (a, rel, f);
-            }
-        }
-        eprintln!("{line}   (O bias {BIAS_STEPS:?})");
-    }
-    eprintln!(
-        "best: net weight {:.2}, O bias {:.2}: cv micro F1 {:.2}",
-        best.0, best.1, best.2
-    );
-    (best.0, best.1)
-}
-
 /// O-bias grid, in units of [`emission_unit`].
-const BIAS_STEPS: [f32; 9] = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5];
+pub(crate) const BIAS_STEPS: [f32; 9] = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5];
 /// Temperature grid for confidences.
 const TEMPERATURES: [f32; 12] = [
     1.0, 2.0, 4.0, 8.0, 12.0, 16.0, 24.0, 32.0, 48.0, 64.0, 96.0, 128.0,
@@ -828,137 +583,9 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Scores `part` with a cold pass then five warm ones (one core), prints
-/// the scores and the speed, and returns the scores.
-fn timed_score(model: &Model, part: &[Sample], title: &str, window: usize) -> Scores {
-    // A cold pass (no word memoized yet), then the median of five warm ones.
-    features::clear_word_memo();
-    let t_cold = Instant::now();
-    let s = score_windowed(model, part, window);
-    let cold = t_cold.elapsed().as_secs_f64();
-    let mut secs: Vec<f64> = (0..5)
-        .map(|_| {
-            let t1 = Instant::now();
-            std::hint::black_box(score_windowed(model, part, window));
-            t1.elapsed().as_secs_f64()
-        })
-        .collect();
-    secs.sort_by(f64::total_cmp);
-    let secs = secs[2];
-    let words: usize = part.iter().map(|s| s.tokens.len()).sum();
-    print_scores(title, &s);
-    println!(
-        "tagged {words} tokens in {:.3} s, median of 5: {:.0} tokens/s (sentences, document pass \
-         and confidences; first pass, no word memoized: {:.0} tokens/s)",
-        secs,
-        words as f64 / secs.max(1e-9),
-        words as f64 / cold.max(1e-9)
-    );
-    s
-}
-
-/// Fails when `s`'s micro F1 is below the gate `min` (named `flag`).
-fn gate(s: &Scores, min: Option<f64>, flag: &str) -> anyhow::Result<()> {
-    if let Some(min) = min {
-        let f = s.prf(0).2;
-        if f < min {
-            anyhow::bail!("micro F1 {f:.2} is below {flag} {min}");
-        }
-    }
-    Ok(())
-}
-
-/// Evaluates a model on the rebuilt clean test split (or its dev part) and
-/// on the official CAMeL Lab test file as it is.
-pub fn eval(args: &EvalArgs) -> anyhow::Result<()> {
-    let split = load_split(&args.data, true)?;
-    let t0 = Instant::now();
-    let model = match &args.model {
-        Some(p) => {
-            let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-            Model::from_bytes(&p.display().to_string(), &bytes)?
-        }
-        None => arabic_text_core::entities::embedded_model()?.clone(),
-    };
-    let t_model = t0.elapsed();
-    let _ = arabic_text_core::entities::knowledge::Knowledge::get();
-    println!(
-        "load: model {:.0} ms, knowledge lists {:.0} ms, total {:.0} ms",
-        t_model.as_secs_f64() * 1000.0,
-        (t0.elapsed() - t_model).as_secs_f64() * 1000.0,
-        t0.elapsed().as_secs_f64() * 1000.0
-    );
-    let (name, part) = match args.part {
-        Part::Test => ("rebuilt clean test split", &split.test),
-        Part::Dev => {
-            eprintln!(
-                "note: the final model of train-ner is trained on dev too; the honest \
-                 held-out score is the cross-validation train-ner prints"
-            );
-            ("dev part", &split.dev)
-        }
-    };
-    let words = |v: &[Sample]| v.iter().map(|s| s.tokens.len()).sum::<usize>();
-    let window = document::EVAL_WINDOW;
-    let clean = timed_score(
-        &model,
-        part,
-        &format!(
-            "== ANERcorp {name} ({} sentences, {} tokens), entity-level exact match \
-             (conlleval), document = the {window} sentences either side",
-            part.len(),
-            words(part)
-        ),
-        window,
-    );
-    if let Some(path) = &args.errors {
-        let preds = with_document_pass(&model, &decode(&model, part), Some(&Rules::default()));
-        std::fs::write(path, error_report(part, &preds))
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    let official = match args.part {
-        Part::Dev => None,
-        Part::Test => {
-            let text = std::fs::read_to_string(&args.official).with_context(|| {
-                format!("reading the official test file {}", args.official.display())
-            })?;
-            let sents = anercorp::read_sentences(&text);
-            let title = |how: &str| {
-                format!(
-                    "== official CAMeL Lab test file as it is ({} sentences, {} tokens), \
-                     entity-level exact match (conlleval), {how}",
-                    sents.len(),
-                    words(&sents)
-                )
-            };
-            let s = timed_score(
-                &model,
-                &sents,
-                &title(&format!(
-                    "document = the {window} sentences either side (as the service sees \
-                     a news article)"
-                )),
-                window,
-            );
-            timed_score(
-                &model,
-                &sents,
-                &title("sentence by sentence (each sentence its own request)"),
-                0,
-            );
-            Some(s)
-        }
-    };
-    gate(&clean, args.min_f1, "--min-f1")?;
-    if let Some(s) = &official {
-        gate(s, args.min_official_f1, "--min-official-f1")?;
-    }
-    Ok(())
-}
-
 /// One block per sentence whose predicted entities differ from gold: the
 /// missed (`-`) and spurious (`+`) mentions with their types.
-fn error_report(samples: &[Sample], preds: &[Vec<u8>]) -> String {
+pub(crate) fn error_report(samples: &[Sample], preds: &[Vec<u8>]) -> String {
     use std::fmt::Write as _;
     const TYPES: [&str; 5] = ["", "PERS", "LOC", "ORG", "MISC"];
     let mut out = String::new();
