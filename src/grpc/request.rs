@@ -7,8 +7,8 @@ use super::response::Detail;
 use crate::pb;
 use arabic_text_core::AnalyzeOptions;
 use arabic_text_core::entities::gazetteer::{GazetteerError, MAX_REQUEST_ENTRIES, check_phrase};
-use arabic_text_core::entities::patterns::{self, Reference};
 use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry};
+use arabic_text_core::entities::{Reference, parse_rfc3339, zone_offset_minutes};
 use arabic_text_core::normalize::{NormalizeOptions, Preset};
 use arabic_text_core::offsets::OffsetUnit;
 use arabic_text_core::segment::{CliticMode, SegmentOptions};
@@ -320,7 +320,7 @@ fn reference_time(o: &pb::EntityOptions, field: &str, v: &mut Violations) -> Opt
     let parsed = if t.is_empty() {
         None
     } else {
-        let p = patterns::parse_rfc3339(t);
+        let p = parse_rfc3339(t);
         if p.is_none() {
             v.add(
                 format!("{field}.reference_time"),
@@ -332,7 +332,7 @@ fn reference_time(o: &pb::EntityOptions, field: &str, v: &mut Violations) -> Opt
     let offset = if z.is_empty() {
         parsed.and_then(|(_, written)| written).unwrap_or(0)
     } else {
-        match patterns::zone_offset_minutes(z, parsed.map_or(0, |(utc, _)| utc)) {
+        match zone_offset_minutes(z, parsed.map_or(0, |(utc, _)| utc)) {
             Ok(off) => off,
             Err(e) => {
                 v.add(format!("{field}.time_zone"), e.to_string());

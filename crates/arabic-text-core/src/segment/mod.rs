@@ -17,8 +17,9 @@ use super::offsets::Span;
 mod clitics;
 mod lexicon;
 mod tokenize;
+mod weights;
 
-pub use clitics::{CliticWeights, WeightsError};
+pub use weights::{CliticWeights, WeightsError};
 
 /// How words are split into clitic segments.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]

@@ -24,7 +24,6 @@ use super::EntityKind;
 use crate::offsets::Span;
 
 pub use calendar::{Reference, ZoneError, parse_rfc3339, supported_zones, zone_offset_minutes};
-pub use numbers::number_value;
 
 /// One pattern match.
 #[derive(Clone, Debug, PartialEq)]

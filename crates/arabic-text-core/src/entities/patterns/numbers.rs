@@ -4,7 +4,6 @@
 
 use super::lexicon::{Card, Sense};
 use super::scan::{Class, Hit, MAX_RUN, Scanner};
-use crate::chars::digit_value;
 use crate::entities::EntityKind;
 
 /// A number read at some token.
@@ -20,19 +19,6 @@ pub struct Num {
     pub first_int: Option<u64>,
     /// Whether it is a single digit run with no separators or scale.
     pub plain: bool,
-}
-
-/// A number with separators → a plain decimal string (`1,250.5` → `1250.5`).
-pub fn number_value(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if let Some(d) = digit_value(c) {
-            out.push(char::from(b'0' + d as u8));
-        } else if c == '.' || c == '٫' {
-            out.push('.');
-        }
-    }
-    out
 }
 
 /// `s` (a plain decimal) times 10^exp, without floating point.
