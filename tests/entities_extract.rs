@@ -293,3 +293,36 @@ fn gazetteer_phrases_match_across_presentation_forms() {
     let es = extract(text, &options("ﺯﻳﻜﻮﻻ"));
     assert_eq!(surfaces(text, &es, EntityKind::Organization), ["زيكولا"]);
 }
+
+/// Issue 14 item 8: a pattern after an attached proclitic keeps its whole
+/// value, and a currency word inside MONEY is not also a name.
+#[test]
+fn patterns_after_a_proclitic_keep_their_whole_value() {
+    let text =
+        "دفعت الحكومة و١٠٠ ريال لكل أسرة، و4.5% زيادة، وذلك و22 يناير 2024 كما كتب @محمد_علي";
+    let es = extract(text, &EntityOptions::default());
+    let value = |kind: EntityKind| -> Vec<(String, Option<String>)> {
+        es.iter()
+            .filter(|e| e.kind == kind)
+            .flat_map(|e| e.mentions.iter())
+            .map(|m| (m.span.slice(text).to_string(), m.value.clone()))
+            .collect()
+    };
+    assert_eq!(
+        value(EntityKind::Money),
+        [("١٠٠ ريال".to_string(), Some("100 SAR".to_string()))]
+    );
+    assert_eq!(
+        value(EntityKind::Percent),
+        [("4.5%".to_string(), Some("4.5%".to_string()))]
+    );
+    assert_eq!(
+        value(EntityKind::Date),
+        [("22 يناير 2024".to_string(), Some("2024-01-22".to_string()))]
+    );
+    assert_eq!(
+        value(EntityKind::Mention),
+        [("@محمد_علي".to_string(), Some("محمد_علي".to_string()))]
+    );
+    assert!(value(EntityKind::Organization).is_empty(), "{es:?}");
+}
