@@ -3,16 +3,15 @@
 //! or an era, ranges, decades, centuries, weekdays, relative days and
 //! periods, and durations (which are TIME below a day).
 
-use super::calendar::{
-    Reference, civil_from_days, days_from_hijri, iso_day, iso_week, valid_date, weekday,
-};
-use super::lexicon::{Card, Sense, TimeUnit};
+use super::calendar::{days_from_hijri, iso_day, valid_date};
+use super::lexicon::{Sense, TimeUnit};
+use super::relative::relative;
 use super::scan::{Hit, Scanner};
 use crate::entities::EntityKind;
 
 /// What a date core denotes, for ranges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Shape {
+pub(super) enum Shape {
     Year,
     Month,
     Day,
@@ -21,7 +20,7 @@ enum Shape {
 }
 
 /// A month name read at some token.
-struct MonthName {
+pub(super) struct MonthName {
     n: u32,
     hijri: bool,
     next: usize,
@@ -61,54 +60,13 @@ fn hijri_value(y: Option<i64>, m: u32, d: Option<u32>) -> Option<String> {
     })
 }
 
-/// A relative value: resolved against the reference, or `P-1D` style.
-pub fn relative(reference: Option<Reference>, unit: TimeUnit, n: i64) -> String {
-    let Some(r) = reference else {
-        let (d, k) = unit.designator();
-        let t = if unit.is_clock() { "T" } else { "" };
-        return format!("P{t}{}{d}", n * k as i64);
-    };
-    let (y, m, _) = r.date();
-    match unit {
-        TimeUnit::Day => iso_day(r.day + n),
-        TimeUnit::Week => iso_week(r.day + 7 * n),
-        TimeUnit::Month => {
-            let total = y * 12 + i64::from(m) - 1 + n;
-            format!(
-                "{:04}-{:02}",
-                total.div_euclid(12),
-                total.rem_euclid(12) + 1
-            )
-        }
-        TimeUnit::Year => format!("{:04}", y + n),
-        TimeUnit::Decade => format!("{:03}X", (y + 10 * n).div_euclid(10)),
-        TimeUnit::Century => format!("{:02}XX", (y + 100 * n).div_euclid(100)),
-        TimeUnit::Hour | TimeUnit::Minute | TimeUnit::Second => {
-            let secs = match unit {
-                TimeUnit::Hour => 3600,
-                TimeUnit::Minute => 60,
-                _ => 1,
-            };
-            let t = r.day * 86_400 + i64::from(r.second) + n * secs;
-            let day = t.div_euclid(86_400);
-            let s = t.rem_euclid(86_400);
-            let (yy, mm, dd) = civil_from_days(day);
-            format!(
-                "{yy:04}-{mm:02}-{dd:02}T{:02}:{:02}",
-                s / 3600,
-                (s % 3600) / 60
-            )
-        }
-    }
-}
-
 impl Scanner<'_> {
-    fn is_prep_before(&self, i: usize) -> bool {
+    pub(super) fn is_prep_before(&self, i: usize) -> bool {
         i > 0 && self.has(i - 1, |s| *s == Sense::TemporalPrep)
     }
 
     /// A month name at `j` (one or two words, with a paired form).
-    fn month_name(&self, j: usize) -> Option<MonthName> {
+    pub(super) fn month_name(&self, j: usize) -> Option<MonthName> {
         let one = self.month_once(j)?;
         // كانون الثاني/يناير, يناير (كانون الثاني)
         let mut next = one.next;
@@ -132,7 +90,7 @@ impl Scanner<'_> {
         })
     }
 
-    fn month_once(&self, j: usize) -> Option<MonthName> {
+    pub(super) fn month_once(&self, j: usize) -> Option<MonthName> {
         let tail = |k: usize| {
             self.pick(k, |s| match s {
                 Sense::MonthTail(t) => Some(*t),
@@ -199,7 +157,7 @@ impl Scanner<'_> {
     }
 
     /// A year at `j` (3-4 digits) with an optional era: (year, hijri, next).
-    fn year_at(&self, j: usize) -> Option<(i64, bool, usize)> {
+    pub(super) fn year_at(&self, j: usize) -> Option<(i64, bool, usize)> {
         let d = self.digits(j)?;
         if d.len() < 3 || d.len() > 4 || (self.touch(j) && self.digits(j + 1).is_some()) {
             return None;
@@ -209,7 +167,7 @@ impl Scanner<'_> {
         Some((y, hijri, next))
     }
 
-    fn era(&self, k: usize) -> Option<(bool, usize)> {
+    pub(super) fn era(&self, k: usize) -> Option<(bool, usize)> {
         let h = self.pick(k, |s| match s {
             Sense::Era { hijri } => Some(*hijri),
             _ => None,
@@ -222,7 +180,7 @@ impl Scanner<'_> {
 
     /// A date core at `i`; `licensed` when a range or cue makes bare months
     /// and years dates.
-    fn date_core(&self, i: usize, licensed: bool) -> Option<(Hit, Shape)> {
+    pub(super) fn date_core(&self, i: usize, licensed: bool) -> Option<(Hit, Shape)> {
         let licensed = licensed || self.is_prep_before(i);
         // In a range (من 661 إلى 750) years of three digits count too.
         let in_range =
@@ -369,7 +327,7 @@ impl Scanner<'_> {
     }
 
     /// `القرن` + ordinal at `i`: (century, or None for a relative one; next).
-    fn century_after(&self, i: usize) -> Option<(Option<u32>, usize)> {
+    pub(super) fn century_after(&self, i: usize) -> Option<(Option<u32>, usize)> {
         if !self.has(i, |s| *s == Sense::Century) {
             return None;
         }
@@ -401,7 +359,7 @@ impl Scanner<'_> {
     }
 
     /// An optional year after a month at `k`: `،`, `من`, `عام` allowed.
-    fn year_after(&self, k: usize) -> (Option<i64>, bool, usize) {
+    pub(super) fn year_after(&self, k: usize) -> (Option<i64>, bool, usize) {
         let mut j = k;
         if self.punct(j, &['،', ',']) {
             j += 1;
@@ -476,7 +434,7 @@ impl Scanner<'_> {
         self.range_or_core(i)
     }
 
-    fn range_or_core(&self, i: usize) -> Option<Hit> {
+    pub(super) fn range_or_core(&self, i: usize) -> Option<Hit> {
         // من 2010 إلى 2015, بين 2010 و2015, 2010-2015
         let open = self.has(i, |s| *s == Sense::RangeOpen);
         let between = open && self.fw(i) == "بين";
@@ -513,7 +471,7 @@ impl Scanner<'_> {
 
     /// الأيام المقبلة, الأشهر الستة الماضية, الساعات الـ24 الماضية: a
     /// stretch before or after the reference (no value).
-    fn plural_period(&self, i: usize) -> Option<Hit> {
+    pub(super) fn plural_period(&self, i: usize) -> Option<Hit> {
         let unit = self.pick(i, |s| match s {
             Sense::PluralPeriod(u) => Some(*u),
             _ => None,
@@ -547,7 +505,7 @@ impl Scanner<'_> {
     }
 
     /// الربع الأول (من 2023), النصف الثاني من العام: `2023-Q1`, `XXXX-H2`.
-    fn year_part(&self, i: usize) -> Option<Hit> {
+    pub(super) fn year_part(&self, i: usize) -> Option<Hit> {
         let parts = self.pick(i, |s| match s {
             Sense::YearPart(p) => Some(*p),
             _ => None,
@@ -596,230 +554,4 @@ impl Scanner<'_> {
         ))
     }
 
-    /// (يوم) الاثنين (22 يناير 2024 | الماضي | المقبل)
-    fn weekday_date(&self, i: usize) -> Option<Hit> {
-        let j = if self.has(i, |s| *s == Sense::DayNoun) {
-            i + 1
-        } else {
-            i
-        };
-        let wd = self.pick(j, |s| match s {
-            Sense::Weekday(w) => Some(u32::from(*w)),
-            _ => None,
-        })?;
-        // صلاة الجمعة, خطبة الجمعة: a prayer, not a day.
-        if j == i && i > 0 && matches!(self.fw(i - 1), "صلاه" | "خطبه" | "سوره") {
-            return None;
-        }
-        let mut k = j + 1;
-        if self.punct(k, &['،', ',']) {
-            k += 1;
-        }
-        if self.fw(k) == "الموافق" {
-            k += 1;
-        }
-        if let Some((h, Shape::Day)) = self.date_core(k, false) {
-            return Some(self.hit(i, h.next, EntityKind::Date, h.value));
-        }
-        let rel = self.pick(j + 1, |s| match s {
-            Sense::RelMod(n) => Some(*n),
-            _ => None,
-        });
-        let next = if rel.is_some() { j + 2 } else { j + 1 };
-        let value = match self.reference {
-            None => match rel {
-                None => format!("XXXX-WXX-{wd}"),
-                Some(n) => format!("P{n}W-{wd}"),
-            },
-            Some(r) => {
-                let today = i64::from(weekday(r.day));
-                let wd = i64::from(wd);
-                let day = match rel {
-                    Some(n) if n < 0 => r.day - (today - wd - 1).rem_euclid(7) - 1,
-                    Some(n) if n > 0 => r.day + (wd - today - 1).rem_euclid(7) + 1,
-                    _ => {
-                        let back = (today - wd).rem_euclid(7);
-                        if back <= 3 {
-                            r.day - back
-                        } else {
-                            r.day + 7 - back
-                        }
-                    }
-                };
-                iso_day(day)
-            }
-        };
-        Some(self.hit(i, next, EntityKind::Date, Some(value)))
-    }
-
-    /// اليوم, أمس, غدا, يوم أمس, أول أمس, بعد غد, الأسبوع الماضي, هذا العام.
-    fn relative_date(&self, i: usize) -> Option<Hit> {
-        let day = |k: usize| {
-            self.pick(k, |s| match s {
-                Sense::RelDay(n) => Some(*n),
-                _ => None,
-            })
-        };
-        let w = self.fw(i);
-        let (n, next) = if self.has(i, |s| *s == Sense::DayNoun)
-            && day(i + 1).is_some_and(|n| n != 0 || w != "يوم")
-        {
-            (day(i + 1)?, i + 2)
-        } else if w == "اول"
-            && (self.fw(i + 1) == "امس" || (self.fw(i + 1) == "من" && self.fw(i + 2) == "امس"))
-        {
-            (
-                -2,
-                if self.fw(i + 1) == "من" {
-                    i + 3
-                } else {
-                    i + 2
-                },
-            )
-        } else if w == "بعد" && self.fw(i + 1) == "غد" {
-            (2, i + 2)
-        } else if let Some(n) = day(i) {
-            // لليوم الخامس: the fifth day, not today.
-            if n == 0 && self.has(i + 1, |s| matches!(s, Sense::Ord { .. })) {
-                return None;
-            }
-            if n == -1 && self.fw(i + 1) == "الاول" {
-                (-2, i + 2)
-            } else {
-                (n, i + 1)
-            }
-        } else {
-            // الأسبوع الماضي / هذا العام
-            let (k, this) = if matches!(w, "هذا" | "هذه") {
-                (i + 1, true)
-            } else {
-                (i, false)
-            };
-            let unit = self.pick(k, |s| match s {
-                Sense::Period {
-                    unit,
-                    definite: true,
-                    ..
-                } => Some(*unit),
-                _ => None,
-            })?;
-            let (n, next) = if this {
-                (0, k + 1)
-            } else {
-                let n = self.pick(k + 1, |s| match s {
-                    Sense::RelMod(n) => Some(*n),
-                    _ => None,
-                })?;
-                (n, k + 2)
-            };
-            let kind = if unit.is_clock() {
-                EntityKind::Time
-            } else {
-                EntityKind::Date
-            };
-            return Some(self.hit(
-                i,
-                next,
-                kind,
-                Some(relative(self.reference, unit, i64::from(n))),
-            ));
-        };
-        Some(self.hit(
-            i,
-            next,
-            EntityKind::Date,
-            Some(relative(self.reference, TimeUnit::Day, i64::from(n))),
-        ))
-    }
-
-    /// Durations (ثلاثة أيام, 24 ساعة, يومين) and offsets (منذ ثلاثة أيام,
-    /// بعد أسبوعين, قبل عام).
-    fn duration(&self, i: usize) -> Option<Hit> {
-        let dir = self.pick(i, |s| match s {
-            Sense::Direction(d) => Some(*d),
-            _ => None,
-        });
-        let j = if dir.is_some() { i + 1 } else { i };
-        let period = |k: usize| {
-            self.pick(k, |s| match s {
-                Sense::Period {
-                    unit,
-                    count,
-                    definite: false,
-                } => Some((*unit, *count)),
-                _ => None,
-            })
-            .filter(|_| self.toks.get(k).is_some_and(|t| t.cut == t.start))
-        };
-        // نصف ساعة, ربع ساعة
-        if dir.is_none()
-            && let Some(f) = self.pick(j, |s| match s {
-                Sense::Card(Card::Fraction(f)) => Some(*f),
-                _ => None,
-            })
-            && self.fw(j + 1) == "ساعه"
-        {
-            return Some(self.hit(i, j + 2, EntityKind::Time, Some(format!("PT{}M", 60 / f))));
-        }
-        let (count, unit, next) = if let Some((unit, 2)) = period(j) {
-            ("2".to_string(), unit, j + 1)
-        } else if let Some(n) = self.number(j)
-            && let Some((unit, 0)) = period(n.next)
-        {
-            (n.value, unit, n.next + 1)
-        } else if let Some((unit, 0)) = period(j)
-            && matches!(self.fw(j + 1), "واحد" | "واحده")
-        {
-            ("1".to_string(), unit, j + 2)
-        } else if dir.is_some()
-            && let Some((unit, 0)) = period(j)
-            && matches!(
-                self.fw(j),
-                "يوم"
-                    | "اسبوع"
-                    | "شهر"
-                    | "عام"
-                    | "سنه"
-                    | "ساعه"
-                    | "دقيقه"
-                    | "عقد"
-                    | "قرن"
-            )
-            && self.digits(j + 1).is_none()
-            && !self.has(j + 1, |s| matches!(s, Sense::Weekday(_) | Sense::RelDay(_)))
-            && self.month_name(j + 1).is_none()
-        {
-            ("1".to_string(), unit, j + 1)
-        } else {
-            return None;
-        };
-        let whole: Option<i64> = count.parse().ok();
-        if whole == Some(0) || count.len() > 12 {
-            return None;
-        }
-        let kind = if unit.is_clock() {
-            EntityKind::Time
-        } else {
-            EntityKind::Date
-        };
-        let (des, k) = unit.designator();
-        let t = if unit.is_clock() { "T" } else { "" };
-        // ساعتين ونصف: PT2H30M
-        let half = unit == TimeUnit::Hour
-            && self.toks.get(next).is_some_and(|t| t.wa)
-            && self.has(next, |s| *s == Sense::Card(Card::Fraction(2)));
-        // قبل ثلاث ساعات من الإقلاع: before an event, not before now.
-        let dir = dir.filter(|_| self.fw(next) != "من");
-        let i = if dir.is_none() { j } else { i };
-        let value = match (dir, whole) {
-            (Some(d), Some(c)) if !half => relative(self.reference, unit, i64::from(d) * c),
-            (Some(_), _) => return None,
-            (None, Some(c)) if half => format!("PT{c}H30M"),
-            (None, Some(c)) => format!("P{t}{}{des}", c * k as i64),
-            (None, None) if k == 1 => format!("P{t}{count}{des}"),
-            (None, None) => return None,
-        };
-        let next = if half { next + 1 } else { next };
-        Some(self.hit(i, next, kind, Some(value)))
-    }
 }

@@ -16,6 +16,7 @@ mod dates;
 pub mod lexicon;
 mod measures;
 mod numbers;
+mod relative;
 mod scan;
 mod times;
 mod web;
