@@ -16,6 +16,7 @@ use super::offsets::Span;
 
 mod clitics;
 mod lexicon;
+mod memo;
 mod tokenize;
 mod weights;
 
@@ -147,7 +148,7 @@ pub struct Segmenter {
     /// Weights of the clitic scorer.
     weights: CliticWeights,
     /// This segmenter's key in the per-thread memo of analyses.
-    memo: clitics::MemoOwner,
+    memo: memo::MemoOwner,
 }
 
 impl Segmenter {
@@ -163,7 +164,7 @@ impl Segmenter {
             lexicon,
             hot,
             weights,
-            memo: clitics::MemoOwner::new(),
+            memo: memo::MemoOwner::new(),
         })
     }
 
