@@ -16,7 +16,7 @@ use crate::server;
 use arabic_text_core::offsets::OffsetUnit;
 use arabic_text_core::segment::{CliticMode, SegmentOptions};
 use arabic_text_core::{AnalyzeOptions, Analyzer};
-use arabic_text_core::{entities::EntityOptions, normalize::NormalizeOptions, normalize::Preset};
+use arabic_text_core::{entities::EntityOptions, normalize::NormalizeOptions};
 
 /// Arabic text analysis: gRPC server and local tools.
 #[derive(Debug, Parser)]
@@ -78,30 +78,8 @@ impl From<OffsetsArg> for OffsetUnit {
     }
 }
 
-/// A normalization preset (the API's `NormalizationPreset`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum PresetArg {
-    /// No rule.
-    None,
-    /// Marks and invisible characters only.
-    Light,
-    /// Canonical spelling without folding letters.
-    #[default]
-    Standard,
-    /// Aggressive folding for search.
-    Search,
-}
-
-impl From<PresetArg> for Preset {
-    fn from(value: PresetArg) -> Self {
-        match value {
-            PresetArg::None => Self::None,
-            PresetArg::Light => Self::Light,
-            PresetArg::Standard => Self::Standard,
-            PresetArg::Search => Self::Search,
-        }
-    }
-}
+/// A normalization preset (the API's `NormalizationPreset`), shared with `bench`.
+pub use arabic_text_train::bench::PresetArg;
 
 /// A clitic segmentation mode (the API's `CliticMode`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]

@@ -35,17 +35,19 @@ pub enum Op {
     Analyze,
 }
 
-/// A normalization preset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
+/// A normalization preset (the API's `NormalizationPreset`), for `bench` and
+/// the local `normalize` / `analyze` commands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PresetArg {
     /// No rule.
     None,
-    /// Marks and invisible characters.
+    /// Marks and invisible characters only.
     Light,
-    /// Canonical spelling.
+    /// Canonical spelling without folding letters.
+    #[default]
     Standard,
-    /// Every rule.
+    /// Aggressive folding for search.
     Search,
 }
 
