@@ -54,6 +54,8 @@ pub enum Command {
     Bench(arabic_text_train::bench::Args),
     /// Learn word clusters for the named-entity tagger from unlabelled text.
     TrainEmbeddings(arabic_text_train::embeddings::Args),
+    /// Precompute the segmenter's analysis of every lexicon form (models/segment-analyses.bin.gz).
+    TrainSegment(arabic_text_train::train_segment::Args),
 }
 
 /// The unit of printed offsets (the API's `offset_encoding`).
@@ -276,5 +278,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::EvalPatterns(args) => arabic_text_train::eval_patterns::run(&args),
         Command::Bench(args) => arabic_text_train::bench::run(&args),
         Command::TrainEmbeddings(args) => arabic_text_train::embeddings::run(&args),
+        Command::TrainSegment(args) => arabic_text_train::train_segment::run(&args),
     }
 }

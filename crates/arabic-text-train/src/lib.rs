@@ -11,3 +11,4 @@ pub mod eval_segment;
 pub mod ner;
 mod ner_cv;
 pub mod newsfane;
+pub mod train_segment;

@@ -5,10 +5,13 @@
 //! is scored by the stem's corpus frequency plus a weight per clitic, against
 //! the frequency of the unsplit word; the best wins.
 
+use std::borrow::Cow;
+
 use super::lexicon::{Lexicon, PACKED_LETTERS, letter_bits};
 use super::memo::{MEMO, MEMO_LETTERS, Memo, MemoOwner};
+use super::tokenize::slice;
 use super::weights::CliticWeights;
-use super::{CliticMode, Segment, SegmentRole};
+use super::{CliticMode, Segment, SegmentRole, Token, TokenKind};
 use crate::offsets::Span;
 
 /// Most letters of a word that is analysed (longer words stay whole).
@@ -79,13 +82,14 @@ impl Code {
 }
 
 /// A word reduced to its letters: `key` holds their UTF-8 (two bytes each,
-/// all in U+0621..U+064A) and `starts[k]` the byte offset of letter `k` in
-/// the token.
-struct Letters {
+/// all in U+0621..U+064A), borrowed from the word when it is nothing but
+/// such letters (nearly every word of running text), and `starts[k]` the
+/// byte offset of letter `k` in the token (`None`: letter `k` is at `2k`).
+struct Letters<'a> {
     /// UTF-8 of the letters.
-    key: [u8; 2 * MAX_LETTERS],
-    /// Byte offset in the token of each letter.
-    starts: [u32; MAX_LETTERS],
+    key: Cow<'a, [u8]>,
+    /// Byte offset in the token of each letter, when not `2k`.
+    starts: Option<Vec<u32>>,
     /// Number of letters.
     n: usize,
     /// The first [`MEMO_LETTERS`] letters, 6 bits each (`cp - 0x620`, so
@@ -94,56 +98,84 @@ struct Letters {
     packed: u128,
 }
 
-impl Letters {
-    /// No letters.
-    fn new() -> Self {
-        Letters {
-            key: [0; 2 * MAX_LETTERS],
-            starts: [0; MAX_LETTERS],
-            n: 0,
-            packed: 0,
-        }
+/// The six bits of a letter U+0621..U+064A other than tatweel from its two
+/// UTF-8 bytes; `None` for anything else.
+#[inline(always)]
+fn letter_code(b0: u8, b1: u8) -> Option<u32> {
+    if !matches!(b0, 0xD8 | 0xD9) || b1 & 0xC0 != 0x80 {
+        return None;
     }
+    let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F);
+    ((0x0621..=0x064A).contains(&cp) && cp != 0x0640).then_some(cp - 0x0620)
+}
 
-    /// Reads the letters of `word` (in place: the struct is large); false
-    /// when it has a char other than basic Arabic letters and marks, or too
-    /// many / too few letters.
-    fn read(&mut self, word: &str) -> bool {
-        self.n = 0;
-        self.packed = 0;
+impl<'a> Letters<'a> {
+    /// Reads the letters of `word`; `None` when it has a char other than
+    /// basic Arabic letters and marks, or too many / too few letters.
+    #[inline]
+    fn read(word: &'a str) -> Option<Self> {
         let bytes = word.as_bytes();
-        let mut i = 0;
-        while let Some(&b0) = bytes.get(i) {
-            // U+0621..U+064A but tatweel: two bytes, lead 0xD8 or 0xD9.
-            if let (0xD8 | 0xD9, Some(&b1)) = (b0, bytes.get(i + 1)) {
-                let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F);
-                if (0x0621..=0x064A).contains(&cp) && cp != 0x0640 {
-                    let (Some(key), Some(start), Ok(at)) = (
-                        self.key.get_mut(2 * self.n..2 * self.n + 2),
-                        self.starts.get_mut(self.n),
-                        u32::try_from(i),
-                    ) else {
-                        return false;
-                    };
-                    key.copy_from_slice(&[b0, b1]);
-                    *start = at;
-                    if self.n < MEMO_LETTERS {
-                        self.packed |= u128::from(cp - 0x0620) << (6 * self.n);
-                    }
-                    self.n += 1;
-                    i += 2;
-                    continue;
+        if bytes.len() % 2 == 0 && bytes.len() <= 2 * MAX_LETTERS {
+            // Letters only: the word is its own key.
+            let mut packed = 0u128;
+            let mut all = true;
+            for (k, pair) in bytes.chunks_exact(2).enumerate() {
+                let Some(v) = letter_code(pair[0], pair[1]) else {
+                    all = false;
+                    break;
+                };
+                if k < MEMO_LETTERS {
+                    packed |= u128::from(v) << (6 * k);
                 }
             }
-            let Some(c) = word.get(i..).and_then(|s| s.chars().next()) else {
-                return false;
-            };
+            if all {
+                let n = bytes.len() / 2;
+                return (n >= 2).then_some(Letters {
+                    key: Cow::Borrowed(bytes),
+                    starts: None,
+                    n,
+                    packed,
+                });
+            }
+        }
+        Self::read_marked(word)
+    }
+
+    /// [`Letters::read`] for words with marks or other word-internal chars
+    /// between their letters (copies the letters out).
+    #[cold]
+    fn read_marked(word: &str) -> Option<Self> {
+        let bytes = word.as_bytes();
+        let mut key = Vec::with_capacity(bytes.len());
+        let mut starts = Vec::with_capacity(bytes.len() / 2);
+        let mut packed = 0u128;
+        let mut i = 0;
+        while let Some(&b0) = bytes.get(i) {
+            if let Some(v) = bytes.get(i + 1).and_then(|&b1| letter_code(b0, b1)) {
+                if starts.len() == MAX_LETTERS {
+                    return None;
+                }
+                if starts.len() < MEMO_LETTERS {
+                    packed |= u128::from(v) << (6 * starts.len());
+                }
+                key.extend_from_slice(bytes.get(i..i + 2)?);
+                starts.push(u32::try_from(i).ok()?);
+                i += 2;
+                continue;
+            }
+            let c = word.get(i..).and_then(|s| s.chars().next())?;
             if !crate::chars::is_word_internal(c) {
-                return false;
+                return None;
             }
             i += c.len_utf8();
         }
-        self.n >= 2
+        let n = starts.len();
+        (n >= 2).then_some(Letters {
+            key: Cow::Owned(key),
+            starts: Some(starts),
+            n,
+            packed,
+        })
     }
 
     /// Letters `a..b` as UTF-8.
@@ -166,9 +198,11 @@ impl Letters {
     /// Byte offset of letter `k` in the token (the token length past the end).
     fn start(&self, k: usize, len: usize) -> usize {
         if k >= self.n {
-            len
-        } else {
-            self.starts.get(k).map_or(len, |&s| s as usize)
+            return len;
+        }
+        match &self.starts {
+            None => 2 * k,
+            Some(starts) => starts.get(k).map_or(len, |&s| s as usize),
         }
     }
 }
@@ -216,16 +250,10 @@ fn stem_key(
 
 /// The analysis of a word's letters, from this thread's memo when the word
 /// was analysed recently (results are identical: the memo only remembers
-/// what [`analyse_uncached`] returned for the same letters, lexicon and weights).
-fn analyse_cached(
-    lex: &Lexicon,
-    hot: &Lexicon,
-    w: &CliticWeights,
-    owner: &MemoOwner,
-    l: &Letters,
-) -> Code {
+/// what [`analyse`] returned for the same letters, lexicon and weights).
+fn analyse_cached(lex: &Lexicon, w: &CliticWeights, owner: &MemoOwner, l: &Letters) -> Code {
     if l.n > MEMO_LETTERS {
-        return analyse_uncached(lex, hot, w, l);
+        return analyse(lex, w, l);
     }
     let found = MEMO.try_with(|m| {
         let m = m.try_borrow().ok()?;
@@ -236,7 +264,7 @@ fn analyse_cached(
     if let Ok(Some(code)) = found {
         return Code(code);
     }
-    let code = analyse_uncached(lex, hot, w, l);
+    let code = analyse(lex, w, l);
     let _ = MEMO.try_with(|m| {
         let Ok(mut m) = m.try_borrow_mut() else {
             return;
@@ -251,19 +279,14 @@ fn analyse_cached(
     code
 }
 
-/// The analysis of a word's letters, from the hot lexicon's cache when the
-/// word is one of the most frequent forms.
-fn analyse_uncached(lex: &Lexicon, hot: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
-    if let Some(s) = find_word(hot, l) {
-        let c = hot.cached(s);
-        if c != 0 {
-            return Code(c);
-        }
-        let code = analyse(lex, w, l);
-        hot.store(s, code.0);
-        return code;
+/// The analysis code of a lexicon form as a whole word (for precomputing
+/// the lexicon's analyses; `lex` holds none yet).
+pub(super) fn analyse_form(lex: &Lexicon, w: &CliticWeights, form: &[u8]) -> u16 {
+    match std::str::from_utf8(form).ok().and_then(Letters::read) {
+        Some(l) => analyse(lex, w, &l).0,
+        // A form `read` rejects is never analysed: it stays whole.
+        None => Code::WHOLE.0,
     }
-    analyse(lex, w, l)
 }
 
 /// The lexicon slot of the whole word `l`.
@@ -348,7 +371,7 @@ struct Candidate {
 fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
     let whole_slot = find_word(lex, l);
     if let Some(s) = whole_slot {
-        let c = lex.cached(s);
+        let c = lex.code_at(s);
         if c != 0 {
             return Code(c);
         }
@@ -539,9 +562,6 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
             best = c.code;
         }
     }
-    if let Some(s) = whole_slot {
-        lex.store(s, best.0);
-    }
     best
 }
 
@@ -550,7 +570,6 @@ fn analyse(lex: &Lexicon, w: &CliticWeights, l: &Letters) -> Code {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn segment_word(
     lex: &Lexicon,
-    hot: &Lexicon,
     w: &CliticWeights,
     owner: &MemoOwner,
     word: &str,
@@ -558,21 +577,145 @@ pub(super) fn segment_word(
     mode: CliticMode,
     out: &mut Vec<Segment>,
 ) {
-    let whole = |out: &mut Vec<Segment>| {
-        out.push(Segment {
-            span: Span::new(base, base + word.len()),
-            role: SegmentRole::Stem,
-            form: None,
-        });
+    let letters = if mode == CliticMode::None {
+        None
+    } else {
+        Letters::read(word)
     };
-    if mode == CliticMode::None {
-        return whole(out);
+    match letters {
+        Some(l) => emit(&l, analyse_cached(lex, w, owner, &l), word, base, mode, out),
+        None => push_whole(word, base, out),
     }
-    let mut l = Letters::new();
-    if !l.read(word) {
-        return whole(out);
+}
+
+/// Appends one STEM segment covering `word`.
+#[inline]
+fn push_whole(word: &str, base: usize, out: &mut Vec<Segment>) {
+    out.push(Segment {
+        span: Span::new(base, base + word.len()),
+        role: SegmentRole::Stem,
+        form: None,
+    });
+}
+
+/// Words analysed together by [`segment_tokens`]: their memo lines and
+/// lexicon lines are requested before any of them is used, so the cache
+/// misses of a batch overlap instead of adding up.
+const BATCH: usize = 16;
+
+/// Appends the segments of every token of `text` to `out` and sets each
+/// token's range of segments: the words' clitic segments, one STEM segment
+/// for other tokens.
+pub(super) fn segment_tokens(
+    lex: &Lexicon,
+    w: &CliticWeights,
+    owner: &MemoOwner,
+    text: &str,
+    tokens: &mut [Token],
+    mode: CliticMode,
+    out: &mut Vec<Segment>,
+) {
+    // The memo stays borrowed for the whole text; without it (a thread being
+    // torn down), every word is analysed.
+    let mut tokens = Some(tokens);
+    let _ = MEMO.try_with(|m| {
+        let Ok(mut m) = m.try_borrow_mut() else {
+            return;
+        };
+        if m.as_ref().is_none_or(|memo| memo.owner != owner.0) {
+            *m = Some(Memo::new(owner.0));
+        }
+        if let Some(tokens) = tokens.take() {
+            segment_batches(lex, w, text, tokens, mode, m.as_mut(), out);
+        }
+    });
+    if let Some(tokens) = tokens {
+        segment_batches(lex, w, text, tokens, mode, None, out);
     }
-    let code = analyse_cached(lex, hot, w, owner, &l);
+}
+
+/// [`segment_tokens`] with this thread's memo, if any.
+fn segment_batches(
+    lex: &Lexicon,
+    w: &CliticWeights,
+    text: &str,
+    tokens: &mut [Token],
+    mode: CliticMode,
+    mut memo: Option<&mut Memo>,
+    out: &mut Vec<Segment>,
+) {
+    for batch in tokens.chunks_mut(BATCH) {
+        let mut letters: [Option<Letters<'_>>; BATCH] = std::array::from_fn(|_| None);
+        if mode != CliticMode::None {
+            for (l, tok) in letters.iter_mut().zip(batch.iter()) {
+                if tok.kind == TokenKind::Word {
+                    *l = slice(text, tok.span).and_then(Letters::read);
+                }
+            }
+        }
+        let mut codes = [None::<Code>; BATCH];
+        if let Some(memo) = memo.as_deref() {
+            for l in letters.iter().flatten() {
+                if l.n <= MEMO_LETTERS {
+                    memo.touch(l.packed, l.n);
+                }
+            }
+            for (c, l) in codes.iter_mut().zip(&letters) {
+                if let Some(l) = l.as_ref().filter(|l| l.n <= MEMO_LETTERS) {
+                    *c = memo.get(l.packed, l.n).map(Code);
+                }
+            }
+        }
+        for (c, l) in codes.iter().zip(&letters) {
+            if let (None, Some(l)) = (c, l) {
+                prefetch_word(lex, l);
+            }
+        }
+        for ((c, l), tok) in codes.iter_mut().zip(&letters).zip(batch.iter_mut()) {
+            let first = out.len();
+            let word = slice(text, tok.span).unwrap_or("");
+            match l {
+                Some(l) => {
+                    let code = match *c {
+                        Some(code) => code,
+                        None => {
+                            let code = analyse(lex, w, l);
+                            if let Some(memo) = memo.as_deref_mut()
+                                && l.n <= MEMO_LETTERS
+                            {
+                                memo.put(l.packed, l.n, code.0);
+                            }
+                            code
+                        }
+                    };
+                    emit(l, code, word, tok.span.start, mode, out);
+                }
+                None => push_whole(word, tok.span.start, out),
+            }
+            tok.segments = first..out.len();
+        }
+    }
+}
+
+/// Requests the lexicon line of the whole word `l` (its analysis is there
+/// when it is a lexicon form).
+#[inline(always)]
+fn prefetch_word(lex: &Lexicon, l: &Letters<'_>) {
+    if l.n <= PACKED_LETTERS {
+        lex.prefetch_packed(l.packed as u64);
+    }
+}
+
+/// Appends the segments of `word` (letters `l`, analysis `code`, starting
+/// at byte `base` of the text) to `out`; they tile `base..base + word.len()`.
+fn emit(
+    l: &Letters<'_>,
+    code: Code,
+    word: &str,
+    base: usize,
+    mode: CliticMode,
+    out: &mut Vec<Segment>,
+) {
     let len = word.len();
     let n = l.n;
     let mut push = |a: usize, b: usize, role: SegmentRole, form: Option<Box<str>>| {
@@ -617,7 +760,7 @@ pub(super) fn segment_word(
     if !code.host() {
         let (pre, fin) = (code.pre(), code.fin());
         let restored = |buf: &mut [u8; 2 * MAX_LETTERS + 8]| -> Option<Box<str>> {
-            let kl = stem_key(&l, k, stem_end_letter, pre, fin, buf);
+            let kl = stem_key(l, k, stem_end_letter, pre, fin, buf);
             std::str::from_utf8(buf.get(..kl)?).ok().map(Box::from)
         };
         let mut buf = [0u8; 2 * MAX_LETTERS + 8];
@@ -629,7 +772,7 @@ pub(super) fn segment_word(
         let mut article_done = false;
         if mode == CliticMode::CliticsAndArticle {
             let mut kb = [0u8; 2 * MAX_LETTERS + 8];
-            let kl = stem_key(&l, k, stem_end_letter, pre, 0, &mut kb);
+            let kl = stem_key(l, k, stem_end_letter, pre, 0, &mut kb);
             let key = kb.get(..kl).unwrap_or(&[]);
             let is_article = key.starts_with("ال".as_bytes())
                 && key.len() >= 2 * 4
@@ -642,7 +785,7 @@ pub(super) fn segment_word(
                 push(at, e, SegmentRole::Article, form);
                 at = e;
                 let fin_form = if fin != 0 {
-                    let kl = stem_key(&l, k + art_letters, stem_end_letter, 0, fin, &mut buf);
+                    let kl = stem_key(l, k + art_letters, stem_end_letter, 0, fin, &mut buf);
                     buf.get(..kl)
                         .and_then(|b| std::str::from_utf8(b).ok())
                         .map(Box::from)

@@ -18,8 +18,7 @@ fn packed_stem_keys_are_the_packed_byte_keys() {
     let mut buf = [0u8; 2 * MAX_LETTERS + 8];
     let mut checked = 0;
     for word in words {
-        let mut l = Letters::new();
-        assert!(l.read(word), "{word}");
+        let l = Letters::read(word).expect("a word of letters");
         for a in 0..l.n {
             for b in a + 1..=l.n {
                 for pre in 0..3 {

@@ -1,21 +1,21 @@
 //! The stem lexicon: Arabic word forms with quantized Zipf frequencies
 //! (wordfreq, see `models/PROVENANCE-segment.md`) in open-addressing hash
-//! tables, plus a per-form cache of the clitic analysis so that frequent words
-//! are analysed once per process.
+//! tables, each form with its clitic analysis as a whole word, computed
+//! ahead of time (`models/segment-analyses.bin.gz`): a word of the lexicon
+//! costs one lookup, even the first time a process meets it.
 //!
 //! # Layout
 //!
 //! A word of at most [`PACKED_LETTERS`] letters of U+0621..U+064A (97 % of
 //! the forms, and nearly every stem the clitic analysis asks about) is packed
 //! into one `u64`, six bits a letter ([`pack`]), and stored with its frequency
-//! in that same word of a table of `u64` ([`PackedTable`]): a lookup costs one
-//! cache line and one compare, with no string to fetch, and the clitic
+//! in that same word, beside its analysis ([`Entry`], 16 bytes): a lookup costs
+//! one cache line and one compare, with no string to fetch, and the clitic
 //! analysis builds its candidate keys from the word's packed letters by shifts
 //! and masks, without writing bytes. Longer or other forms live in a table of
 //! byte strings ([`ByteTable`]).
 
 use std::io::Read;
-use std::sync::atomic::{AtomicU16, Ordering};
 
 use crate::ModelError;
 
@@ -29,9 +29,8 @@ struct ByteSlot {
     len: u8,
     /// Zipf frequency × 20 (0 = absent; wordfreq's floor is Zipf 1 = 20).
     q: u8,
-    /// Cached analysis of the form as a whole word (0 = not computed yet);
-    /// written with relaxed stores: every writer stores the same value.
-    cache: AtomicU16,
+    /// Analysis of the form as a whole word (0 = not computed).
+    code: u16,
 }
 
 /// Forms as byte strings, for those [`pack`] cannot pack.
@@ -44,9 +43,6 @@ struct ByteTable {
     /// `slots.len() - 1`.
     mask: usize,
 }
-
-/// Forms in the hot lexicon.
-pub(super) const HOT_FORMS: usize = 1 << 15;
 
 /// FxHash-style hash of a key (fast on the short keys the segmenter uses).
 #[inline]
@@ -122,16 +118,21 @@ pub(super) fn pack(key: &[u8]) -> Option<u64> {
 /// Bits of a [`PackedTable`] entry that hold the packed letters.
 const KEY_BITS: u64 = (1 << (6 * PACKED_LETTERS)) - 1;
 
-/// Packed forms: each entry is the packed letters with the Zipf × 20 in the
-/// top byte (0 = empty slot), open addressing with linear probing; a cache
-/// of analyses beside it.
+/// One form of the [`PackedTable`]: four to a cache line.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(16))]
+struct Entry {
+    /// The packed letters with the Zipf × 20 in the top byte (0 = empty slot).
+    kq: u64,
+    /// The form's analysis as a whole word (0 = not computed).
+    code: u16,
+}
+
+/// Packed forms with their analyses, open addressing with linear probing.
 #[derive(Debug)]
 struct PackedTable {
     /// The entries; the length is a power of two.
-    entries: Box<[u64]>,
-    /// Cached analysis of each entry's form as a whole word (0 = none yet),
-    /// written with relaxed stores: every writer stores the same value.
-    cache: Box<[AtomicU16]>,
+    entries: Box<[Entry]>,
     /// `entries.len() - 1`.
     mask: usize,
 }
@@ -144,43 +145,44 @@ fn packed_home(key: u64, mask: usize) -> usize {
 }
 
 impl PackedTable {
-    /// A table of `forms` (packed letters, q), keeping the first of duplicates.
-    fn build(forms: &[(u64, u8)]) -> Self {
-        let cap = (forms.len() * 2).next_power_of_two().max(16);
+    /// A table of `forms` (packed letters, q, analysis), keeping the first of
+    /// duplicates. Filled to at most 3/4 (566k forms: 2^20 entries, 16 MiB).
+    fn build(forms: &[(u64, u8, u16)]) -> Self {
+        let cap = (forms.len() * 4 / 3 + 1).next_power_of_two().max(16);
         let mask = cap - 1;
-        let mut entries = vec![0u64; cap];
-        for &(key, q) in forms {
+        let mut entries = vec![Entry::default(); cap];
+        for &(key, q, code) in forms {
             let mut s = packed_home(key, mask);
             while let Some(e) = entries.get_mut(s) {
-                if *e == 0 {
-                    *e = key | u64::from(q) << 56;
+                if e.kq == 0 {
+                    *e = Entry {
+                        kq: key | u64::from(q) << 56,
+                        code,
+                    };
                     break;
                 }
-                if *e & KEY_BITS == key {
+                if e.kq & KEY_BITS == key {
                     break;
                 }
                 s = (s + 1) & mask;
             }
         }
-        let mut cache = Vec::with_capacity(cap);
-        cache.resize_with(cap, || AtomicU16::new(0));
         Self {
             entries: entries.into_boxed_slice(),
-            cache: cache.into_boxed_slice(),
             mask,
         }
     }
 
     /// The slot of packed letters `key`, and its entry.
     #[inline(always)]
-    fn find(&self, key: u64) -> Option<(usize, u64)> {
+    fn find(&self, key: u64) -> Option<(usize, Entry)> {
         let mut s = packed_home(key, self.mask);
         loop {
             let e = *self.entries.get(s)?;
-            if e == 0 {
+            if e.kq == 0 {
                 return None;
             }
-            if e & KEY_BITS == key {
+            if e.kq & KEY_BITS == key {
                 return Some((s, e));
             }
             s = (s + 1) & self.mask;
@@ -206,56 +208,65 @@ pub(super) struct Lexicon {
     bytes: ByteTable,
 }
 
-impl Lexicon {
-    /// Parses the gzip-compressed record stream `[q][len][bytes]...` written by
-    /// `scripts/build_segment_lexicon.py`; returns the full lexicon and a small
-    /// one of the [`HOT_FORMS`] most frequent forms (which stays in the CPU
-    /// caches and serves most tokens of running text).
-    pub(super) fn from_gzip(name: &str, gz: &[u8]) -> Result<(Self, Self), ModelError> {
-        let invalid = |reason: String| ModelError::Invalid {
-            name: name.to_owned(),
-            reason,
-        };
-        let mut raw = Vec::with_capacity(gz.len() * 4);
-        flate2::read::GzDecoder::new(gz)
-            .read_to_end(&mut raw)
-            .map_err(|e| invalid(format!("gzip: {e}")))?;
-        let mut records = Vec::new();
-        let mut i = 0usize;
-        while i < raw.len() {
-            let (Some(&q), Some(&len)) = (raw.get(i), raw.get(i + 1)) else {
-                return Err(invalid(format!("truncated record at byte {i}")));
-            };
-            let Some(form) = raw.get(i + 2..i + 2 + usize::from(len)) else {
-                return Err(invalid(format!("truncated form at byte {i}")));
-            };
-            if len == 0 || q == 0 || std::str::from_utf8(form).is_err() {
-                return Err(invalid(format!("bad record at byte {i}")));
-            }
-            records.push((form, q));
-            i += 2 + usize::from(len);
-        }
-        let full = Self::build(&records)?;
-        let hot = Self::build(records.get(..records.len().min(HOT_FORMS)).unwrap_or(&[]))?;
-        Ok((full, hot))
-    }
+/// One record of the lexicon file: a form and its Zipf frequency × 20.
+pub(super) type Record<'a> = (&'a [u8], u8);
 
-    /// The lexicon of `records` (form, q), most frequent first.
-    fn build(records: &[(&[u8], u8)]) -> Result<Self, ModelError> {
+/// Decompresses the lexicon file.
+pub(super) fn decompress(name: &str, gz: &[u8]) -> Result<Vec<u8>, ModelError> {
+    let mut raw = Vec::with_capacity(gz.len() * 4);
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut raw)
+        .map_err(|e| invalid(name, format!("gzip: {e}")))?;
+    Ok(raw)
+}
+
+/// A [`ModelError::Invalid`] for the model `name`.
+fn invalid(name: &str, reason: String) -> ModelError {
+    ModelError::Invalid {
+        name: name.to_owned(),
+        reason,
+    }
+}
+
+/// Parses the decompressed record stream `[q][len][bytes]...` written by
+/// `scripts/build_segment_lexicon.py`, most frequent form first.
+pub(super) fn records<'a>(name: &str, raw: &'a [u8]) -> Result<Vec<Record<'a>>, ModelError> {
+    let mut records = Vec::with_capacity(raw.len() / 12);
+    let mut i = 0usize;
+    while i < raw.len() {
+        let (Some(&q), Some(&len)) = (raw.get(i), raw.get(i + 1)) else {
+            return Err(invalid(name, format!("truncated record at byte {i}")));
+        };
+        let Some(form) = raw.get(i + 2..i + 2 + usize::from(len)) else {
+            return Err(invalid(name, format!("truncated form at byte {i}")));
+        };
+        if len == 0 || q == 0 || std::str::from_utf8(form).is_err() {
+            return Err(invalid(name, format!("bad record at byte {i}")));
+        }
+        records.push((form, q));
+        i += 2 + usize::from(len);
+    }
+    Ok(records)
+}
+
+impl Lexicon {
+    /// The lexicon of `records` (form, q), most frequent first, with the
+    /// analysis of each record (`codes[i]` for `records[i]`; all 0 when
+    /// `codes` is `None`, for computing them).
+    pub(super) fn build(records: &[Record<'_>], codes: Option<&[u16]>) -> Result<Self, ModelError> {
         let mut packed = Vec::with_capacity(records.len());
         let mut strings = Vec::new();
         let mut others = Vec::new();
-        for &(form, q) in records {
+        for (i, &(form, q)) in records.iter().enumerate() {
+            let code = codes.and_then(|c| c.get(i)).copied().unwrap_or(0);
             if let Some(key) = pack(form) {
-                packed.push((key, q));
+                packed.push((key, q, code));
                 continue;
             }
-            let off = u32::try_from(strings.len()).map_err(|_| ModelError::Invalid {
-                name: "segment lexicon".to_owned(),
-                reason: "lexicon larger than 4 GiB".to_owned(),
-            })?;
+            let off = u32::try_from(strings.len())
+                .map_err(|_| invalid("segment lexicon", "lexicon larger than 4 GiB".to_owned()))?;
             strings.extend_from_slice(form);
-            others.push((off, form.len() as u8, q));
+            others.push((off, form.len() as u8, q, code));
         }
         Ok(Self {
             packed: PackedTable::build(&packed),
@@ -266,7 +277,7 @@ impl Lexicon {
     /// Number of forms.
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.packed.entries.iter().filter(|&&e| e != 0).count() + self.bytes.len()
+        self.packed.entries.iter().filter(|e| e.kq != 0).count() + self.bytes.len()
     }
 
     /// The slot holding `key`, if any.
@@ -296,7 +307,9 @@ impl Lexicon {
     /// Zipf × 20 of the packed letters `key` ([`pack`]); 0 when absent.
     #[inline(always)]
     pub(super) fn q_packed(&self, key: u64) -> i32 {
-        self.packed.find(key).map_or(0, |(_, e)| (e >> 56) as i32)
+        self.packed
+            .find(key)
+            .map_or(0, |(_, e)| (e.kq >> 56) as i32)
     }
 
     /// Starts loading the cache line where the packed letters `key` would
@@ -307,7 +320,7 @@ impl Lexicon {
         if let Some(e) = self.packed.entries.get(s) {
             // A plain read whose value is dropped: the out-of-order core
             // issues it at once, without waiting for the lookups before.
-            std::hint::black_box(*e);
+            std::hint::black_box(e.kq);
         }
     }
 
@@ -315,41 +328,29 @@ impl Lexicon {
     #[inline]
     pub(super) fn q_at(&self, s: Slot) -> i32 {
         match s {
-            Slot::Packed(i) => self.packed.entries.get(i).map_or(0, |&e| (e >> 56) as i32),
+            Slot::Packed(i) => self
+                .packed
+                .entries
+                .get(i)
+                .map_or(0, |e| (e.kq >> 56) as i32),
             Slot::Bytes(i) => self.bytes.q_at(i),
         }
     }
 
-    /// The cached analysis of slot `s` (0 = none yet).
+    /// The analysis of the form in slot `s` as a whole word (0 = not computed).
     #[inline]
-    pub(super) fn cached(&self, s: Slot) -> u16 {
+    pub(super) fn code_at(&self, s: Slot) -> u16 {
         match s {
-            Slot::Packed(i) => self
-                .packed
-                .cache
-                .get(i)
-                .map_or(0, |c| c.load(Ordering::Relaxed)),
-            Slot::Bytes(i) => self.bytes.cached(i),
-        }
-    }
-
-    /// Caches the analysis `code` (non-zero) of slot `s`.
-    #[inline]
-    pub(super) fn store(&self, s: Slot, code: u16) {
-        match s {
-            Slot::Packed(i) => {
-                if let Some(c) = self.packed.cache.get(i) {
-                    c.store(code, Ordering::Relaxed);
-                }
-            }
-            Slot::Bytes(i) => self.bytes.store(i, code),
+            Slot::Packed(i) => self.packed.entries.get(i).map_or(0, |e| e.code),
+            Slot::Bytes(i) => self.bytes.code_at(i),
         }
     }
 }
 
 impl ByteTable {
-    /// Builds the hash table over `strings` for `records` (offset, length, q).
-    fn build(strings: Vec<u8>, records: &[(u32, u8, u8)]) -> Self {
+    /// Builds the hash table over `strings` for `records` (offset, length, q,
+    /// analysis).
+    fn build(strings: Vec<u8>, records: &[(u32, u8, u8, u16)]) -> Self {
         let cap = (records.len() * 2).next_power_of_two().max(16);
         let mut slots: Vec<ByteSlot> = Vec::with_capacity(cap);
         slots.resize_with(cap, ByteSlot::default);
@@ -359,7 +360,7 @@ impl ByteTable {
             slots: Box::default(),
             mask,
         };
-        for &(off, len, q) in records {
+        for &(off, len, q, code) in records {
             let start = off as usize;
             let key = lex
                 .strings
@@ -368,12 +369,7 @@ impl ByteTable {
             let mut s = (hash(key) as usize) & mask;
             while let Some(slot) = slots.get_mut(s) {
                 if slot.len == 0 {
-                    *slot = ByteSlot {
-                        off,
-                        len,
-                        q,
-                        cache: AtomicU16::new(0),
-                    };
+                    *slot = ByteSlot { off, len, q, code };
                     break;
                 }
                 let other = lex
@@ -436,19 +432,9 @@ impl ByteTable {
         self.slots.get(s).map_or(0, |s| i32::from(s.q))
     }
 
-    /// The cached analysis of slot `s` (0 = none yet).
+    /// The analysis of the form in slot `s` (0 = not computed).
     #[inline]
-    fn cached(&self, s: usize) -> u16 {
-        self.slots
-            .get(s)
-            .map_or(0, |s| s.cache.load(Ordering::Relaxed))
-    }
-
-    /// Caches the analysis `code` (non-zero) of slot `s`.
-    #[inline]
-    fn store(&self, s: usize, code: u16) {
-        if let Some(slot) = self.slots.get(s) {
-            slot.cache.store(code, Ordering::Relaxed);
-        }
+    fn code_at(&self, s: usize) -> u16 {
+        self.slots.get(s).map_or(0, |s| s.code)
     }
 }

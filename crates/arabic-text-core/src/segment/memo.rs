@@ -106,6 +106,21 @@ impl Memo {
         }
     }
 
+    /// Requests the cache line of packed letters' set, so that the lookups
+    /// of several words overlap their cache misses.
+    #[inline(always)]
+    pub(super) fn touch(&self, packed: u128, n: usize) {
+        // A plain read whose value is dropped: the out-of-order core issues
+        // it at once, without waiting for the reads before it.
+        if n <= SHORT_LETTERS {
+            if let Some(set) = self.short.get(memo_set(packed, SHORT_SETS)) {
+                std::hint::black_box(set.0[0]);
+            }
+        } else if let Some(set) = self.long.get(memo_set(packed, LONG_SETS)) {
+            std::hint::black_box(set.0[0]);
+        }
+    }
+
     /// Remembers `code` for packed letters; the set's oldest entry makes room.
     pub(super) fn put(&mut self, packed: u128, n: usize, code: u16) {
         if n <= SHORT_LETTERS {

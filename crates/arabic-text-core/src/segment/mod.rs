@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::ModelError;
 use super::offsets::Span;
 
+mod analyses;
 mod clitics;
 mod lexicon;
 mod memo;
@@ -137,14 +138,18 @@ impl Segmentation {
 /// The embedded stem lexicon (see `models/PROVENANCE-segment.md`).
 static LEXICON_GZ: &[u8] = include_bytes!("../../../../models/segment-lexicon.bin.gz");
 
+/// The clitic analysis of every lexicon form under the default weights
+/// (`arabic-text train-segment`; see `analyses.rs`).
+static ANALYSES_GZ: &[u8] = include_bytes!("../../../../models/segment-analyses.bin.gz");
+
+/// The lexicon's name in errors.
+const LEXICON_NAME: &str = "segment-lexicon.bin.gz";
+
 /// The segmenter with its embedded lexicon and models; built once, shared read-only.
 #[derive(Debug)]
 pub struct Segmenter {
-    /// Word forms with frequencies and a per-form cache of analyses.
+    /// Word forms with frequencies and their analyses as whole words.
     lexicon: lexicon::Lexicon,
-    /// The most frequent forms again, in a table small enough to stay in the
-    /// CPU caches, with their own cache of analyses.
-    hot: lexicon::Lexicon,
     /// Weights of the clitic scorer.
     weights: CliticWeights,
     /// This segmenter's key in the per-thread memo of analyses.
@@ -158,13 +163,38 @@ impl Segmenter {
     }
 
     /// Loads the embedded lexicon with other clitic weights (for tuning).
+    /// Weights other than the defaults cost about a second: the analyses of
+    /// the lexicon's forms are computed here instead of read from the
+    /// embedded file.
     pub fn with_weights(weights: CliticWeights) -> Result<Self, ModelError> {
-        let (lexicon, hot) = lexicon::Lexicon::from_gzip("segment-lexicon.bin.gz", LEXICON_GZ)?;
+        let raw = lexicon::decompress(LEXICON_NAME, LEXICON_GZ)?;
+        let records = lexicon::records(LEXICON_NAME, &raw)?;
+        let fingerprint = analyses::fingerprint(&raw, &weights);
+        let codes = match analyses::decode(ANALYSES_GZ, fingerprint, records.len()) {
+            Some(codes) => codes,
+            None => compute_analyses(&records, &weights)?,
+        };
         Ok(Self {
-            lexicon,
-            hot,
+            lexicon: lexicon::Lexicon::build(&records, Some(&codes))?,
             weights,
             memo: memo::MemoOwner::new(),
+        })
+    }
+
+    /// The file of precomputed analyses (`models/segment-analyses.bin.gz`)
+    /// for the embedded lexicon under `weights`, as `arabic-text
+    /// train-segment` writes it.
+    #[cfg(feature = "train")]
+    #[doc(hidden)]
+    pub fn compile_analyses(weights: &CliticWeights) -> Result<Vec<u8>, ModelError> {
+        let raw = lexicon::decompress(LEXICON_NAME, LEXICON_GZ)?;
+        let records = lexicon::records(LEXICON_NAME, &raw)?;
+        let codes = compute_analyses(&records, weights)?;
+        analyses::encode(analyses::fingerprint(&raw, weights), &codes).map_err(|e| {
+            ModelError::Invalid {
+                name: "segment-analyses.bin.gz".to_owned(),
+                reason: format!("cannot compress: {e}"),
+            }
         })
     }
 
@@ -188,7 +218,6 @@ impl Segmenter {
     fn segment_word(&self, word: &str, base: usize, mode: CliticMode, out: &mut Vec<Segment>) {
         clitics::segment_word(
             &self.lexicon,
-            &self.hot,
             &self.weights,
             &self.memo,
             word,
@@ -214,21 +243,29 @@ impl Segmenter {
         seg.segments.reserve(text.len() / 5);
         tokenize::tokenize(text, &mut seg.tokens);
         tokenize::sentences(text, &seg.tokens, &mut seg.sentences);
-        for tok in &mut seg.tokens {
-            let first = seg.segments.len();
-            let word = tokenize::slice(text, tok.span).unwrap_or("");
-            if tok.kind == TokenKind::Word {
-                self.segment_word(word, tok.span.start, options.clitics, &mut seg.segments);
-            } else {
-                seg.segments.push(Segment {
-                    span: tok.span,
-                    role: SegmentRole::Stem,
-                    form: None,
-                });
-            }
-            tok.segments = first..seg.segments.len();
-        }
+        clitics::segment_tokens(
+            &self.lexicon,
+            &self.weights,
+            &self.memo,
+            text,
+            &mut seg.tokens,
+            options.clitics,
+            &mut seg.segments,
+        );
     }
+}
+
+/// The analysis of every record as a whole word under `weights`, from a
+/// lexicon built without analyses.
+fn compute_analyses(
+    records: &[lexicon::Record<'_>],
+    weights: &CliticWeights,
+) -> Result<Vec<u16>, ModelError> {
+    let bare = lexicon::Lexicon::build(records, None)?;
+    Ok(records
+        .iter()
+        .map(|&(form, _)| clitics::analyse_form(&bare, weights, form))
+        .collect())
 }
 
 #[cfg(test)]

@@ -382,3 +382,37 @@ fn memoized_analyses_equal_fresh_ones_for_every_word_length() {
     let fresh = Segmenter::embedded().expect("embedded lexicon loads");
     assert_eq!(fresh.segment(&text, &opts), first);
 }
+
+#[test]
+fn embedded_analyses_are_those_of_the_embedded_lexicon_and_default_weights() {
+    // A stale models/segment-analyses.bin.gz would still segment correctly
+    // (the analyses are then computed at load), but slowly: rerun
+    // `arabic-text train-segment` after changing the lexicon or the weights.
+    let raw = lexicon::decompress(LEXICON_NAME, LEXICON_GZ).expect("lexicon");
+    let records = lexicon::records(LEXICON_NAME, &raw).expect("records");
+    let weights = CliticWeights::default();
+    let fingerprint = analyses::fingerprint(&raw, &weights);
+    let stored = analyses::decode(ANALYSES_GZ, fingerprint, records.len()).expect(
+        "the embedded analyses match the lexicon and weights: run `arabic-text train-segment`",
+    );
+    let computed = compute_analyses(&records, &weights).expect("analyses");
+    assert_eq!(stored.len(), computed.len());
+    let differ = stored.iter().zip(&computed).filter(|(a, b)| a != b).count();
+    assert_eq!(
+        differ, 0,
+        "{differ} stored analyses differ from computed ones"
+    );
+    // Other weights give another fingerprint: their analyses are computed.
+    let other = CliticWeights {
+        keep: weights.keep + 1,
+        ..CliticWeights::default()
+    };
+    assert!(
+        analyses::decode(
+            ANALYSES_GZ,
+            analyses::fingerprint(&raw, &other),
+            records.len()
+        )
+        .is_none()
+    );
+}
