@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use super::lexicon::{Lexicon, PACKED_LETTERS, letter_bits};
 use super::memo::{MEMO, MEMO_LETTERS, Memo, MemoOwner};
-use super::tokenize::slice;
+use super::tokenize::{ARABIC_CLASS, LETTER, slice};
 use super::weights::CliticWeights;
 use super::{CliticMode, Segment, SegmentRole, Token, TokenKind};
 use crate::offsets::Span;
@@ -98,15 +98,36 @@ struct Letters<'a> {
     packed: u128,
 }
 
-/// The six bits of a letter U+0621..U+064A other than tatweel from its two
-/// UTF-8 bytes; `None` for anything else.
+/// The bits of [`Letters::packed`] that hold its letters.
+const MEMO_BITS: u128 = (1 << (6 * MEMO_LETTERS)) - 1;
+
+/// The six bits of a letter U+0621..U+064A other than tatweel (`cp -
+/// 0x620`) from its two UTF-8 bytes; `None` for anything else. `b1` follows
+/// `b0` in a `str`, so it is a continuation byte when `b0` is a lead byte.
 #[inline(always)]
 fn letter_code(b0: u8, b1: u8) -> Option<u32> {
-    if !matches!(b0, 0xD8 | 0xD9) || b1 & 0xC0 != 0x80 {
+    if b0 & 0xFE != 0xD8 {
         return None;
     }
-    let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F);
-    ((0x0621..=0x064A).contains(&cp) && cp != 0x0640).then_some(cp - 0x0620)
+    let idx = usize::from(b0 & 1) << 6 | usize::from(b1 & 0x3F);
+    (ARABIC_CLASS.get(idx) == Some(&LETTER)).then_some(idx as u32 - 0x20)
+}
+
+/// The packed letters ([`Letters::packed`]) and number of letters of a word
+/// made of nothing but letters U+0621..U+064A (nearly every word of running
+/// text); `None` for any other word (or one of over [`MAX_LETTERS`]).
+#[inline]
+fn pack_simple(bytes: &[u8]) -> Option<(u128, usize)> {
+    if !bytes.len().is_multiple_of(2) || bytes.len() > 2 * MAX_LETTERS {
+        return None;
+    }
+    // Packed from the last letter to the first, so each step is one shift of
+    // six bits; the mask then keeps the first MEMO_LETTERS letters.
+    let mut packed = 0u128;
+    for pair in bytes.chunks_exact(2).rev() {
+        packed = packed << 6 | u128::from(letter_code(pair[0], pair[1])?);
+    }
+    Some((packed & MEMO_BITS, bytes.len() / 2))
 }
 
 impl<'a> Letters<'a> {
@@ -114,31 +135,22 @@ impl<'a> Letters<'a> {
     /// basic Arabic letters and marks, or too many / too few letters.
     #[inline]
     fn read(word: &'a str) -> Option<Self> {
-        let bytes = word.as_bytes();
-        if bytes.len() % 2 == 0 && bytes.len() <= 2 * MAX_LETTERS {
-            // Letters only: the word is its own key.
-            let mut packed = 0u128;
-            let mut all = true;
-            for (k, pair) in bytes.chunks_exact(2).enumerate() {
-                let Some(v) = letter_code(pair[0], pair[1]) else {
-                    all = false;
-                    break;
-                };
-                if k < MEMO_LETTERS {
-                    packed |= u128::from(v) << (6 * k);
-                }
-            }
-            if all {
-                let n = bytes.len() / 2;
-                return (n >= 2).then_some(Letters {
-                    key: Cow::Borrowed(bytes),
-                    starts: None,
-                    n,
-                    packed,
-                });
-            }
+        match pack_simple(word.as_bytes()) {
+            Some((packed, n)) => Self::simple(word, packed, n),
+            None => Self::read_marked(word),
         }
-        Self::read_marked(word)
+    }
+
+    /// The letters of a word made of `n` letters only, packed as
+    /// [`pack_simple`] packs them; `None` for fewer than two letters.
+    #[inline]
+    fn simple(word: &'a str, packed: u128, n: usize) -> Option<Self> {
+        (n >= 2).then_some(Letters {
+            key: Cow::Borrowed(word.as_bytes()),
+            starts: None,
+            n,
+            packed,
+        })
     }
 
     /// [`Letters::read`] for words with marks or other word-internal chars
@@ -645,64 +657,75 @@ fn segment_batches(
     out: &mut Vec<Segment>,
 ) {
     for batch in tokens.chunks_mut(BATCH) {
-        let mut letters: [Option<Letters<'_>>; BATCH] = std::array::from_fn(|_| None);
+        // Words of letters only, packed: (letters, count); (0, 0) for any
+        // other token.
+        let mut simple = [(0u128, 0usize); BATCH];
         if mode != CliticMode::None {
-            for (l, tok) in letters.iter_mut().zip(batch.iter()) {
-                if tok.kind == TokenKind::Word {
-                    *l = slice(text, tok.span).and_then(Letters::read);
+            for (p, tok) in simple.iter_mut().zip(batch.iter()) {
+                if tok.kind == TokenKind::Word
+                    && let Some(packed) = slice(text, tok.span)
+                        .and_then(|word| pack_simple(word.as_bytes()))
+                        .filter(|&(_, n)| n >= 2)
+                {
+                    *p = packed;
                 }
             }
         }
         let mut codes = [None::<Code>; BATCH];
         if let Some(memo) = memo.as_deref() {
-            for l in letters.iter().flatten() {
-                if l.n <= MEMO_LETTERS {
-                    memo.touch(l.packed, l.n);
+            for &(packed, n) in &simple {
+                if (2..=MEMO_LETTERS).contains(&n) {
+                    memo.touch(packed, n);
                 }
             }
-            for (c, l) in codes.iter_mut().zip(&letters) {
-                if let Some(l) = l.as_ref().filter(|l| l.n <= MEMO_LETTERS) {
-                    *c = memo.get(l.packed, l.n).map(Code);
+            for (c, &(packed, n)) in codes.iter_mut().zip(&simple) {
+                if (2..=MEMO_LETTERS).contains(&n) {
+                    *c = memo.get(packed, n).map(Code);
                 }
             }
         }
-        for (c, l) in codes.iter().zip(&letters) {
-            if let (None, Some(l)) = (c, l) {
-                prefetch_word(lex, l);
+        for (c, &(packed, n)) in codes.iter().zip(&simple) {
+            if c.is_none() && (2..=PACKED_LETTERS).contains(&n) {
+                lex.prefetch_packed(packed as u64);
             }
         }
-        for ((c, l), tok) in codes.iter_mut().zip(&letters).zip(batch.iter_mut()) {
+        for ((c, &(packed, n)), tok) in codes.iter().zip(&simple).zip(batch.iter_mut()) {
             let first = out.len();
             let word = slice(text, tok.span).unwrap_or("");
-            match l {
+            let letters = if n != 0 {
+                Letters::simple(word, packed, n)
+            } else if tok.kind == TokenKind::Word && mode != CliticMode::None {
+                Letters::read_marked(word)
+            } else {
+                None
+            };
+            match letters {
                 Some(l) => {
                     let code = match *c {
                         Some(code) => code,
                         None => {
-                            let code = analyse(lex, w, l);
-                            if let Some(memo) = memo.as_deref_mut()
-                                && l.n <= MEMO_LETTERS
-                            {
-                                memo.put(l.packed, l.n, code.0);
-                            }
-                            code
+                            // Words with marks were not looked up above.
+                            let memo_code = memo
+                                .as_deref()
+                                .filter(|_| n == 0 && l.n <= MEMO_LETTERS)
+                                .and_then(|m| m.get(l.packed, l.n));
+                            memo_code.map(Code).unwrap_or_else(|| {
+                                let code = analyse(lex, w, &l);
+                                if let Some(memo) = memo.as_deref_mut()
+                                    && l.n <= MEMO_LETTERS
+                                {
+                                    memo.put(l.packed, l.n, code.0);
+                                }
+                                code
+                            })
                         }
                     };
-                    emit(l, code, word, tok.span.start, mode, out);
+                    emit(&l, code, word, tok.span.start, mode, out);
                 }
                 None => push_whole(word, tok.span.start, out),
             }
             tok.segments = first..out.len();
         }
-    }
-}
-
-/// Requests the lexicon line of the whole word `l` (its analysis is there
-/// when it is a lexicon form).
-#[inline(always)]
-fn prefetch_word(lex: &Lexicon, l: &Letters<'_>) {
-    if l.n <= PACKED_LETTERS {
-        lex.prefetch_packed(l.packed as u64);
     }
 }
 

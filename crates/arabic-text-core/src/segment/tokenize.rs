@@ -20,6 +20,32 @@ fn char_at(text: &str, i: usize) -> Option<char> {
     text.get(i..).and_then(|s| s.chars().next())
 }
 
+/// [`ARABIC_CLASS`]: not a basic letter or mark.
+const OTHER: u8 = 0;
+/// [`ARABIC_CLASS`]: a basic letter U+0621..U+063A, U+0641..U+064A.
+pub(super) const LETTER: u8 = 1;
+/// [`ARABIC_CLASS`]: a haraka U+064B..U+065F or the superscript alef U+0670.
+const MARK: u8 = 2;
+
+/// The class of U+0600 + `i` for `i` in 0..128 (the chars whose UTF-8 is
+/// two bytes with lead 0xD8 or 0xD9; `i` = lead bit 0, then the continuation
+/// byte's six bits). Tatweel is [`OTHER`]: whether it extends the word
+/// depends on the letter before it.
+pub(super) static ARABIC_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut i = 0;
+    while i < 128 {
+        let cp = 0x600 + i as u32;
+        t[i] = match cp {
+            0x621..=0x63A | 0x641..=0x64A => LETTER,
+            0x64B..=0x65F | 0x670 => MARK,
+            _ => OTHER,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Letters that join the following letter, so a tatweel after them extends the
 /// word (Unicode Joining_Type D among the Arabic letters; the right-joining
 /// ا أ إ آ ٱ د ذ ر ز و ؤ ة and the non-joining ء do not).
@@ -242,34 +268,41 @@ fn scan_word(text: &str, i: usize) -> usize {
     let mut prev_letter: Option<char> = None;
     let bytes = text.as_bytes();
     loop {
-        // Fast path for U+0600..U+067F (two bytes, lead 0xD8/0xD9): basic
-        // letters, harakat and tatweel, decoded without the general classifiers.
-        if let (Some(&b0), Some(&b1)) = (bytes.get(j), bytes.get(j + 1))
-            && (b0 == 0xD8 || b0 == 0xD9)
-        {
-            let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F);
-            match cp {
-                0x621..=0x63A | 0x641..=0x64A => {
-                    if arabic == Some(false) {
-                        break;
-                    }
+        // Fast path for U+0600..U+067F (two bytes, lead 0xD8/0xD9): runs of
+        // basic letters and harakat, classified by one table lookup a char.
+        if arabic != Some(false) {
+            let mut last = 0u32;
+            let mut run = 0usize;
+            for pair in bytes.get(j..).unwrap_or(&[]).chunks_exact(2) {
+                let (b0, b1) = (pair[0], pair[1]);
+                if b0 & 0xFE != 0xD8 {
+                    break;
+                }
+                let idx = usize::from(b0 & 1) << 6 | usize::from(b1 & 0x3F);
+                match ARABIC_CLASS.get(idx).copied().unwrap_or(OTHER) {
+                    LETTER => last = 0x600 + idx as u32,
+                    MARK => {}
+                    _ => break,
+                }
+                run += 2;
+            }
+            if run > 0 {
+                if last != 0 {
                     arabic = Some(true);
-                    prev_letter = char::from_u32(cp);
-                    j += 2;
-                    continue;
+                    prev_letter = char::from_u32(last);
                 }
-                0x64B..=0x65F | 0x670 => {
-                    j += 2;
-                    continue;
+                j += run;
+            }
+            if let (Some(&b0), Some(&b1)) = (bytes.get(j), bytes.get(j + 1))
+                && b0 == 0xD9
+                && b1 == 0x80
+            {
+                // Tatweel U+0640.
+                if !prev_letter.is_some_and(joins_left) {
+                    break;
                 }
-                0x640 => {
-                    if !prev_letter.is_some_and(joins_left) {
-                        break;
-                    }
-                    j += 2;
-                    continue;
-                }
-                _ => {}
+                j += 2;
+                continue;
             }
         }
         // Fast exit on the common word ends: ASCII spaces and punctuation
