@@ -246,6 +246,9 @@ struct Stats {
     errors: BTreeMap<String, u64>,
     /// Every call, when `--record` is set.
     records: Vec<CallRecord>,
+    /// Open loop: how late each measured call started after its scheduled
+    /// time, in microseconds: the generator's own lag, part of its latency.
+    lags_us: Vec<u64>,
 }
 
 fn document(bytes: usize) -> String {
@@ -743,8 +746,9 @@ async fn open_loop(clients: &[Client], payload: &Payload, o: OpenLoop) -> anyhow
             let payload = payload.clone();
             let timeout = o.timeout;
             in_flight.spawn(async move {
+                let started = Instant::now();
                 let result = client.call(&payload, timeout).await;
-                (scheduled, Instant::now(), result)
+                (scheduled, started, Instant::now(), result)
             });
         }
         if next >= o.end && in_flight.is_empty() {
@@ -754,13 +758,16 @@ async fn open_loop(clients: &[Client], payload: &Payload, o: OpenLoop) -> anyhow
             biased;
             done = in_flight.join_next(), if !in_flight.is_empty() => {
                 let Some(done) = done else { continue };
-                let (scheduled, ended, result) = done?;
+                let (scheduled, started, ended, result) = done?;
                 if let Some(clock) = o.record {
                     stats.records.push(CallRecord::new(clock, scheduled, ended, &result));
                 }
                 if scheduled < o.warmup_end {
                     continue;
                 }
+                stats
+                    .lags_us
+                    .push(started.saturating_duration_since(scheduled).as_micros() as u64);
                 match result {
                     Ok(()) => stats
                         .latencies_us
@@ -899,6 +906,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
             all.latencies_us = open.latencies_us;
             all.errors = open.errors;
             all.records = open.records;
+            all.lags_us = open.lags_us;
         }
     }
     for task in tasks {
@@ -941,6 +949,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
         percentile(l, 0.99),
         percentile(l, 1.0)
     );
+    if !stats.lags_us.is_empty() {
+        stats.lags_us.sort_unstable();
+        // Worded apart from the summary line's keys, which scripts grep.
+        println!(
+            "start lag behind schedule (client's own): median {:.3} ms, 99th percentile {:.3} ms",
+            percentile(&stats.lags_us, 0.50),
+            percentile(&stats.lags_us, 0.99)
+        );
+    }
     for (code, n) in &stats.errors {
         println!("errors {code}={n}");
     }
