@@ -24,6 +24,10 @@ use std::time::Instant;
 
 use charabia::{Language, Tokenizer, TokenizerBuilder};
 
+/// The command line's synopsis.
+const USAGE: &str = "usage: charabia-bench FILE [--ops segment,tokenize] [--passes 5] \
+                     [--doc-bytes N] [--rounds R]";
+
 /// What one process measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Op {
@@ -90,18 +94,15 @@ fn parse_args() -> Result<Args, String> {
             "--doc-bytes" => args.doc_bytes = number(value("--doc-bytes")?)?,
             "--rounds" => args.rounds = number(value("--rounds")?)?,
             "-h" | "--help" => {
-                return Err(
-                    "usage: charabia-bench FILE [--ops segment,tokenize] [--passes 5] \
-                     [--doc-bytes N] [--rounds R]"
-                        .into(),
-                );
+                println!("{USAGE}");
+                std::process::exit(0);
             }
             _ if args.file.is_empty() && !arg.starts_with('-') => args.file = arg,
             _ => return Err(format!("unexpected argument {arg:?}")),
         }
     }
     if args.file.is_empty() {
-        return Err("a FILE is required".into());
+        return Err(format!("a FILE is required\n{USAGE}"));
     }
     if args.passes < 2 {
         return Err("--passes must be at least 2 (one cold, then warm ones)".into());
