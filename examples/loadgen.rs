@@ -1,4 +1,4 @@
-//! Load generator for the gRPC API: a real tonic client.
+//! Load generator for the gRPC API.
 //!
 //! Closed loop (default): `--concurrency` workers each send the next call as soon
 //! as the previous one answers. Open loop (`--rate R`): calls start on a fixed
@@ -9,29 +9,46 @@
 //! ```text
 //! cargo run --release --example loadgen -- --addr http://127.0.0.1:50051 \
 //!     --rpc normalize --concurrency 64 --connections 4 --duration 10 --doc-bytes 1024
-//! cargo run --release --example loadgen -- --rate 12000 --duration 10
+//! cargo run --release --example loadgen -- --rate 12000 --duration 10 --cpus 1
 //! ```
 //! Prints calls/s, p50/p90/p99/max latency and errors by status code.
 //!
 //! Lean on purpose, so that on a small machine it measures the server and not
-//! itself: one runtime thread by default (`--threads`), requests built once,
-//! results gathered without an async lock, and `--cpus 1` (a CPU list such as
-//! `0`, `0,2` or `2-3`) pins the whole generator to those CPUs
-//! (`sched_setaffinity`), so client and server can be kept apart
-//! (`taskset -c 0 arabic-text serve` beside `loadgen --cpus 1`).
+//! itself (scripts/perf/loadgen-vs-h2load.sh compares it with h2load):
+//! - the request is encoded once and every call sends the same bytes;
+//! - the default engine (`--engine h2`) speaks gRPC over the h2 crate itself:
+//!   one task per call on one runtime thread (`--threads`), no tower buffer or
+//!   hyper dispatch task in between; it still checks every answer (HTTP status,
+//!   grpc-status, one whole response message) and reopens a broken connection.
+//!   `--engine tonic` sends the same bytes through a tonic `Channel`;
+//! - the open loop is paced by a timerfd on the runtime thread (no pacer thread,
+//!   no channel), and starts all calls due at each tick (`--tick-us`, 250) so
+//!   they leave in one write; latency still counts from each call's own slot;
+//! - results come back to one task, without a lock;
+//! - `--cpus 1` (a CPU list such as `0`, `0,2` or `2-3`) pins the whole
+//!   generator to those CPUs (`sched_setaffinity`), so client and server can be
+//!   kept apart (`taskset -c 0 arabic-text serve` beside `loadgen --cpus 1`).
+//!
+//! `--write-frame FILE` writes the request's gRPC frame (the body for h2load's
+//! `-d`) and exits.
 //!
 //! `--record FILE` also writes one CSV line per call (`start_us,end_us,code,message`,
 //! wall-clock microseconds since the Unix epoch, warm-up included), so a script
 //! can split the calls around an event such as SIGTERM sent to the server.
 
 use std::collections::BTreeMap;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::Arc;
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use arabic_text::pb;
 use clap::{Parser, ValueEnum};
-use pb::text_analysis_service_client::TextAnalysisServiceClient;
-use std::sync::Mutex;
+use prost::Message as _;
+use prost::bytes::{Buf as _, BufMut as _, Bytes};
+use tokio::io::unix::AsyncFd;
+use tonic::client::Grpc;
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
 use tonic::transport::{Channel, Endpoint};
 
 /// Command-line options.
@@ -80,6 +97,23 @@ struct Args {
     /// `0`, `0,2` or `2-3`.
     #[arg(long)]
     cpus: Option<String>,
+    /// Open loop: the pacer's tick in microseconds. Each tick starts every
+    /// call whose scheduled time has come, so calls due together leave in one
+    /// write (fewer syscalls for client and server); latency still counts
+    /// from each call's own scheduled time, so a coarser tick shows as up to
+    /// one tick of added latency, never as less.
+    #[arg(long, default_value_t = 250)]
+    tick_us: u64,
+    /// The client stack: `h2` speaks gRPC over the h2 crate directly (one
+    /// task per call, prebuilt frames, no tower/hyper layers; the lean
+    /// default), `tonic` goes through a tonic `Channel` as applications do.
+    #[arg(long, value_enum, default_value_t = Engine::H2)]
+    engine: Engine,
+    /// Write the gRPC frame of the request (5-byte prefix + protobuf message)
+    /// to this file and exit: the body for h2load's `-d`, the same bytes the
+    /// generator sends.
+    #[arg(long)]
+    write_frame: Option<std::path::PathBuf>,
 }
 
 /// Parses a CPU list (`0`, `0,2`, `2-3,5`).
@@ -132,15 +166,20 @@ struct CallRecord {
 }
 
 impl CallRecord {
-    /// A record of a call that started at `start` and ended now.
-    fn new(clock: WallClock, start: Instant, result: &Result<(), tonic::Status>) -> Self {
+    /// A record of a call that started at `start` and ended at `end`.
+    fn new(
+        clock: WallClock,
+        start: Instant,
+        end: Instant,
+        result: &Result<(), tonic::Status>,
+    ) -> Self {
         let (code, message) = match result {
             Ok(()) => (tonic::Code::Ok, String::new()),
             Err(s) => (s.code(), s.message().replace([',', '\n', '\r'], " ")),
         };
         Self {
             start_us: clock.us(start),
-            end_us: clock.us(Instant::now()),
+            end_us: clock.us(end),
             code,
             message,
         }
@@ -173,6 +212,15 @@ impl WallClock {
     }
 }
 
+/// The client stacks the generator can drive.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Engine {
+    /// gRPC over the h2 crate, written here: what a lean generator needs.
+    H2,
+    /// A tonic `Channel` (tower buffer, hyper, h2).
+    Tonic,
+}
+
 /// The RPCs the generator can call.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Rpc {
@@ -198,6 +246,9 @@ struct Stats {
     errors: BTreeMap<String, u64>,
     /// Every call, when `--record` is set.
     records: Vec<CallRecord>,
+    /// Open loop: how late each measured call started after its scheduled
+    /// time, in microseconds: the generator's own lag, part of its latency.
+    lags_us: Vec<u64>,
 }
 
 fn document(bytes: usize) -> String {
@@ -213,55 +264,523 @@ fn document(bytes: usize) -> String {
     text
 }
 
-async fn call(
-    client: &mut TextAnalysisServiceClient<Channel>,
-    rpc: Rpc,
-    content: &str,
-    timeout: Duration,
-) -> Result<(), tonic::Status> {
-    let document = Some(pb::Document {
-        content: content.to_owned(),
-        language_code: String::new(),
-    });
-    macro_rules! send {
-        ($method:ident, $req:expr) => {{
-            let mut request = tonic::Request::new($req);
-            request.set_timeout(timeout);
-            client.$method(request).await.map(|_| ())
-        }};
-    }
-    match rpc {
-        Rpc::Normalize => send!(
-            normalize,
-            pb::NormalizeRequest {
-                document,
-                ..Default::default()
-            }
-        ),
-        Rpc::Segment => send!(
-            segment,
-            pb::SegmentRequest {
-                document,
-                ..Default::default()
-            }
-        ),
-        Rpc::Entities => {
-            send!(
-                extract_entities,
+/// One request, encoded once: the generator sends the same bytes on every
+/// call, as h2load sends a prebuilt frame, so the client's CPU goes to the
+/// transport and not to building and encoding messages.
+#[derive(Clone)]
+struct Payload {
+    /// The method's path, e.g. `/arabic.text.v1.TextAnalysisService/Normalize`.
+    path: http::uri::PathAndQuery,
+    /// The protobuf encoding of the request message.
+    message: Bytes,
+    /// The same message as a gRPC frame (5-byte prefix first).
+    frame: Bytes,
+}
+
+impl Payload {
+    /// The request of `rpc` for a document with `content`.
+    fn new(rpc: Rpc, content: &str) -> anyhow::Result<Self> {
+        let document = Some(pb::Document {
+            content: content.to_owned(),
+            language_code: String::new(),
+        });
+        let (method, message) = match rpc {
+            Rpc::Normalize => (
+                "Normalize",
+                pb::NormalizeRequest {
+                    document,
+                    ..Default::default()
+                }
+                .encode_to_vec(),
+            ),
+            Rpc::Segment => (
+                "Segment",
+                pb::SegmentRequest {
+                    document,
+                    ..Default::default()
+                }
+                .encode_to_vec(),
+            ),
+            Rpc::Entities => (
+                "ExtractEntities",
                 pb::ExtractEntitiesRequest {
                     document,
                     ..Default::default()
                 }
-            )
-        }
-        Rpc::Analyze => send!(
-            analyze,
-            pb::AnalyzeRequest {
-                document,
-                ..Default::default()
-            }
-        ),
+                .encode_to_vec(),
+            ),
+            Rpc::Analyze => (
+                "Analyze",
+                pb::AnalyzeRequest {
+                    document,
+                    ..Default::default()
+                }
+                .encode_to_vec(),
+            ),
+        };
+        // The gRPC length-prefixed frame: flag 0 (uncompressed), the
+        // message's length as a big-endian u32, the message.
+        let mut frame = Vec::with_capacity(5 + message.len());
+        frame.push(0);
+        frame.extend_from_slice(&u32::try_from(message.len())?.to_be_bytes());
+        frame.extend_from_slice(&message);
+        Ok(Self {
+            path: format!("/arabic.text.v1.TextAnalysisService/{method}").parse()?,
+            message: message.into(),
+            frame: frame.into(),
+        })
     }
+}
+
+/// A codec that sends prebuilt message bytes and skips the response message
+/// (its grpc-status is still checked by tonic): no per-call encoding or
+/// decoding on the client.
+#[derive(Clone, Copy, Default)]
+struct RawCodec;
+
+impl Codec for RawCodec {
+    type Encode = Bytes;
+    type Decode = ();
+    type Encoder = RawCodec;
+    type Decoder = RawCodec;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        RawCodec
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        RawCodec
+    }
+}
+
+impl Encoder for RawCodec {
+    type Item = Bytes;
+    type Error = tonic::Status;
+
+    fn encode(&mut self, item: Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Self::Error> {
+        dst.put(item);
+        Ok(())
+    }
+}
+
+impl Decoder for RawCodec {
+    type Item = ();
+    type Error = tonic::Status;
+
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<()>, Self::Error> {
+        src.advance(src.remaining());
+        Ok(Some(()))
+    }
+}
+
+/// A handle on one connection, cheap to clone: each call runs on a clone.
+#[derive(Clone)]
+enum Client {
+    /// The h2 engine's connection.
+    H2(Arc<H2Conn>),
+    /// A tonic channel.
+    Tonic(Grpc<Channel>),
+}
+
+impl Client {
+    /// Opens a connection to `addr` with `engine`, for calls of `payload`
+    /// with a deadline of `timeout`.
+    async fn connect(
+        engine: Engine,
+        addr: &str,
+        payload: &Payload,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
+        Ok(match engine {
+            Engine::H2 => {
+                let conn = H2Conn::new(addr, payload, timeout)?;
+                // Connect now, so a wrong address fails at start-up.
+                conn.sender()
+                    .await
+                    .map_err(|s| anyhow::anyhow!("{}", s.message()))?;
+                Client::H2(Arc::new(conn))
+            }
+            Engine::Tonic => {
+                let channel = Endpoint::from_shared(addr.to_owned())?
+                    .tcp_nodelay(true)
+                    .connect()
+                    .await?;
+                Client::Tonic(Grpc::new(channel))
+            }
+        })
+    }
+
+    /// One unary call; `Ok` when the server answered grpc-status 0.
+    async fn call(&mut self, payload: &Payload, timeout: Duration) -> Result<(), tonic::Status> {
+        match self {
+            Client::H2(conn) => match tokio::time::timeout(timeout, conn.call(payload)).await {
+                Ok(result) => result,
+                Err(_) => Err(tonic::Status::deadline_exceeded("client-side deadline")),
+            },
+            Client::Tonic(client) => {
+                client
+                    .ready()
+                    .await
+                    .map_err(|e| tonic::Status::unavailable(format!("client not ready: {e}")))?;
+                let mut request = tonic::Request::new(payload.message.clone());
+                request.set_timeout(timeout);
+                client
+                    .unary(request, payload.path.clone(), RawCodec)
+                    .await
+                    .map(|_| ())
+            }
+        }
+    }
+}
+
+/// One HTTP/2 connection of the h2 engine, opened again after it breaks
+/// (a server that restarts or drains), so calls fail with UNAVAILABLE while
+/// it is gone and succeed again once it is back, as with tonic.
+struct H2Conn {
+    /// `host:port` to connect to.
+    authority: String,
+    /// The request URI (`http://host:port/package.Service/Method`).
+    uri: http::Uri,
+    /// The request headers (content-type, te, grpc-timeout).
+    headers: http::HeaderMap,
+    /// The live connection's handle and its generation (bumped on each
+    /// reconnect, so a stale failure does not drop a fresh connection).
+    slot: tokio::sync::Mutex<(Option<h2::client::SendRequest<Bytes>>, u64)>,
+}
+
+impl H2Conn {
+    /// A connection to `addr` (`http://host:port`) for calls of `payload`
+    /// with a deadline of `timeout`, opened on first use.
+    fn new(addr: &str, payload: &Payload, timeout: Duration) -> anyhow::Result<Self> {
+        let uri: http::Uri = addr.parse()?;
+        anyhow::ensure!(
+            uri.scheme_str() == Some("http"),
+            "the h2 engine speaks cleartext HTTP/2 only (http://host:port); use --engine tonic"
+        );
+        let authority = uri
+            .authority()
+            .ok_or_else(|| anyhow::anyhow!("{addr}: no host:port"))?
+            .to_string();
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "content-type",
+            http::HeaderValue::from_static("application/grpc"),
+        );
+        headers.insert("te", http::HeaderValue::from_static("trailers"));
+        headers.insert(
+            "grpc-timeout",
+            http::HeaderValue::from_str(&format!("{}m", timeout.as_millis()))?,
+        );
+        Ok(Self {
+            uri: format!("http://{authority}{}", payload.path).parse()?,
+            headers,
+            authority,
+            slot: tokio::sync::Mutex::new((None, 0)),
+        })
+    }
+
+    /// The live connection's handle, connecting first if there is none.
+    async fn sender(&self) -> Result<(h2::client::SendRequest<Bytes>, u64), tonic::Status> {
+        let mut slot = self.slot.lock().await;
+        if let Some(send) = &slot.0 {
+            return Ok((send.clone(), slot.1));
+        }
+        let tcp = tokio::net::TcpStream::connect(&self.authority)
+            .await
+            .map_err(|e| tonic::Status::unavailable(format!("tcp connect error: {e}")))?;
+        tcp.set_nodelay(true)
+            .map_err(|e| tonic::Status::unavailable(format!("set_nodelay: {e}")))?;
+        let (send, connection) = h2::client::Builder::new()
+            .initial_window_size(2 << 20)
+            .initial_connection_window_size(8 << 20)
+            .handshake(tcp)
+            .await
+            .map_err(|e| h2_status(&e))?;
+        tokio::spawn(async move {
+            // Ends when the server closes the connection; calls then see the error.
+            let _ = connection.await;
+        });
+        slot.0 = Some(send.clone());
+        slot.1 += 1;
+        Ok((send, slot.1))
+    }
+
+    /// Forgets the connection of `generation` after a failure on it.
+    async fn broken(&self, generation: u64) {
+        let mut slot = self.slot.lock().await;
+        if slot.1 == generation {
+            slot.0 = None;
+        }
+    }
+
+    /// One unary call over this connection.
+    async fn call(&self, payload: &Payload) -> Result<(), tonic::Status> {
+        let (send, generation) = self.sender().await?;
+        let mut request = http::Request::new(());
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = self.uri.clone();
+        *request.headers_mut() = self.headers.clone();
+        let result = exchange(send, request, payload).await;
+        if let Err((_, true)) = &result {
+            self.broken(generation).await;
+        }
+        result.map_err(|(status, _)| status)
+    }
+}
+
+/// Sends `payload` on a new stream and reads the answer: the response message
+/// must be one whole length-prefixed frame and grpc-status must be 0. On
+/// error, also says whether the connection itself failed.
+async fn exchange(
+    send: h2::client::SendRequest<Bytes>,
+    request: http::Request<()>,
+    payload: &Payload,
+) -> Result<(), (tonic::Status, bool)> {
+    let conn_err = |e: h2::Error| (h2_status(&e), e.is_go_away() || e.is_io() || !e.is_reset());
+    let mut send = send.ready().await.map_err(conn_err)?;
+    let (response, mut stream) = send.send_request(request, false).map_err(conn_err)?;
+    stream
+        .send_data(payload.frame.clone(), true)
+        .map_err(conn_err)?;
+    let response = response.await.map_err(conn_err)?;
+    let (head, mut body) = response.into_parts();
+    // A trailers-only answer (an error, usually) carries grpc-status in the head.
+    if let Some(status) = grpc_status(&head.headers) {
+        return status.map_err(|s| (s, false));
+    }
+    if head.status != http::StatusCode::OK {
+        return Err((
+            tonic::Status::unknown(format!("HTTP status {}", head.status)),
+            false,
+        ));
+    }
+    let mut received = 0usize;
+    let mut prefix = [0u8; 5];
+    while let Some(chunk) = body.data().await {
+        let chunk = chunk.map_err(conn_err)?;
+        for (i, &b) in chunk
+            .iter()
+            .take(5usize.saturating_sub(received))
+            .enumerate()
+        {
+            prefix[received + i] = b;
+        }
+        received += chunk.len();
+        // Lets the server send more (stream and connection windows).
+        let _ = body.flow_control().release_capacity(chunk.len());
+    }
+    let trailers = body.trailers().await.map_err(conn_err)?;
+    match trailers.as_ref().and_then(grpc_status) {
+        Some(Ok(())) => {
+            let len = u32::from_be_bytes([prefix[1], prefix[2], prefix[3], prefix[4]]) as usize;
+            if received < 5 || received != 5 + len {
+                return Err((
+                    tonic::Status::internal(format!(
+                        "response of {received} bytes is not one gRPC message of {len}"
+                    )),
+                    false,
+                ));
+            }
+            Ok(())
+        }
+        Some(Err(status)) => Err((status, false)),
+        None => Err((
+            tonic::Status::internal("no grpc-status in the trailers"),
+            false,
+        )),
+    }
+}
+
+/// The grpc-status (and grpc-message) of a header map, if it has one.
+fn grpc_status(headers: &http::HeaderMap) -> Option<Result<(), tonic::Status>> {
+    let code = headers
+        .get("grpc-status")?
+        .to_str()
+        .ok()?
+        .parse::<i32>()
+        .ok()?;
+    let code = tonic::Code::from_i32(code);
+    if code == tonic::Code::Ok {
+        return Some(Ok(()));
+    }
+    let message = headers
+        .get("grpc-message")
+        .and_then(|m| m.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    Some(Err(tonic::Status::new(code, message)))
+}
+
+/// The gRPC status of an HTTP/2 error, mapped as tonic maps them.
+fn h2_status(e: &h2::Error) -> tonic::Status {
+    use h2::Reason;
+    let code = match e.reason() {
+        _ if e.is_io() || e.is_go_away() => tonic::Code::Unavailable,
+        Some(Reason::REFUSED_STREAM) => tonic::Code::Unavailable,
+        Some(Reason::CANCEL) => tonic::Code::Cancelled,
+        Some(Reason::ENHANCE_YOUR_CALM) => tonic::Code::ResourceExhausted,
+        Some(Reason::INADEQUATE_SECURITY) => tonic::Code::PermissionDenied,
+        Some(_) => tonic::Code::Internal,
+        None => tonic::Code::Unavailable,
+    };
+    tonic::Status::new(code, format!("h2 protocol error: {e}"))
+}
+
+/// A periodic timer on a `timerfd`, read through the runtime's reactor: it
+/// wakes the runtime thread itself at the OS timer's precision (tokio's own
+/// timer ticks in milliseconds), with no pacer thread and no channel hop.
+struct Ticker {
+    /// The timerfd, registered with the reactor.
+    fd: AsyncFd<OwnedFd>,
+}
+
+impl Ticker {
+    /// A timer that fires every `interval`, first after one `interval`.
+    fn new(interval: Duration) -> anyhow::Result<Self> {
+        // SAFETY: timerfd_create has no memory arguments; a non-negative
+        // return is a new descriptor that we own.
+        let raw = unsafe {
+            libc::timerfd_create(
+                libc::CLOCK_MONOTONIC,
+                libc::TFD_NONBLOCK | libc::TFD_CLOEXEC,
+            )
+        };
+        if raw < 0 {
+            anyhow::bail!("timerfd_create: {}", std::io::Error::last_os_error());
+        }
+        // SAFETY: `raw` is a valid descriptor nobody else owns.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        let ts = libc::timespec {
+            tv_sec: interval.as_secs() as libc::time_t,
+            tv_nsec: interval.subsec_nanos() as libc::c_long,
+        };
+        let spec = libc::itimerspec {
+            it_interval: ts,
+            it_value: ts,
+        };
+        // SAFETY: `spec` is a valid itimerspec; the old value is not asked for.
+        let rc = unsafe { libc::timerfd_settime(fd.as_raw_fd(), 0, &spec, std::ptr::null_mut()) };
+        if rc != 0 {
+            anyhow::bail!("timerfd_settime: {}", std::io::Error::last_os_error());
+        }
+        // SAFETY: an OwnedFd keeps its descriptor open, and always the same
+        // one, for as long as the AsyncFd owns it.
+        let fd = unsafe { AsyncFd::register_with_interest(fd, tokio::io::Interest::READABLE) }
+            .map_err(std::io::Error::from)?;
+        Ok(Self { fd })
+    }
+
+    /// Waits for the next expiry.
+    async fn tick(&self) -> std::io::Result<()> {
+        loop {
+            let mut guard = self.fd.readable().await?;
+            let read = guard.try_io(|fd| {
+                let mut expirations = 0u64;
+                // SAFETY: reads 8 bytes into a valid u64.
+                let n = unsafe {
+                    libc::read(
+                        fd.as_raw_fd(),
+                        (&raw mut expirations).cast::<libc::c_void>(),
+                        8,
+                    )
+                };
+                if n == 8 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+            if let Ok(result) = read {
+                return result;
+            }
+        }
+    }
+}
+
+/// Settings of the open loop.
+struct OpenLoop {
+    /// Calls started per second.
+    rate: f64,
+    /// Most calls in flight; a call due beyond it is counted as `ClientOverflow`.
+    cap: usize,
+    /// Per-call deadline.
+    timeout: Duration,
+    /// Calls scheduled before this are warm-up and not counted.
+    warmup_end: Instant,
+    /// No call is scheduled from this instant on.
+    end: Instant,
+    /// Record every call (`--record`) with this clock.
+    record: Option<WallClock>,
+    /// The pacer's tick.
+    tick: Duration,
+}
+
+/// Open loop: calls start on a fixed schedule of `rate` per second, paced by
+/// a timerfd on this runtime thread; latency counts from the scheduled start.
+/// Results come back through a `JoinSet` to this one task, so no lock and no
+/// channel is on the path of a call.
+async fn open_loop(clients: &[Client], payload: &Payload, o: OpenLoop) -> anyhow::Result<Stats> {
+    let interval = Duration::from_secs_f64(1.0 / o.rate.max(1.0));
+    // A wake-up per call when calls are further apart than a tick; else
+    // several calls per tick (each still timed from its own scheduled start).
+    let ticker = Ticker::new(interval.max(o.tick).max(Duration::from_micros(10)))?;
+    let mut stats = Stats::default();
+    let expected = o.rate * o.end.saturating_duration_since(o.warmup_end).as_secs_f64();
+    stats.latencies_us.reserve(expected as usize + 1024);
+    let mut in_flight = tokio::task::JoinSet::new();
+    let mut next = Instant::now();
+    let mut i = 0usize;
+    loop {
+        let now = Instant::now();
+        while next <= now && next < o.end {
+            let scheduled = next;
+            next += interval;
+            if in_flight.len() >= o.cap {
+                if scheduled >= o.warmup_end {
+                    *stats.errors.entry("ClientOverflow".into()).or_default() += 1;
+                }
+                continue;
+            }
+            let mut client = clients[i % clients.len()].clone();
+            i += 1;
+            let payload = payload.clone();
+            let timeout = o.timeout;
+            in_flight.spawn(async move {
+                let started = Instant::now();
+                let result = client.call(&payload, timeout).await;
+                (scheduled, started, Instant::now(), result)
+            });
+        }
+        if next >= o.end && in_flight.is_empty() {
+            break;
+        }
+        tokio::select! {
+            biased;
+            done = in_flight.join_next(), if !in_flight.is_empty() => {
+                let Some(done) = done else { continue };
+                let (scheduled, started, ended, result) = done?;
+                if let Some(clock) = o.record {
+                    stats.records.push(CallRecord::new(clock, scheduled, ended, &result));
+                }
+                if scheduled < o.warmup_end {
+                    continue;
+                }
+                stats
+                    .lags_us
+                    .push(started.saturating_duration_since(scheduled).as_micros() as u64);
+                match result {
+                    Ok(()) => stats
+                        .latencies_us
+                        .push(ended.saturating_duration_since(scheduled).as_micros() as u64),
+                    Err(status) => {
+                        *stats.errors.entry(format!("{:?}", status.code())).or_default() += 1
+                    }
+                }
+            }
+            tick = ticker.tick(), if next < o.end => tick?,
+        }
+    }
+    Ok(stats)
 }
 
 fn percentile(sorted: &[u64], p: f64) -> f64 {
@@ -298,16 +817,25 @@ fn lock(stats: &Mutex<Stats>) -> std::sync::MutexGuard<'_, Stats> {
 }
 
 async fn run(args: Args) -> anyhow::Result<()> {
-    let content: Arc<str> = document(args.doc_bytes).into();
-    let mut clients = Vec::new();
-    for _ in 0..args.connections.max(1) {
-        let channel = Endpoint::from_shared(args.addr.clone())?
-            .tcp_nodelay(true)
-            .connect()
-            .await?;
-        clients.push(TextAnalysisServiceClient::new(channel));
+    let content = document(args.doc_bytes);
+    let payload = Payload::new(args.rpc, &content)?;
+    if let Some(path) = &args.write_frame {
+        std::fs::write(path, &payload.frame)?;
+        println!(
+            "wrote {} ({} bytes: 5-byte gRPC prefix + {:?} request of {} bytes of text) for {}",
+            path.display(),
+            payload.message.len() + 5,
+            args.rpc,
+            content.len(),
+            payload.path
+        );
+        return Ok(());
     }
     let timeout = Duration::from_millis(args.timeout_ms);
+    let mut clients = Vec::new();
+    for _ in 0..args.connections.max(1) {
+        clients.push(Client::connect(args.engine, &args.addr, &payload, timeout).await?);
+    }
     let record = args.record.is_some();
     let clock = WallClock::new();
     let backoff = Duration::from_millis(args.error_backoff_ms);
@@ -320,8 +848,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         None => {
             for i in 0..args.concurrency.max(1) {
                 let mut client = clients[i % clients.len()].clone();
-                let (content, stats) = (content.clone(), stats.clone());
-                let rpc = args.rpc;
+                let (payload, stats) = (payload.clone(), stats.clone());
                 tasks.push(tokio::spawn(async move {
                     let mut local = Stats::default();
                     loop {
@@ -329,9 +856,11 @@ async fn run(args: Args) -> anyhow::Result<()> {
                         if t0 >= end {
                             break;
                         }
-                        let result = call(&mut client, rpc, &content, timeout).await;
+                        let result = client.call(&payload, timeout).await;
                         if record {
-                            local.records.push(CallRecord::new(clock, t0, &result));
+                            local
+                                .records
+                                .push(CallRecord::new(clock, t0, Instant::now(), &result));
                         }
                         if result.is_err() && !backoff.is_zero() {
                             tokio::time::sleep(backoff).await;
@@ -359,67 +888,25 @@ async fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         Some(rate) => {
-            let interval = Duration::from_secs_f64(1.0 / rate.max(1.0));
-            let permits = Arc::new(tokio::sync::Semaphore::new(args.concurrency.max(1)));
-            // tokio's timer has millisecond resolution: paced by it, calls
-            // would leave in bursts at each tick and up to 1 ms of the
-            // client's own timer lag would count as latency. A thread that
-            // sleeps to each start time paces at the OS timer's precision
-            // (tens of microseconds); latency still counts from the schedule.
-            let (tx, mut starts) = tokio::sync::mpsc::unbounded_channel::<Instant>();
-            let pacer = std::thread::spawn(move || {
-                let mut next = Instant::now();
-                while next < end {
-                    let now = Instant::now();
-                    if next > now {
-                        std::thread::sleep(next - now);
-                    }
-                    if tx.send(next).is_err() {
-                        break;
-                    }
-                    next += interval;
-                }
-            });
-            let mut i = 0usize;
-            while let Some(scheduled) = starts.recv().await {
-                let Ok(permit) = permits.clone().try_acquire_owned() else {
-                    if scheduled >= warmup_end {
-                        *lock(&stats)
-                            .errors
-                            .entry("ClientOverflow".into())
-                            .or_default() += 1;
-                    }
-                    continue;
-                };
-                let mut client = clients[i % clients.len()].clone();
-                i += 1;
-                let (content, stats) = (content.clone(), stats.clone());
-                let rpc = args.rpc;
-                tasks.push(tokio::spawn(async move {
-                    let result = call(&mut client, rpc, &content, timeout).await;
-                    drop(permit);
-                    let mut all = lock(&stats);
-                    if record {
-                        all.records.push(CallRecord::new(clock, scheduled, &result));
-                    }
-                    if scheduled < warmup_end {
-                        return;
-                    }
-                    match result {
-                        Ok(()) => all
-                            .latencies_us
-                            .push(scheduled.elapsed().as_micros() as u64),
-                        Err(status) => {
-                            *all.errors
-                                .entry(format!("{:?}", status.code()))
-                                .or_default() += 1
-                        }
-                    }
-                }));
-            }
-            if pacer.join().is_err() {
-                anyhow::bail!("the pacer thread panicked");
-            }
+            let open = open_loop(
+                &clients,
+                &payload,
+                OpenLoop {
+                    rate,
+                    cap: args.concurrency.max(1),
+                    timeout,
+                    warmup_end,
+                    end,
+                    record: record.then_some(clock),
+                    tick: Duration::from_micros(args.tick_us),
+                },
+            )
+            .await?;
+            let mut all = lock(&stats);
+            all.latencies_us = open.latencies_us;
+            all.errors = open.errors;
+            all.records = open.records;
+            all.lags_us = open.lags_us;
         }
     }
     for task in tasks {
@@ -462,6 +949,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
         percentile(l, 0.99),
         percentile(l, 1.0)
     );
+    if !stats.lags_us.is_empty() {
+        stats.lags_us.sort_unstable();
+        // Worded apart from the summary line's keys, which scripts grep.
+        println!(
+            "start lag behind schedule (client's own): median {:.3} ms, 99th percentile {:.3} ms",
+            percentile(&stats.lags_us, 0.50),
+            percentile(&stats.lags_us, 0.99)
+        );
+    }
     for (code, n) in &stats.errors {
         println!("errors {code}={n}");
     }
