@@ -1,43 +1,47 @@
 //! Tagging throughput of the entity extractor (tokens per second on one
-//! core): the whole pipeline (units, tagger, patterns, grouping) and the
-//! tagger alone on pre-tokenized sentences.
+//! core), warm: the whole pipeline (units, tagger, patterns, grouping) on
+//! ~4 KB documents of real text (the first 256 KB of each input, see
+//! `benches/common/mod.rs`), and the pattern pass alone. The first pass over
+//! new text is `arabic-text bench FILE --ops entities`.
+//! Run: `cargo bench --bench entities`.
 
 use std::hint::black_box;
 
-use arabic_text_core::entities::{EntityExtractor, EntityOptions, embedded_model};
+use arabic_text_core::entities::{EntityExtractor, EntityOptions};
 use arabic_text_core::segment::{SegmentOptions, Segmenter};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-const PARAGRAPH: &str = "دفعت المخاوف من الاستهداف الأمريكي، قادة في ميليشيات عراقية موالية لطهران، إلى مغادرة البلاد لإيران ولبنان، بعيد تنفيذ هجمات على قواعد عسكرية تؤوي جنودا أمريكيين، بحسب قيادي بارز في كتائب حزب الله العراقي. وتعليقا على ذلك، قال المحلل السياسي والأمني المقيم في واشنطن نزار حيدر، لـ\"إرم نيوز\"، إن \"الرد العسكري الأمريكي على الميليشيات العراقية أمر متوقع بأي لحظة وبأي مكان\". ومنذ منتصف تشرين الأول/أكتوبر، استهدفت عشرات الهجمات القوات الأمريكية وقوات التحالف المنتشرة في العراق وسوريا في 22 يناير 2024. ";
+#[path = "common/mod.rs"]
+mod common;
 
 fn bench(c: &mut Criterion) {
-    let text = PARAGRAPH.repeat(20);
     let segmenter = Segmenter::embedded().expect("segmenter");
     let extractor = EntityExtractor::embedded().expect("model");
-    let seg = segmenter.segment(&text, &SegmentOptions::default());
-    let words = text.split_whitespace().count() as u64;
     let mut g = c.benchmark_group("entities");
-    g.throughput(Throughput::Elements(words));
-    g.bench_function("extract", |b| {
-        b.iter(|| extractor.extract(black_box(&text), &seg, &EntityOptions::default()))
-    });
-    g.bench_function("patterns", |b| {
-        b.iter(|| arabic_text_core::entities::patterns::find(black_box(&text)))
-    });
-    let model = embedded_model().expect("model");
-    let sentences: Vec<Vec<&str>> = PARAGRAPH
-        .split(". ")
-        .map(|s| s.split_whitespace().collect())
-        .collect();
-    let n: usize = sentences.iter().map(Vec::len).sum();
-    g.throughput(Throughput::Elements(n as u64));
-    g.bench_function("tagger", |b| {
-        b.iter(|| {
-            for s in &sentences {
-                black_box(model.tag(s));
-            }
-        })
-    });
+    g.sample_size(10);
+    for input in common::inputs() {
+        let docs = common::documents(common::head(&input.text, 256 << 10), 4096);
+        let segs: Vec<_> = docs
+            .iter()
+            .map(|d| segmenter.segment(d, &SegmentOptions::default()))
+            .collect();
+        let tokens: usize = segs.iter().map(|s| s.tokens.len()).sum();
+        g.throughput(Throughput::Elements(tokens as u64));
+        g.bench_function(format!("{}/extract", input.name), |b| {
+            b.iter(|| {
+                for (doc, seg) in docs.iter().zip(&segs) {
+                    black_box(extractor.extract(black_box(doc), seg, &EntityOptions::default()));
+                }
+            })
+        });
+        g.bench_function(format!("{}/patterns", input.name), |b| {
+            b.iter(|| {
+                for doc in &docs {
+                    black_box(arabic_text_core::entities::patterns::find(black_box(doc)));
+                }
+            })
+        });
+    }
     g.finish();
 }
 
