@@ -79,6 +79,34 @@ pub struct CharNet {
     cache: FxMap<&'static str, u32>,
     /// The cached projections, `POS × hidden` per entry of `cache`.
     slab: Vec<f32>,
+    /// Identifies these weights in per-word memos ([`Projection`]): set
+    /// when a network is built or read, kept by clones (same weights).
+    id: u64,
+}
+
+/// The window-layer projections of one word by one network, memoized with
+/// the word (see [`CharNet::projection`]).
+#[derive(Debug)]
+pub(crate) struct Projection {
+    /// The network ([`CharNet::id`]) that made it.
+    net: u64,
+    /// Where the projections are.
+    at: Place,
+}
+
+/// Where a [`Projection`]'s values are.
+#[derive(Debug)]
+enum Place {
+    /// Row `i` of the network's cache of frequent forms.
+    Slab(u32),
+    /// Computed for this word (`POS × hidden` values).
+    Own(Box<[f32]>),
+}
+
+/// A fresh network identity ([`CharNet::id`]).
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Forms whose projections are cached: the most frequent of the wordfreq
@@ -218,13 +246,47 @@ impl CharNet {
             .collect();
         self.cache = cache;
         self.slab = slab;
+        self.id = next_id();
         self
+    }
+
+    /// The projections of folded word `folded`: a row of the frequent-form
+    /// cache, or computed.
+    pub(crate) fn projection(&self, folded: &str) -> Projection {
+        let at = match self.cache.get(folded) {
+            Some(&i) => Place::Slab(i),
+            None => {
+                let mut ids = Vec::with_capacity(64);
+                let mut v = vec![0f32; self.dim];
+                let mut out = vec![0f32; POS * self.hidden].into_boxed_slice();
+                folded_ids(folded, self.bits, &mut ids);
+                self.project(&ids, &mut v, &mut out);
+                Place::Own(out)
+            }
+        };
+        Projection { net: self.id, at }
+    }
+
+    /// Whether `p` was made by this network.
+    pub(crate) fn owns(&self, p: &Projection) -> bool {
+        p.net == self.id
+    }
+
+    /// The values of a projection this network made (`POS × hidden`).
+    pub(crate) fn values<'a>(&'a self, p: &'a Projection) -> &'a [f32] {
+        let width = POS * self.hidden;
+        match &p.at {
+            Place::Slab(i) => {
+                let i = *i as usize;
+                self.slab.get(i * width..(i + 1) * width).unwrap_or(&[])
+            }
+            Place::Own(v) => v,
+        }
     }
 
     /// Tag scores (logits) of every token of a sentence.
     pub fn logits(&self, tokens: &[&str]) -> Vec<[f32; L]> {
-        let hd = self.hidden;
-        let width = POS * hd;
+        let width = POS * self.hidden;
         let n = tokens.len();
         let (mut ids, mut v) = (Vec::with_capacity(64), vec![0f32; self.dim]);
         let mut proj = vec![0f32; n * width];
@@ -246,6 +308,15 @@ impl CharNet {
                 }
             }
         }
+        let rows: Vec<&[f32]> = proj.chunks_exact(width).collect();
+        self.logits_of(&rows)
+    }
+
+    /// Tag scores (logits) of a sentence from the projections of its tokens
+    /// (`POS × hidden` each, as [`CharNet::project`] makes them).
+    pub(crate) fn logits_of(&self, proj: &[&[f32]]) -> Vec<[f32; L]> {
+        let hd = self.hidden;
+        let n = proj.len();
         let mut h = vec![0f32; hd];
         let mut out = Vec::with_capacity(n);
         for t in 0..n {
@@ -254,8 +325,10 @@ impl CharNet {
                 let Some(u) = (t + p).checked_sub(WIN).filter(|&u| u < n) else {
                     continue;
                 };
-                let r = u * width + p * hd;
-                axpy(&mut h, 1.0, &proj[r..r + hd]);
+                let Some(x) = proj[u].get(p * hd..(p + 1) * hd) else {
+                    continue;
+                };
+                axpy(&mut h, 1.0, x);
             }
             let mut s = self.b2;
             for (j, &x) in h.iter().enumerate() {
@@ -338,6 +411,7 @@ impl CharNet {
             b2,
             cache: FxMap::default(),
             slab: Vec::new(),
+            id: 0,
         }
         .with_cache())
     }
@@ -543,6 +617,7 @@ pub fn train(samples: &[Sample], cfg: &NetConfig) -> CharNet {
         b2,
         cache: FxMap::default(),
         slab: Vec::new(),
+        id: 0,
     }
     .with_cache()
 }

@@ -20,8 +20,11 @@
 use std::sync::Arc;
 
 use super::charnet::CharNet;
-use super::features::{TrainGazetteer, sentence_features};
+use super::features::TrainGazetteer;
+#[cfg(test)]
+use super::features::sentence_features;
 
+pub(crate) mod emit;
 pub mod format;
 #[cfg(feature = "train")]
 pub mod train;
@@ -61,6 +64,16 @@ pub struct Model {
     pub charnet: Option<Arc<CharNet>>,
     /// Weight of the network's logits (fit by cross-validation on train).
     pub net_weight: f32,
+    /// Identifies the feature weights in per-word memos
+    /// ([`emit`](mod@emit)): new for every model built or read, kept by
+    /// clones (same weights).
+    id: u64,
+}
+
+/// A fresh model identity ([`Model::id`]).
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Model {
@@ -118,12 +131,22 @@ impl Model {
             gazetteer,
             charnet: None,
             net_weight: 0.0,
+            id: next_id(),
         }
     }
 
     /// Number of stored feature rows.
     pub fn num_features(&self) -> usize {
         self.weights.len() / L
+    }
+
+    /// Starts loading the table slot of feature `k` into the cache.
+    #[inline]
+    fn prefetch(&self, k: u64) {
+        let slot = (k as usize) & (self.keys.len() - 1);
+        if let Some(key) = self.keys.get(slot) {
+            prefetch(key);
+        }
     }
 
     fn row(&self, k: u64) -> Option<&[i16]> {
@@ -142,8 +165,17 @@ impl Model {
         }
     }
 
-    /// Emission scores of every token of a sentence.
+    /// Emission scores of every token of a sentence: the weights of its
+    /// features ([`sentence_features`](super::features::sentence_features)),
+    /// plus the network's logits times `net_weight`, less `o_bias` on O.
     pub fn emissions(&self, tokens: &[&str]) -> Vec<[f32; L]> {
+        emit::emissions(self, tokens)
+    }
+
+    /// [`Model::emissions`] computed the plain way, feature by feature: what
+    /// the memoized computation must equal bit for bit.
+    #[cfg(test)]
+    fn emissions_reference(&self, tokens: &[&str]) -> Vec<[f32; L]> {
         let mut feats = Vec::with_capacity(tokens.len() * 48);
         let mut ends = Vec::with_capacity(tokens.len());
         sentence_features(tokens, &self.gazetteer, &mut feats, &mut ends);
@@ -273,6 +305,20 @@ impl Model {
         attach_name_heads(tokens, &mut labels);
         labels
     }
+}
+
+/// A hint to bring `x`'s cache line in (no effect where unsupported).
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: prefetching never faults, whatever the address; SSE is
+        // part of every x86_64 target.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 fn normalize(v: &mut [f32; L]) {
