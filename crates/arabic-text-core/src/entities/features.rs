@@ -232,6 +232,11 @@ pub(crate) struct Word {
     pub(crate) form_cluster: u32,
     /// Cluster path of the stem with bit 16 set, 0 when unknown.
     pub(crate) stem_cluster: u32,
+    /// The most words of a place name starting with the stem
+    /// ([`Knowledge::longest_place_from`]).
+    pub(crate) place_longest: u8,
+    /// Whether the stem is a place name.
+    pub(crate) place_single: bool,
     /// What the tagger model last used on this word makes of it
     /// ([`super::tagger::emit`]; empty until then).
     pub(crate) rows: RefCell<Option<Rc<super::tagger::emit::Rows>>>,
@@ -326,6 +331,8 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
             0 => k.name_kind(&bare),
             n => n,
         },
+        place_longest: k.longest_place_from(&stem).min(usize::from(u8::MAX)) as u8,
+        place_single: k.places.contains_key(stem.as_str()),
         folded,
         stem,
         bare,
@@ -344,6 +351,9 @@ pub struct TrainGazetteer {
     /// First word of a multi-word phrase → the most words of a phrase it
     /// starts, so matching tries longer phrases only where one can begin.
     heads: FxMap<String, u8>,
+    /// Identifies these phrases in per-word memos (`tagger::emit`): new
+    /// for every gazetteer built, kept by clones; 0 for the empty default.
+    id: u64,
 }
 
 impl TrainGazetteer {
@@ -352,8 +362,13 @@ impl TrainGazetteer {
         self.phrases.get(phrase).copied()
     }
 
+    /// Identifies the phrases (see [`TrainGazetteer::id`]).
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
     /// The most words of a phrase starting with `word` (1 if none is longer).
-    fn longest_from(&self, word: &str) -> usize {
+    pub(crate) fn longest_from(&self, word: &str) -> usize {
         self.heads.get(word).map_or(1, |&n| usize::from(n))
     }
 
@@ -381,7 +396,12 @@ impl FromIterator<(String, u8)> for TrainGazetteer {
             super::knowledge::note_head(&mut heads, p);
         }
         let heads = heads.into_iter().map(|(w, n)| (w.to_string(), n)).collect();
-        TrainGazetteer { phrases, heads }
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        TrainGazetteer {
+            phrases,
+            heads,
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+        }
     }
 }
 
@@ -395,20 +415,46 @@ fn mark_matches(
     lookup: impl Fn(&str) -> Option<u8>,
     out: &mut [u8],
 ) {
+    mark_matches_by(
+        stems,
+        max,
+        |i| longest(stems[i]),
+        |i| lookup(stems[i]),
+        &lookup,
+        out,
+    );
+}
+
+/// [`mark_matches`] with `longest` and the look-up of a single word given
+/// by the word's index (`longest_at(i)` = `longest(stems[i])`, `single_at(i)`
+/// = `lookup(stems[i])`), so a caller can memoize them per word.
+pub(crate) fn mark_matches_by(
+    stems: &[&str],
+    max: usize,
+    longest_at: impl Fn(usize) -> usize,
+    single_at: impl Fn(usize) -> Option<u8>,
+    lookup: impl Fn(&str) -> Option<u8>,
+    out: &mut [u8],
+) {
     let mut i = 0;
     let mut buf = String::new();
     while i < stems.len() {
         let mut matched = 0;
-        let most = max.min(longest(stems[i])).min(stems.len() - i);
+        let most = max.min(longest_at(i)).min(stems.len() - i);
         for n in (1..=most).rev() {
-            buf.clear();
-            for (k, s) in stems[i..i + n].iter().enumerate() {
-                if k > 0 {
-                    buf.push(' ');
+            let found = if n == 1 {
+                single_at(i)
+            } else {
+                buf.clear();
+                for (k, s) in stems[i..i + n].iter().enumerate() {
+                    if k > 0 {
+                        buf.push(' ');
+                    }
+                    buf.push_str(s);
                 }
-                buf.push_str(s);
-            }
-            if let Some(v) = lookup(&buf) {
+                lookup(&buf)
+            };
+            if let Some(v) = found {
                 for (k, o) in out[i..i + n].iter_mut().enumerate() {
                     *o = if k == 0 { 2 * v - 1 } else { 2 * v };
                 }

@@ -25,10 +25,10 @@
 use std::rc::Rc;
 
 use super::super::features::{
-    CLUSTER_PREFIXES, H, Tok, Word, cluster_features, cluster_prefix, prefix, sentence_toks,
-    suffix,
+    CLUSTER_PREFIXES, H, MAX_GAZ_WORDS, PART, Tok, Word, cluster_features, cluster_prefix,
+    mark_matches_by, prefix, suffix, word,
 };
-use super::super::knowledge::Knowledge;
+use super::super::knowledge::{Knowledge, MAX_PLACE_WORDS};
 use super::{L, Model};
 
 /// What one model makes of one word: the sums of the weight rows of the
@@ -37,9 +37,16 @@ use super::{L, Model};
 /// that pair it with a neighbour.
 #[derive(Debug)]
 pub(crate) struct Rows {
-    /// The model ([`Model::id`]) and the cluster templates
-    /// ([`cluster_features`]) the sums were made for.
-    tag: (u64, u8),
+    /// The model ([`Model::id`]), its train gazetteer (its id) and the
+    /// cluster templates ([`cluster_features`]) these were made for.
+    tag: Tag,
+    /// The type of the stem as a single-word part of a gazetteer name
+    /// ([`PART`]), 0 for none.
+    part: u8,
+    /// The most words of a gazetteer phrase starting with the stem.
+    gaz_longest: u8,
+    /// The gazetteer type of the stem as a whole phrase.
+    gaz_single: Option<u8>,
     /// Features of the word as the token scored.
     here: [i32; L],
     /// As the previous word.
@@ -65,6 +72,10 @@ pub(crate) struct Rows {
     /// Template 46 (stem two back, previous stem) after the stem two back.
     h46: H,
 }
+
+/// What [`Rows`] depend on: the model's id, its gazetteer's id and the
+/// cluster templates.
+type Tag = (u64, u64, u8);
 
 thread_local! {
     /// The word beyond either end of a sentence (what `sentence_features`
@@ -99,12 +110,16 @@ impl Model {
     }
 
     /// The memoized [`Rows`] of word `w` (token text `raw`) under this model.
-    fn rows_of(&self, raw: &str, w: &Word, tag: (u64, u8), buf: &mut Vec<u64>) -> Rc<Rows> {
+    fn rows_of(&self, raw: &str, w: &Word, tag: Tag, buf: &mut Vec<u64>) -> Rc<Rows> {
         if let Some(r) = w.rows.borrow().as_ref().filter(|r| r.tag == tag) {
             return Rc::clone(r);
         }
         let k = Knowledge::get();
-        let clusters = tag.1;
+        let clusters = tag.2;
+        let gaz = &self.gazetteer;
+        let mut key = String::with_capacity(w.stem.len() + PART.len_utf8());
+        key.push(PART);
+        key.push_str(&w.stem);
         let mut sum = |fill: &dyn Fn(&mut Vec<u64>)| {
             buf.clear();
             fill(buf);
@@ -117,6 +132,9 @@ impl Model {
         let next2 = sum(&|f| neighbour_features(w, 2, clusters, k, f));
         let r = Rc::new(Rows {
             tag,
+            part: gaz.get(&key).unwrap_or(0),
+            gaz_longest: gaz.longest_from(&w.stem).min(usize::from(u8::MAX)) as u8,
+            gaz_single: gaz.get(&w.stem),
             here,
             prev,
             prev2,
@@ -348,13 +366,45 @@ fn context_features<'a>(
 pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
     let k = Knowledge::get();
     let clusters = cluster_features();
-    let tag = (model.id, clusters);
-    let toks = sentence_toks(tokens, &model.gazetteer, k);
+    let gaz = &model.gazetteer;
+    let tag = (model.id, gaz.id(), clusters);
     let mut buf = Vec::with_capacity(64);
-    let rows: Vec<Rc<Rows>> = toks
+    let words: Vec<Rc<Word>> = tokens.iter().map(|w| word(w, k)).collect();
+    let rows: Vec<Rc<Rows>> = words
         .iter()
         .zip(tokens)
-        .map(|(t, raw)| model.rows_of(raw, &t.word, tag, &mut buf))
+        .map(|(w, raw)| model.rows_of(raw, w, tag, &mut buf))
+        .collect();
+    // What `sentence_toks` makes of the sentence, from the memos.
+    let stems: Vec<&str> = words.iter().map(|w| w.stem.as_str()).collect();
+    let mut places = vec![0u8; words.len()];
+    mark_matches_by(
+        &stems,
+        MAX_PLACE_WORDS,
+        |i| usize::from(words[i].place_longest),
+        |i| words[i].place_single.then_some(1),
+        |p| k.places.contains_key(p).then_some(1),
+        &mut places,
+    );
+    let mut gz = vec![0u8; words.len()];
+    mark_matches_by(
+        &stems,
+        MAX_GAZ_WORDS,
+        |i| usize::from(rows[i].gaz_longest),
+        |i| rows[i].gaz_single,
+        |p| gaz.get(p),
+        &mut gz,
+    );
+    let toks: Vec<Tok> = words
+        .iter()
+        .zip(&rows)
+        .zip(places.into_iter().zip(gz))
+        .map(|((w, r), (place, gaz))| Tok {
+            word: Rc::clone(w),
+            place,
+            gaz,
+            part: r.part,
+        })
         .collect();
     let empty_word = EMPTY.with(Rc::clone);
     let empty_rows = model.rows_of("", &empty_word, tag, &mut buf);
@@ -476,7 +526,10 @@ mod tests {
         let mut other = model.clone();
         other.id = super::super::next_id();
         other.scale *= 2.0;
-        other.weights.iter_mut().for_each(|w| *w /= 2);
+        other
+            .table
+            .iter_mut()
+            .for_each(|s| s.w.iter_mut().for_each(|w| *w /= 2));
         let toks: Vec<&str> = SENTENCES[0].split(' ').collect();
         let _ = model.emissions(&toks);
         assert_eq!(other.emissions(&toks), other.emissions_reference(&toks));
@@ -485,7 +538,7 @@ mod tests {
 
     #[test]
     fn the_split_features_are_those_of_sentence_features() {
-        use super::super::super::features::{TrainGazetteer, sentence_features_with};
+        use super::super::super::features::{TrainGazetteer, sentence_features_with, sentence_toks};
         let k = Knowledge::get();
         let gaz: TrainGazetteer = [
             ("جورج بوش".to_string(), 1),
@@ -521,7 +574,10 @@ mod tests {
                         neighbour_features(at(i, d), d, clusters, k, &mut got);
                     }
                     let rows_of = |t: &Tok| Rows {
-                        tag: (0, clusters),
+                        tag: (0, 0, clusters),
+                        part: 0,
+                        gaz_longest: 0,
+                        gaz_single: None,
                         here: [0; L],
                         prev: [0; L],
                         prev2: [0; L],
