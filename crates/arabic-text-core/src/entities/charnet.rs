@@ -186,7 +186,14 @@ impl CharNet {
         v.fill(0.0);
         let inv = 1.0 / ids.len().max(1) as f32;
         let stride = 4 + d;
-        for &id in ids {
+        for (i, &id) in ids.iter().enumerate() {
+            // The rows are scattered over the table: fetch ahead.
+            if let Some(r) = ids
+                .get(i + 8)
+                .and_then(|&a| self.table.get(a as usize * stride))
+            {
+                super::tagger::prefetch(r);
+            }
             let r = id as usize * stride;
             let Some(row) = self.table.get(r..r + stride) else {
                 continue;

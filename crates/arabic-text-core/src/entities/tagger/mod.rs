@@ -315,7 +315,7 @@ impl Model {
 
 /// A hint to bring `x`'s cache line in (no effect where unsupported).
 #[inline(always)]
-fn prefetch<T>(x: &T) {
+pub(crate) fn prefetch<T>(x: &T) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
