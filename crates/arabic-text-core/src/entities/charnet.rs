@@ -127,9 +127,36 @@ fn token_ids(word: &str, bits: u32, out: &mut Vec<u32>) {
 /// [`token_ids`] of an already folded word.
 fn folded_ids(folded: &str, bits: u32, out: &mut Vec<u32>) {
     let stem = stem_with_article(folded);
+    let k = Knowledge::get();
+    let facts = WordFacts {
+        form_freq: k.freq_bucket(folded),
+        stem_freq: k.freq_bucket(&stem),
+        stem_name: k.name_kind(&stem),
+        stem_place: k.places.contains_key(stem.as_str()),
+    };
+    ids_with(folded, &stem, &facts, bits, out);
+}
+
+/// What [`folded_ids`] reads from the knowledge lists about a word, for a
+/// caller that knows it already (the tagger's word analyses).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WordFacts {
+    /// `freq_bucket` of the folded form.
+    pub(crate) form_freq: u8,
+    /// `freq_bucket` of the stem ([`stem_with_article`]).
+    pub(crate) stem_freq: u8,
+    /// `name_kind` of the stem.
+    pub(crate) stem_name: u8,
+    /// Whether the stem is a listed place.
+    pub(crate) stem_place: bool,
+}
+
+/// [`folded_ids`] of folded word `folded` with stem `stem`
+/// (`stem_with_article(folded)`) and `facts`.
+fn ids_with(folded: &str, stem: &str, facts: &WordFacts, bits: u32, out: &mut Vec<u32>) {
     let mask = (1u64 << bits) - 1;
     let mut push = |h: u64| out.push(((h ^ (h >> 29)) & mask) as u32);
-    let forms = [(1u64, folded), (2, stem.as_str())];
+    let forms = [(1u64, folded), (2, stem)];
     for (seed, form) in forms {
         let chars: Vec<char> = std::iter::once('<')
             .chain(form.chars())
@@ -145,10 +172,10 @@ fn folded_ids(folded: &str, bits: u32, out: &mut Vec<u32>) {
     }
     let k = Knowledge::get();
     let base = mix(0xcbf2_9ce4_8422_2325, 7);
-    push(mix(mix(base, 1), u64::from(k.freq_bucket(folded))));
-    push(mix(mix(base, 2), u64::from(k.freq_bucket(&stem))));
-    push(mix(mix(base, 3), u64::from(k.name_kind(&stem))));
-    let place = k.places.contains_key(stem.as_str())
+    push(mix(mix(base, 1), u64::from(facts.form_freq)));
+    push(mix(mix(base, 2), u64::from(facts.stem_freq)));
+    push(mix(mix(base, 3), u64::from(facts.stem_name)));
+    let place = facts.stem_place
         || stem
             .strip_prefix("ال")
             .is_some_and(|s| k.places.contains_key(s));
@@ -257,16 +284,17 @@ impl CharNet {
         self
     }
 
-    /// The projections of folded word `folded`: a row of the frequent-form
+    /// The projections of folded word `folded` with stem `stem`
+    /// (`stem_with_article(folded)`) and `facts`: a row of the frequent-form
     /// cache, or computed.
-    pub(crate) fn projection(&self, folded: &str) -> Projection {
+    pub(crate) fn projection(&self, folded: &str, stem: &str, facts: &WordFacts) -> Projection {
         let at = match self.cache.get(folded) {
             Some(&i) => Place::Slab(i),
             None => {
                 let mut ids = Vec::with_capacity(64);
                 let mut v = vec![0f32; self.dim];
                 let mut out = vec![0f32; POS * self.hidden].into_boxed_slice();
-                folded_ids(folded, self.bits, &mut ids);
+                ids_with(folded, stem, facts, self.bits, &mut ids);
                 self.project(&ids, &mut v, &mut out);
                 Place::Own(out)
             }

@@ -237,6 +237,8 @@ pub(crate) struct Word {
     pub(crate) place_longest: u8,
     /// Whether the stem is a place name.
     pub(crate) place_single: bool,
+    /// Person-name list bits of the stem alone.
+    pub(crate) stem_name: u8,
     /// What the tagger model last used on this word makes of it
     /// ([`super::tagger::emit`]; empty until then).
     pub(crate) rows: RefCell<Option<Rc<super::tagger::emit::Rows>>>,
@@ -318,6 +320,7 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
         }
     }
     let known = |p: Option<&u16>| p.map_or(0, |&p| (1 << 16) | u32::from(p));
+    let stem_name = k.name_kind(&stem);
     Word {
         form_cluster: known(k.clusters.forms.get(folded.as_str())),
         stem_cluster: known(k.clusters.stems.get(stem.as_str())),
@@ -327,10 +330,11 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
         stem_freq: k.freq_bucket(&stem),
         trig: trigger(&stem),
         nisba: stem.starts_with("ال") && stem.ends_with('ي') && stem.chars().count() >= 5,
-        name: match k.name_kind(&stem) {
+        name: match stem_name {
             0 => k.name_kind(&bare),
             n => n,
         },
+        stem_name,
         place_longest: k.longest_place_from(&stem).min(usize::from(u8::MAX)) as u8,
         place_single: k.places.contains_key(stem.as_str()),
         folded,

@@ -28,6 +28,7 @@ use super::super::features::{
     CLUSTER_PREFIXES, H, MAX_GAZ_WORDS, PART, Tok, Word, cluster_features, cluster_prefix,
     mark_matches_by, prefix, suffix, word,
 };
+use super::super::charnet::WordFacts;
 use super::super::knowledge::{Knowledge, MAX_PLACE_WORDS};
 use super::{L, Model};
 
@@ -439,7 +440,14 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
                     match memo.filter(|p| net.owns(p)) {
                         Some(p) => p,
                         None => {
-                            let p = Rc::new(net.projection(&t.word.folded));
+                            let w = &t.word;
+                            let facts = WordFacts {
+                                form_freq: w.form_freq,
+                                stem_freq: w.stem_freq,
+                                stem_name: w.stem_name,
+                                stem_place: w.place_single,
+                            };
+                            let p = Rc::new(net.projection(&w.folded, &w.stem, &facts));
                             *t.word.projection.borrow_mut() = Some(Rc::clone(&p));
                             p
                         }
