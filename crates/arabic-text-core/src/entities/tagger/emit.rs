@@ -90,9 +90,15 @@ const AHEAD: usize = 8;
 
 impl Model {
     /// Adds the weight rows of `feats` to `acc`.
-    fn add_rows(&self, feats: &[u64], acc: &mut [i32; L]) {
+    /// `ahead`: the features that follow `feats` (the next groups of the
+    /// same buffer), prefetched too.
+    fn add_rows(&self, feats: &[u64], ahead: &[u64], acc: &mut [i32; L]) {
         for (i, &f) in feats.iter().enumerate() {
-            if let Some(&g) = feats.get(i + AHEAD) {
+            let next = i + AHEAD;
+            if let Some(&g) = feats
+                .get(next)
+                .or_else(|| ahead.get(next - feats.len()))
+            {
                 self.prefetch(g);
             }
             if let Some(w) = self.row(f) {
@@ -103,12 +109,6 @@ impl Model {
         }
     }
 
-    /// The sum of the weight rows of `feats`.
-    fn sum_rows(&self, feats: &[u64]) -> [i32; L] {
-        let mut acc = [0; L];
-        self.add_rows(feats, &mut acc);
-        acc
-    }
 
     /// The memoized [`Rows`] of word `w` (token text `raw`) under this model.
     fn rows_of(&self, raw: &str, w: &Word, tag: Tag, buf: &mut Vec<u64>) -> Rc<Rows> {
@@ -121,16 +121,24 @@ impl Model {
         let mut key = String::with_capacity(w.stem.len() + PART.len_utf8());
         key.push(PART);
         key.push_str(&w.stem);
-        let mut sum = |fill: &dyn Fn(&mut Vec<u64>)| {
-            buf.clear();
-            fill(buf);
-            self.sum_rows(buf)
-        };
-        let here = sum(&|f| here_features(raw, w, clusters, k, f));
-        let prev = sum(&|f| neighbour_features(w, -1, clusters, k, f));
-        let prev2 = sum(&|f| neighbour_features(w, -2, clusters, k, f));
-        let next = sum(&|f| neighbour_features(w, 1, clusters, k, f));
-        let next2 = sum(&|f| neighbour_features(w, 2, clusters, k, f));
+        // All five groups in one buffer, so the look-ups run ahead across
+        // them.
+        buf.clear();
+        let mut ends = [0usize; 5];
+        here_features(raw, w, clusters, k, buf);
+        ends[0] = buf.len();
+        for (e, d) in ends[1..].iter_mut().zip([-1, -2, 1, 2]) {
+            neighbour_features(w, d, clusters, k, buf);
+            *e = buf.len();
+        }
+        let mut sums = [[0i32; L]; 5];
+        let mut begin = 0;
+        for (acc, &end) in sums.iter_mut().zip(&ends) {
+            let group = buf.get(begin..end).unwrap_or(&[]);
+            self.add_rows(group, buf.get(end..).unwrap_or(&[]), acc);
+            begin = end;
+        }
+        let [here, prev, prev2, next, next2] = sums;
         let r = Rc::new(Rows {
             tag,
             part: gaz.get(&key).unwrap_or(0),
@@ -475,7 +483,11 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
                 *a += b;
             }
         }
-        model.add_rows(feats.get(begin..end).unwrap_or(&[]), &mut acc);
+        model.add_rows(
+            feats.get(begin..end).unwrap_or(&[]),
+            feats.get(end..).unwrap_or(&[]),
+            &mut acc,
+        );
         let mut e = acc.map(|a| a as f32 * model.scale);
         if let Some(g) = logits.get(i) {
             for (x, y) in e.iter_mut().zip(g) {
