@@ -79,6 +79,34 @@ pub struct CharNet {
     cache: FxMap<&'static str, u32>,
     /// The cached projections, `POS × hidden` per entry of `cache`.
     slab: Vec<f32>,
+    /// Identifies these weights in per-word memos ([`Projection`]): set
+    /// when a network is built or read, kept by clones (same weights).
+    id: u64,
+}
+
+/// The window-layer projections of one word by one network, memoized with
+/// the word (see [`CharNet::projection`]).
+#[derive(Debug)]
+pub(crate) struct Projection {
+    /// The network ([`CharNet::id`]) that made it.
+    net: u64,
+    /// Where the projections are.
+    at: Place,
+}
+
+/// Where a [`Projection`]'s values are.
+#[derive(Debug)]
+enum Place {
+    /// Row `i` of the network's cache of frequent forms.
+    Slab(u32),
+    /// Computed for this word (`POS × hidden` values).
+    Own(Box<[f32]>),
+}
+
+/// A fresh network identity ([`CharNet::id`]).
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Forms whose projections are cached: the most frequent of the wordfreq
@@ -99,9 +127,36 @@ fn token_ids(word: &str, bits: u32, out: &mut Vec<u32>) {
 /// [`token_ids`] of an already folded word.
 fn folded_ids(folded: &str, bits: u32, out: &mut Vec<u32>) {
     let stem = stem_with_article(folded);
+    let k = Knowledge::get();
+    let facts = WordFacts {
+        form_freq: k.freq_bucket(folded),
+        stem_freq: k.freq_bucket(&stem),
+        stem_name: k.name_kind(&stem),
+        stem_place: k.places.contains_key(stem.as_str()),
+    };
+    ids_with(folded, &stem, &facts, bits, out);
+}
+
+/// What [`folded_ids`] reads from the knowledge lists about a word, for a
+/// caller that knows it already (the tagger's word analyses).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct WordFacts {
+    /// `freq_bucket` of the folded form.
+    pub(crate) form_freq: u8,
+    /// `freq_bucket` of the stem ([`stem_with_article`]).
+    pub(crate) stem_freq: u8,
+    /// `name_kind` of the stem.
+    pub(crate) stem_name: u8,
+    /// Whether the stem is a listed place.
+    pub(crate) stem_place: bool,
+}
+
+/// [`folded_ids`] of folded word `folded` with stem `stem`
+/// (`stem_with_article(folded)`) and `facts`.
+fn ids_with(folded: &str, stem: &str, facts: &WordFacts, bits: u32, out: &mut Vec<u32>) {
     let mask = (1u64 << bits) - 1;
     let mut push = |h: u64| out.push(((h ^ (h >> 29)) & mask) as u32);
-    let forms = [(1u64, folded), (2, stem.as_str())];
+    let forms = [(1u64, folded), (2, stem)];
     for (seed, form) in forms {
         let chars: Vec<char> = std::iter::once('<')
             .chain(form.chars())
@@ -117,10 +172,10 @@ fn folded_ids(folded: &str, bits: u32, out: &mut Vec<u32>) {
     }
     let k = Knowledge::get();
     let base = mix(0xcbf2_9ce4_8422_2325, 7);
-    push(mix(mix(base, 1), u64::from(k.freq_bucket(folded))));
-    push(mix(mix(base, 2), u64::from(k.freq_bucket(&stem))));
-    push(mix(mix(base, 3), u64::from(k.name_kind(&stem))));
-    let place = k.places.contains_key(stem.as_str())
+    push(mix(mix(base, 1), u64::from(facts.form_freq)));
+    push(mix(mix(base, 2), u64::from(facts.stem_freq)));
+    push(mix(mix(base, 3), u64::from(facts.stem_name)));
+    let place = facts.stem_place
         || stem
             .strip_prefix("ال")
             .is_some_and(|s| k.places.contains_key(s));
@@ -158,7 +213,14 @@ impl CharNet {
         v.fill(0.0);
         let inv = 1.0 / ids.len().max(1) as f32;
         let stride = 4 + d;
-        for &id in ids {
+        for (i, &id) in ids.iter().enumerate() {
+            // The rows are scattered over the table: fetch ahead.
+            if let Some(r) = ids
+                .get(i + 8)
+                .and_then(|&a| self.table.get(a as usize * stride))
+            {
+                super::tagger::prefetch(r);
+            }
             let r = id as usize * stride;
             let Some(row) = self.table.get(r..r + stride) else {
                 continue;
@@ -218,13 +280,48 @@ impl CharNet {
             .collect();
         self.cache = cache;
         self.slab = slab;
+        self.id = next_id();
         self
+    }
+
+    /// The projections of folded word `folded` with stem `stem`
+    /// (`stem_with_article(folded)`) and `facts`: a row of the frequent-form
+    /// cache, or computed.
+    pub(crate) fn projection(&self, folded: &str, stem: &str, facts: &WordFacts) -> Projection {
+        let at = match self.cache.get(folded) {
+            Some(&i) => Place::Slab(i),
+            None => {
+                let mut ids = Vec::with_capacity(64);
+                let mut v = vec![0f32; self.dim];
+                let mut out = vec![0f32; POS * self.hidden].into_boxed_slice();
+                ids_with(folded, stem, facts, self.bits, &mut ids);
+                self.project(&ids, &mut v, &mut out);
+                Place::Own(out)
+            }
+        };
+        Projection { net: self.id, at }
+    }
+
+    /// Whether `p` was made by this network.
+    pub(crate) fn owns(&self, p: &Projection) -> bool {
+        p.net == self.id
+    }
+
+    /// The values of a projection this network made (`POS × hidden`).
+    pub(crate) fn values<'a>(&'a self, p: &'a Projection) -> &'a [f32] {
+        let width = POS * self.hidden;
+        match &p.at {
+            Place::Slab(i) => {
+                let i = *i as usize;
+                self.slab.get(i * width..(i + 1) * width).unwrap_or(&[])
+            }
+            Place::Own(v) => v,
+        }
     }
 
     /// Tag scores (logits) of every token of a sentence.
     pub fn logits(&self, tokens: &[&str]) -> Vec<[f32; L]> {
-        let hd = self.hidden;
-        let width = POS * hd;
+        let width = POS * self.hidden;
         let n = tokens.len();
         let (mut ids, mut v) = (Vec::with_capacity(64), vec![0f32; self.dim]);
         let mut proj = vec![0f32; n * width];
@@ -246,6 +343,15 @@ impl CharNet {
                 }
             }
         }
+        let rows: Vec<&[f32]> = proj.chunks_exact(width).collect();
+        self.logits_of(&rows)
+    }
+
+    /// Tag scores (logits) of a sentence from the projections of its tokens
+    /// (`POS × hidden` each, as [`CharNet::project`] makes them).
+    pub(crate) fn logits_of(&self, proj: &[&[f32]]) -> Vec<[f32; L]> {
+        let hd = self.hidden;
+        let n = proj.len();
         let mut h = vec![0f32; hd];
         let mut out = Vec::with_capacity(n);
         for t in 0..n {
@@ -254,8 +360,10 @@ impl CharNet {
                 let Some(u) = (t + p).checked_sub(WIN).filter(|&u| u < n) else {
                     continue;
                 };
-                let r = u * width + p * hd;
-                axpy(&mut h, 1.0, &proj[r..r + hd]);
+                let Some(x) = proj[u].get(p * hd..(p + 1) * hd) else {
+                    continue;
+                };
+                axpy(&mut h, 1.0, x);
             }
             let mut s = self.b2;
             for (j, &x) in h.iter().enumerate() {
@@ -338,6 +446,7 @@ impl CharNet {
             b2,
             cache: FxMap::default(),
             slab: Vec::new(),
+            id: 0,
         }
         .with_cache())
     }
@@ -543,6 +652,7 @@ pub fn train(samples: &[Sample], cfg: &NetConfig) -> CharNet {
         b2,
         cache: FxMap::default(),
         slab: Vec::new(),
+        id: 0,
     }
     .with_cache()
 }

@@ -21,6 +21,11 @@ pub const PART: char = '\u{1}';
 /// are for `train-ner --cv-only --cluster-features N` comparisons only.
 static CLUSTER_FEATURES: AtomicU8 = AtomicU8::new(DEFAULT_CLUSTER_FEATURES);
 
+/// The cluster templates of this process ([`set_cluster_features`]).
+pub(crate) fn cluster_features() -> u8 {
+    CLUSTER_FEATURES.load(Ordering::Relaxed)
+}
+
 /// The cluster templates the shipped model uses (see [`CLUSTER_FEATURES`]).
 pub const DEFAULT_CLUSTER_FEATURES: u8 = 3;
 
@@ -36,7 +41,7 @@ pub fn set_cluster_features(level: u8) {
 
 /// A cluster path cut to `bits`, with bit 16 set when the word is known
 /// (0 = no cluster).
-fn cluster_prefix(k: &Knowledge, c: u32, bits: u8) -> u32 {
+pub(crate) fn cluster_prefix(k: &Knowledge, c: u32, bits: u8) -> u32 {
     if c == 0 {
         0
     } else {
@@ -196,47 +201,64 @@ fn shape(word: &str) -> u8 {
 
 /// Per-token facts computed once and used by several templates.
 #[derive(Default)]
-struct Word {
+pub(crate) struct Word {
     /// The token folded ([`fold`]).
-    folded: String,
+    pub(crate) folded: String,
     /// Clitic-free with the article kept ([`stem_with_article`]).
-    stem: String,
+    pub(crate) stem: String,
     /// Without proclitics and article ([`split_greedy`]'s rest).
-    bare: String,
+    pub(crate) bare: String,
     /// The proclitics split off.
-    pro: String,
+    pub(crate) pro: String,
     /// Shape class ([`shape`]).
-    shape: u8,
+    pub(crate) shape: u8,
     /// wordfreq bucket of the folded form ([`Knowledge::freq_bucket`]).
-    form_freq: u8,
+    pub(crate) form_freq: u8,
     /// wordfreq bucket of the clitic-free stem.
-    stem_freq: u8,
+    pub(crate) stem_freq: u8,
     /// The class a trigger word announces (P, L, O), `-` for none.
-    trig: u8,
+    pub(crate) trig: u8,
     /// Person-name list bits of the stem, or of the clitic-free form when
     /// the stem is not listed (والبرغوثي, لأحمد).
-    name: u8,
+    pub(crate) name: u8,
     /// Whether the stem is a definite nisba adjective (البرازيلي), which
     /// often stands before a person's name.
-    nisba: bool,
+    pub(crate) nisba: bool,
     /// How the stem behaves in wordfreq: frequency buckets of ال+stem,
     /// stem+ها, stem+هم, stem+ات and ي+stem. Proper names rarely take the
     /// article, pronoun enclitics or plural and verb affixes.
-    morph: [u8; 5],
+    pub(crate) morph: [u8; 5],
     /// Cluster path of the folded form with bit 16 set, 0 when unknown.
-    form_cluster: u32,
+    pub(crate) form_cluster: u32,
     /// Cluster path of the stem with bit 16 set, 0 when unknown.
-    stem_cluster: u32,
+    pub(crate) stem_cluster: u32,
+    /// The most words of a place name starting with the stem
+    /// ([`Knowledge::longest_place_from`]).
+    pub(crate) place_longest: u8,
+    /// Whether the stem is a place name.
+    pub(crate) place_single: bool,
+    /// Person-name list bits of the stem alone.
+    pub(crate) stem_name: u8,
+    /// What the tagger model last used on this word makes of it
+    /// ([`super::tagger::emit`]; empty until then).
+    pub(crate) rows: RefCell<Option<Rc<super::tagger::emit::Rows>>>,
+    /// The character network's projection of the word, for the network
+    /// last used on it ([`super::tagger::emit`]; empty until then).
+    pub(crate) projection: RefCell<Option<Rc<super::charnet::Projection>>>,
 }
 
 /// A token in its sentence: what the word is anywhere ([`Word`], shared
 /// through the memo) and what the model's lists and the context make of it.
 #[derive(Clone, Default)]
-struct Tok {
-    word: Rc<Word>,
-    place: u8,
-    gaz: u8,
-    part: u8,
+pub(crate) struct Tok {
+    /// The word's analysis.
+    pub(crate) word: Rc<Word>,
+    /// Place-list match code (B/I, see [`mark_matches`]).
+    pub(crate) place: u8,
+    /// Train-gazetteer match code (B/I, see [`mark_matches`]).
+    pub(crate) gaz: u8,
+    /// Type of the stem as a single-word gazetteer part ([`PART`]), 0 none.
+    pub(crate) part: u8,
 }
 
 impl std::ops::Deref for Tok {
@@ -262,7 +284,7 @@ pub fn clear_word_memo() {
 }
 
 /// The analysis of token `w`, memoized.
-fn word(w: &str, k: &Knowledge) -> Rc<Word> {
+pub(crate) fn word(w: &str, k: &Knowledge) -> Rc<Word> {
     MEMO.with(|m| {
         if let Some(x) = m.borrow().get(w) {
             return Rc::clone(x);
@@ -298,6 +320,7 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
         }
     }
     let known = |p: Option<&u16>| p.map_or(0, |&p| (1 << 16) | u32::from(p));
+    let stem_name = k.name_kind(&stem);
     Word {
         form_cluster: known(k.clusters.forms.get(folded.as_str())),
         stem_cluster: known(k.clusters.stems.get(stem.as_str())),
@@ -307,14 +330,19 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
         stem_freq: k.freq_bucket(&stem),
         trig: trigger(&stem),
         nisba: stem.starts_with("ال") && stem.ends_with('ي') && stem.chars().count() >= 5,
-        name: match k.name_kind(&stem) {
+        name: match stem_name {
             0 => k.name_kind(&bare),
             n => n,
         },
+        stem_name,
+        place_longest: k.longest_place_from(&stem).min(usize::from(u8::MAX)) as u8,
+        place_single: k.places.contains_key(stem.as_str()),
         folded,
         stem,
         bare,
         pro,
+        rows: RefCell::new(None),
+        projection: RefCell::new(None),
     }
 }
 
@@ -327,6 +355,9 @@ pub struct TrainGazetteer {
     /// First word of a multi-word phrase → the most words of a phrase it
     /// starts, so matching tries longer phrases only where one can begin.
     heads: FxMap<String, u8>,
+    /// Identifies these phrases in per-word memos (`tagger::emit`): new
+    /// for every gazetteer built, kept by clones; 0 for the empty default.
+    id: u64,
 }
 
 impl TrainGazetteer {
@@ -335,8 +366,13 @@ impl TrainGazetteer {
         self.phrases.get(phrase).copied()
     }
 
+    /// Identifies the phrases (see [`TrainGazetteer::id`]).
+    pub(crate) fn id(&self) -> u64 {
+        self.id
+    }
+
     /// The most words of a phrase starting with `word` (1 if none is longer).
-    fn longest_from(&self, word: &str) -> usize {
+    pub(crate) fn longest_from(&self, word: &str) -> usize {
         self.heads.get(word).map_or(1, |&n| usize::from(n))
     }
 
@@ -364,7 +400,12 @@ impl FromIterator<(String, u8)> for TrainGazetteer {
             super::knowledge::note_head(&mut heads, p);
         }
         let heads = heads.into_iter().map(|(w, n)| (w.to_string(), n)).collect();
-        TrainGazetteer { phrases, heads }
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        TrainGazetteer {
+            phrases,
+            heads,
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+        }
     }
 }
 
@@ -378,20 +419,46 @@ fn mark_matches(
     lookup: impl Fn(&str) -> Option<u8>,
     out: &mut [u8],
 ) {
+    mark_matches_by(
+        stems,
+        max,
+        |i| longest(stems[i]),
+        |i| lookup(stems[i]),
+        &lookup,
+        out,
+    );
+}
+
+/// [`mark_matches`] with `longest` and the look-up of a single word given
+/// by the word's index (`longest_at(i)` = `longest(stems[i])`, `single_at(i)`
+/// = `lookup(stems[i])`), so a caller can memoize them per word.
+pub(crate) fn mark_matches_by(
+    stems: &[&str],
+    max: usize,
+    longest_at: impl Fn(usize) -> usize,
+    single_at: impl Fn(usize) -> Option<u8>,
+    lookup: impl Fn(&str) -> Option<u8>,
+    out: &mut [u8],
+) {
     let mut i = 0;
     let mut buf = String::new();
     while i < stems.len() {
         let mut matched = 0;
-        let most = max.min(longest(stems[i])).min(stems.len() - i);
+        let most = max.min(longest_at(i)).min(stems.len() - i);
         for n in (1..=most).rev() {
-            buf.clear();
-            for (k, s) in stems[i..i + n].iter().enumerate() {
-                if k > 0 {
-                    buf.push(' ');
+            let found = if n == 1 {
+                single_at(i)
+            } else {
+                buf.clear();
+                for (k, s) in stems[i..i + n].iter().enumerate() {
+                    if k > 0 {
+                        buf.push(' ');
+                    }
+                    buf.push_str(s);
                 }
-                buf.push_str(s);
-            }
-            if let Some(v) = lookup(&buf) {
+                lookup(&buf)
+            };
+            if let Some(v) = found {
                 for (k, o) in out[i..i + n].iter_mut().enumerate() {
                     *o = if k == 0 { 2 * v - 1 } else { 2 * v };
                 }
@@ -406,45 +473,45 @@ fn mark_matches(
 /// A feature's hash, built FNV-1a style from its template id
 /// (`H::new(id)`) and its parts: strings (`.s`) and small values (`.b`),
 /// each followed by a separator byte so parts cannot run together.
-#[derive(Clone, Copy)]
-struct H(u64);
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct H(pub(crate) u64);
 
 impl H {
-    fn new(t: u8) -> Self {
+    pub(crate) fn new(t: u8) -> Self {
         H((0xcbf2_9ce4_8422_2325 ^ u64::from(t)).wrapping_mul(0x100_0000_01b3))
     }
-    fn s(mut self, s: &str) -> Self {
+    pub(crate) fn s(mut self, s: &str) -> Self {
         for &b in s.as_bytes() {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
         }
         self.0 = (self.0 ^ 0xff).wrapping_mul(0x100_0000_01b3);
         self
     }
-    fn b(mut self, b: u8) -> Self {
+    pub(crate) fn b(mut self, b: u8) -> Self {
         self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
         self.0 = (self.0 ^ 0xfe).wrapping_mul(0x100_0000_01b3);
         self
     }
-    fn w(mut self, v: u32) -> Self {
+    pub(crate) fn w(mut self, v: u32) -> Self {
         for b in v.to_le_bytes() {
             self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
         }
         self.0 = (self.0 ^ 0xfd).wrapping_mul(0x100_0000_01b3);
         self
     }
-    fn done(self) -> u64 {
+    pub(crate) fn done(self) -> u64 {
         // 0 marks an empty slot in the model's table.
         self.0 | 1
     }
 }
 
 /// First `n` chars of `s`.
-fn prefix(s: &str, n: usize) -> &str {
+pub(crate) fn prefix(s: &str, n: usize) -> &str {
     s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
 }
 
 /// Last `n` chars of `s`.
-fn suffix(s: &str, n: usize) -> &str {
+pub(crate) fn suffix(s: &str, n: usize) -> &str {
     let count = s.chars().count();
     if count <= n {
         return s;
@@ -452,16 +519,9 @@ fn suffix(s: &str, n: usize) -> &str {
     s.char_indices().nth(count - n).map_or(s, |(i, _)| &s[i..])
 }
 
-/// Appends the hashed features of every token of a sentence to `feats`, the
-/// end offset of each token's features to `ends`.
-pub fn sentence_features(
-    tokens: &[&str],
-    gaz: &TrainGazetteer,
-    feats: &mut Vec<u64>,
-    ends: &mut Vec<usize>,
-) {
-    let k = Knowledge::get();
-    let clusters = CLUSTER_FEATURES.load(Ordering::Relaxed);
+/// The tokens of a sentence with their analyses (memoized) and what the
+/// place list and the train gazetteer `gaz` match over their stems.
+pub(crate) fn sentence_toks(tokens: &[&str], gaz: &TrainGazetteer, k: &Knowledge) -> Vec<Tok> {
     let mut key = String::new();
     let mut toks: Vec<Tok> = tokens
         .iter()
@@ -500,6 +560,31 @@ pub fn sentence_features(
         t.place = p;
         t.gaz = g;
     }
+    toks
+}
+
+/// Appends the hashed features of every token of a sentence to `feats`, the
+/// end offset of each token's features to `ends`.
+pub fn sentence_features(
+    tokens: &[&str],
+    gaz: &TrainGazetteer,
+    feats: &mut Vec<u64>,
+    ends: &mut Vec<usize>,
+) {
+    sentence_features_with(tokens, gaz, cluster_features(), feats, ends);
+}
+
+/// [`sentence_features`] with the cluster templates `clusters` (see
+/// [`set_cluster_features`]).
+pub(crate) fn sentence_features_with(
+    tokens: &[&str],
+    gaz: &TrainGazetteer,
+    clusters: u8,
+    feats: &mut Vec<u64>,
+    ends: &mut Vec<usize>,
+) {
+    let k = Knowledge::get();
+    let toks = sentence_toks(tokens, gaz, k);
     let empty = Tok::default();
     let at = |i: usize, d: isize| -> &Tok {
         i.checked_add_signed(d)

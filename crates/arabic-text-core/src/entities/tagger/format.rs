@@ -37,21 +37,20 @@ impl Model {
             raw.extend_from_slice(&x.to_le_bytes());
         }
         // Rows in key order, so the file is deterministic.
-        let mut rows: Vec<(u64, usize)> = self
-            .keys
+        let mut rows: Vec<(u64, &[i16; L])> = self
+            .table
             .iter()
-            .zip(&self.rows)
-            .filter(|(k, _)| **k != 0)
-            .map(|(&k, &r)| (k, r as usize))
+            .filter(|s| s.key != 0)
+            .map(|s| (s.key, &s.w))
             .collect();
-        rows.sort_unstable();
+        rows.sort_unstable_by_key(|r| r.0);
         // Column-major (keys, then each label's weights) compresses better.
         for (k, _) in &rows {
             raw.extend_from_slice(&k.to_le_bytes());
         }
         for l in 0..L {
-            for (_, r) in &rows {
-                raw.extend_from_slice(&self.weights[r * L + l].to_le_bytes());
+            for (_, w) in &rows {
+                raw.extend_from_slice(&w[l].to_le_bytes());
             }
         }
         let mut gaz: Vec<(&String, &u8)> = self.gazetteer.iter().collect();

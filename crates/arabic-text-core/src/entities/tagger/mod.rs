@@ -20,8 +20,11 @@
 use std::sync::Arc;
 
 use super::charnet::CharNet;
-use super::features::{TrainGazetteer, sentence_features};
+use super::features::TrainGazetteer;
+#[cfg(test)]
+use super::features::sentence_features;
 
+pub(crate) mod emit;
 pub mod format;
 #[cfg(feature = "train")]
 pub mod train;
@@ -37,12 +40,12 @@ pub use train::{TrainConfig, build_gazetteer, train};
 /// A trained model ready for tagging.
 #[derive(Debug, Clone)]
 pub struct Model {
-    /// Open-addressing table of feature hashes (0 = empty), capacity 2^k.
-    keys: Vec<u64>,
-    /// Row of each slot in `weights` (by slot).
-    rows: Vec<u32>,
-    /// Quantized weights, `L` per row.
-    weights: Vec<i16>,
+    /// Open-addressing table (linear probing, capacity 2^k) of the feature
+    /// hashes and their quantized weights, side by side so a look-up
+    /// touches one cache line.
+    table: Vec<Slot>,
+    /// Number of features in `table`.
+    features: usize,
     /// Multiplier from quantized to real weights.
     scale: f32,
     /// Transition scores prev×cur.
@@ -61,6 +64,27 @@ pub struct Model {
     pub charnet: Option<Arc<CharNet>>,
     /// Weight of the network's logits (fit by cross-validation on train).
     pub net_weight: f32,
+    /// Identifies the feature weights in per-word memos
+    /// ([`emit`](mod@emit)): new for every model built or read, kept by
+    /// clones (same weights).
+    id: u64,
+}
+
+/// A slot of [`Model::table`]: a feature hash (0 = empty) and its weight
+/// row, 32 bytes, so a slot never straddles two cache lines.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(32))]
+struct Slot {
+    /// The feature hash.
+    key: u64,
+    /// Its quantized weights.
+    w: [i16; L],
+}
+
+/// A fresh model identity ([`Model::id`]).
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Model {
@@ -94,22 +118,18 @@ impl Model {
         gazetteer: TrainGazetteer,
     ) -> Model {
         let cap = (rows_in.len() * 2).next_power_of_two().max(16);
-        let mut keys = vec![0u64; cap];
-        let mut rows = vec![0u32; cap];
-        let mut weights = Vec::with_capacity(rows_in.len() * L);
-        for (r, (k, w)) in rows_in.into_iter().enumerate() {
+        let mut table = vec![Slot::default(); cap];
+        let features = rows_in.len();
+        for (k, w) in rows_in {
             let mut slot = (k as usize) & (cap - 1);
-            while keys[slot] != 0 {
+            while table[slot].key != 0 {
                 slot = (slot + 1) & (cap - 1);
             }
-            keys[slot] = k;
-            rows[slot] = r as u32;
-            weights.extend_from_slice(&w);
+            table[slot] = Slot { key: k, w };
         }
         Model {
-            keys,
-            rows,
-            weights,
+            table,
+            features,
             scale,
             trans,
             start,
@@ -118,32 +138,50 @@ impl Model {
             gazetteer,
             charnet: None,
             net_weight: 0.0,
+            id: next_id(),
         }
     }
 
     /// Number of stored feature rows.
     pub fn num_features(&self) -> usize {
-        self.weights.len() / L
+        self.features
+    }
+
+    /// Starts loading the table slot of feature `k` into the cache.
+    #[inline]
+    fn prefetch(&self, k: u64) {
+        let slot = (k as usize) & (self.table.len() - 1);
+        if let Some(s) = self.table.get(slot) {
+            prefetch(s);
+        }
     }
 
     fn row(&self, k: u64) -> Option<&[i16]> {
-        let mask = self.keys.len() - 1;
+        let mask = self.table.len() - 1;
         let mut slot = (k as usize) & mask;
         loop {
-            let key = *self.keys.get(slot)?;
-            if key == 0 {
+            let s = self.table.get(slot)?;
+            if s.key == 0 {
                 return None;
             }
-            if key == k {
-                let r = *self.rows.get(slot)? as usize * L;
-                return self.weights.get(r..r + L);
+            if s.key == k {
+                return Some(&s.w);
             }
             slot = (slot + 1) & mask;
         }
     }
 
-    /// Emission scores of every token of a sentence.
+    /// Emission scores of every token of a sentence: the weights of its
+    /// features ([`sentence_features`](super::features::sentence_features)),
+    /// plus the network's logits times `net_weight`, less `o_bias` on O.
     pub fn emissions(&self, tokens: &[&str]) -> Vec<[f32; L]> {
+        emit::emissions(self, tokens)
+    }
+
+    /// [`Model::emissions`] computed the plain way, feature by feature: what
+    /// the memoized computation must equal bit for bit.
+    #[cfg(test)]
+    fn emissions_reference(&self, tokens: &[&str]) -> Vec<[f32; L]> {
         let mut feats = Vec::with_capacity(tokens.len() * 48);
         let mut ends = Vec::with_capacity(tokens.len());
         sentence_features(tokens, &self.gazetteer, &mut feats, &mut ends);
@@ -273,6 +311,20 @@ impl Model {
         attach_name_heads(tokens, &mut labels);
         labels
     }
+}
+
+/// A hint to bring `x`'s cache line in (no effect where unsupported).
+#[inline(always)]
+pub(crate) fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: prefetching never faults, whatever the address; SSE is
+        // part of every x86_64 target.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 fn normalize(v: &mut [f32; L]) {
