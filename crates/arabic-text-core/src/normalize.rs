@@ -34,6 +34,9 @@ use serde::Serialize;
 use super::offsets::Span;
 
 mod engine;
+#[cfg(test)]
+mod engine_reference;
+mod out;
 mod presentation;
 mod rules;
 mod scan;
