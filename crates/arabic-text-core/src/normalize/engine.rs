@@ -224,8 +224,8 @@ impl<'a, 'o> Engine<'a, 'o> {
         // so a trailing space is flagged (and trimmed).
         let mut w = [0u8; BLOCK + 1];
         let tail = bytes.get(base..).unwrap_or_default();
-        for (slot, &b) in w.iter_mut().zip(tail) {
-            *slot = b;
+        if let Some(head) = w.get_mut(..tail.len()) {
+            head.copy_from_slice(tail);
         }
         if let Some(slot) = w.get_mut(tail.len()) {
             *slot = b' ';

@@ -9,6 +9,9 @@ const CHUNK: usize = 16;
 /// whole last chunk and a replacement its two bytes unconditionally.
 const SLACK: usize = 2 * CHUNK;
 
+/// Size from which the buffer is zeroed by the allocator (`calloc`).
+const LARGE: usize = 64 << 10;
+
 /// Output under construction.
 ///
 /// Invariant: `buf[..len]` is valid UTF-8 between calls, because every
@@ -25,13 +28,23 @@ pub(super) struct Out {
 
 impl Out {
     /// An empty output with room for about `capacity` bytes.
+    #[expect(
+        clippy::slow_vector_initialization,
+        reason = "calloc, which vec![0; n] calls, bypasses glibc's per-thread cache for small blocks"
+    )]
     pub(super) fn with_capacity(capacity: usize) -> Self {
-        Self {
-            // Zeroed memory: a fresh large block comes from the kernel already
-            // zeroed, so this costs no more than the first write would.
-            buf: vec![0; capacity + SLACK],
-            len: 0,
-        }
+        let size = capacity + SLACK;
+        let buf = if size >= LARGE {
+            // A large block comes from the kernel already zeroed: free here.
+            vec![0; size]
+        } else {
+            // A small one is cheaper from the allocator's per-thread cache
+            // (which `calloc` bypasses), zeroed by hand.
+            let mut buf = Vec::with_capacity(size);
+            buf.resize(size, 0);
+            buf
+        };
+        Self { buf, len: 0 }
     }
 
     /// Bytes of output so far.
