@@ -77,10 +77,24 @@ impl Out {
             return;
         }
         let n = to - from;
-        self.reserve(n + CHUNK);
+        self.reserve(n + 2 * CHUNK);
         let src = text.as_bytes();
         let mut i = from;
         let mut o = self.len;
+        // Most runs between two edits are shorter than two chunks: one
+        // 32-byte copy, no loop (whose exit would be mispredicted).
+        if let (Some(s), Some(d)) = (
+            src.get(i..i + 2 * CHUNK),
+            self.buf.get_mut(o..o + 2 * CHUNK),
+        ) {
+            d.copy_from_slice(s);
+            if n <= 2 * CHUNK {
+                self.len += n;
+                return;
+            }
+            i += 2 * CHUNK;
+            o += 2 * CHUNK;
+        }
         // Whole chunks while the source has them; the last one may run past
         // `to` into the slack, which the next write overwrites.
         while i < to {
