@@ -182,20 +182,20 @@ impl<'a, 'o> Engine<'a, 'o> {
                 let seen = self.cursor;
                 let index = (usize::from(b0 & 3) << 6) | usize::from(b1 & 0x3F);
                 self.cursor = q;
-                let Some(replacement) = arabic_out(index, self.mask) else {
+                let Some((bytes, len)) = arabic_out(index, self.mask) else {
                     continue;
                 };
                 // A deletion is `delete` inlined (no run is open here): one
                 // path for deletions and replacements, so a mix of marks and
                 // letter folds costs no mispredicted branch.
-                if replacement.len() == 0
+                if len == 0
                     && self.collapse
                     && (self.space_before(p, seen).is_some() || self.out_pos(p) == 0)
                 {
                     self.open_run(p, false, seen);
                 } else {
                     let out_start = self.begin_edit(p);
-                    self.out.push_encoded(replacement);
+                    self.out.push_encoded(bytes, len);
                     self.end_edit(p, q, out_start);
                 }
             } else if pair_bits(b0, b1) & self.mask != 0 {
@@ -315,11 +315,11 @@ impl<'a, 'o> Engine<'a, 'o> {
             let index = (usize::from(b0 & 3) << 6) | usize::from(b1 & 0x3F);
             match arabic_out(index, self.mask) {
                 None => self.close_run(p, false),
-                Some(replacement) if replacement.len() == 0 => self.delete(p, q, seen),
-                Some(replacement) => {
+                Some((_, 0)) => self.delete(p, q, seen),
+                Some((bytes, len)) => {
                     self.close_run(p, false);
                     let out_start = self.begin_edit(p);
-                    self.out.push_encoded(replacement);
+                    self.out.push_encoded(bytes, len);
                     self.end_edit(p, q, out_start);
                 }
             }

@@ -9,52 +9,6 @@ const CHUNK: usize = 16;
 /// whole last chunk and a replacement its two bytes unconditionally.
 const SLACK: usize = 2 * CHUNK;
 
-/// The UTF-8 encoding of one character below U+0800, or of none (a
-/// deletion): valid by construction, since its one constructor encodes a
-/// code point, so the output can take its bytes without a check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct Encoded {
-    /// The bytes (`len` of them count).
-    bytes: [u8; 2],
-    /// 0, 1 or 2.
-    len: u8,
-}
-
-impl Encoded {
-    /// `cp` in UTF-8; nothing for 0 and for code points of three or more
-    /// bytes (every code point below U+0800 is a character).
-    pub(super) const fn new(cp: u32) -> Self {
-        if cp == 0 || cp >= 0x800 {
-            Self {
-                bytes: [0, 0],
-                len: 0,
-            }
-        } else if cp < 0x80 {
-            Self {
-                bytes: [cp as u8, 0],
-                len: 1,
-            }
-        } else {
-            Self {
-                bytes: [0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8],
-                len: 2,
-            }
-        }
-    }
-
-    /// Bytes of the encoding (0: a deletion).
-    #[inline(always)]
-    pub(super) const fn len(self) -> usize {
-        self.len as usize
-    }
-
-    /// The encoding.
-    #[cfg(test)]
-    pub(super) fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len()).unwrap_or_default()
-    }
-}
-
 /// Size from which the buffer is zeroed by the allocator (`calloc`).
 const LARGE: usize = 64 << 10;
 
@@ -177,13 +131,25 @@ impl Out {
         }
     }
 
-    /// Appends `c` (nothing when it encodes no character: a deletion).
+    /// Appends the first `n` of `bytes`, the whole UTF-8 encoding of one
+    /// character (`n` 1 or 2) or nothing (`n` 0). Anything else (never
+    /// passed: the callers' table is checked by a test) appends nothing.
     #[inline(always)]
-    pub(super) fn push_encoded(&mut self, c: Encoded) {
+    pub(super) fn push_encoded(&mut self, bytes: [u8; 2], n: usize) {
+        let [b0, b1] = bytes;
+        let whole_char = match n {
+            0 => true,
+            1 => b0 < 0x80,
+            2 => (0xC2..=0xDF).contains(&b0) && b1 & 0xC0 == 0x80,
+            _ => false,
+        };
+        if !whole_char {
+            return;
+        }
         self.reserve(2);
         if let Some(d) = self.buf.get_mut(self.len..self.len + 2) {
-            d.copy_from_slice(&c.bytes);
-            self.len += usize::from(c.len);
+            d.copy_from_slice(&bytes);
+            self.len += n;
         }
     }
 
@@ -194,7 +160,7 @@ impl Out {
         // SAFETY: `buf[..len]` is valid UTF-8 (the invariant of `Out`): it is
         // a concatenation of whole `&str`s, char-boundary ranges of `&str`s
         // (checked in `push_range`) and complete encodings of characters
-        // (`push_char`, and `push_encoded`, whose `Encoded` is one by construction). Every
+        // (`push_char`; `push_encoded` checks its bytes form one). Every
         // method advances `len` only over bytes it wrote. Validating again
         // would cost as much as the whole pass.
         unsafe { String::from_utf8_unchecked(self.buf) }
@@ -221,11 +187,11 @@ mod tests {
             expected.push_str(&text[w[0]..to]);
             out.push_char('ﷺ');
             expected.push('ﷺ');
-            out.push_encoded(Encoded::new(0x064A));
+            out.push_encoded([0xD9, 0x8A], 2);
             expected.push('ي');
-            out.push_encoded(Encoded::new(u32::from(b',')));
+            out.push_encoded([b',', 0], 1);
             expected.push(',');
-            out.push_encoded(Encoded::new(0));
+            out.push_encoded([0, 0], 0);
             out.push_str("ab");
             expected.push_str("ab");
         }
@@ -234,16 +200,15 @@ mod tests {
     }
 
     #[test]
-    fn encoded_is_the_utf8_of_its_code_point_or_nothing() {
-        for cp in 0..0x900u32 {
-            let e = Encoded::new(cp);
-            match char::from_u32(cp) {
-                Some(c) if cp != 0 && cp < 0x800 => {
-                    assert_eq!(e.as_bytes(), c.to_string().as_bytes());
-                }
-                _ => assert_eq!(e.len(), 0),
-            }
-        }
+    fn bytes_that_are_not_one_whole_character_append_nothing() {
+        let mut out = Out::with_capacity(0);
+        out.push_encoded([0xD9, 0x41], 2);
+        out.push_encoded([0xD9, 0x8A], 1);
+        out.push_encoded([0x80, 0x80], 2);
+        out.push_encoded([b'a', 0], 3);
+        assert_eq!(out.len(), 0);
+        out.push_encoded([0xD9, 0x8A], 2);
+        assert_eq!(out.into_string(), "ي");
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! character starting with two given bytes, and the block filter that finds
 //! the positions worth a look.
 
-use super::out::Encoded;
 use super::rules::{
     ALEF, DIAC, DIGI, HAMZ, INVI, MAKS, PERS, PRES, PUNC, QURAN, TATW, TEH, WSPC, ascii_digit,
     ascii_punctuation, is_alef_variant, is_whitespace, persian_letter,
@@ -605,10 +604,21 @@ pub(super) struct ArabicOut {
     bits: u16,
     /// Rule bits that change its replacement (`ۃ → ة → ه`).
     next_bits: u16,
-    /// The replacement in UTF-8 (empty: deleted).
-    first: Encoded,
+    /// The replacement's UTF-8 bytes (`len` of them; 0: deleted).
+    first: ([u8; 2], u8),
     /// What the replacement becomes when `next_bits` apply.
-    second: Encoded,
+    second: ([u8; 2], u8),
+}
+
+/// UTF-8 of a code point below U+0800 (0: none, deleted).
+const fn utf8_2(cp: u32) -> ([u8; 2], u8) {
+    if cp == 0 {
+        ([0, 0], 0)
+    } else if cp < 0x80 {
+        ([cp as u8, 0], 1)
+    } else {
+        ([0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8], 2)
+    }
 }
 
 /// [`ARABIC_FOLD`] with the targets as bytes.
@@ -616,8 +626,8 @@ static ARABIC_OUT: [ArabicOut; 256] = {
     let mut t = [ArabicOut {
         bits: 0,
         next_bits: 0,
-        first: Encoded::new(0),
-        second: Encoded::new(0),
+        first: ([0, 0], 0),
+        second: ([0, 0], 0),
     }; 256];
     let mut i = 0;
     while i < 256 {
@@ -630,8 +640,8 @@ static ARABIC_OUT: [ArabicOut; 256] = {
         t[i] = ArabicOut {
             bits,
             next_bits,
-            first: Encoded::new(target),
-            second: Encoded::new(second),
+            first: utf8_2(target),
+            second: utf8_2(second),
         };
         i += 1;
     }
@@ -639,18 +649,19 @@ static ARABIC_OUT: [ArabicOut; 256] = {
 };
 
 /// [`arabic_fold`] as bytes: `None` when U+0600 + `index` is kept, else its
-/// replacement in UTF-8 (empty: deleted).
+/// replacement's UTF-8 bytes and their count (0: deleted).
 #[inline(always)]
-pub(super) fn arabic_out(index: usize, mask: u16) -> Option<Encoded> {
+pub(super) fn arabic_out(index: usize, mask: u16) -> Option<([u8; 2], usize)> {
     let entry = ARABIC_OUT.get(index)?;
     if entry.bits & mask == 0 {
         return None;
     }
-    Some(if entry.next_bits & mask != 0 {
+    let (bytes, len) = if entry.next_bits & mask != 0 {
         entry.second
     } else {
         entry.first
-    })
+    };
+    Some((bytes, usize::from(len)))
 }
 
 #[cfg(test)]
@@ -805,8 +816,9 @@ mod tests {
                     Fold::Delete => Some(String::new()),
                     Fold::Char(c) => Some(c.to_string()),
                 };
-                let got = arabic_out(index, mask)
-                    .map(|e| String::from_utf8(e.as_bytes().to_vec()).unwrap_or_default());
+                let got = arabic_out(index, mask).map(|(bytes, len)| {
+                    String::from_utf8(bytes[..len].to_vec()).unwrap_or_default()
+                });
                 assert_eq!(got, expected, "U+{:04X} mask {mask:#x}", 0x600 + index);
             }
         }
