@@ -195,7 +195,9 @@ impl<'a, 'o> Engine<'a, 'o> {
                     self.open_run(p, false, seen);
                 } else {
                     let out_start = self.begin_edit(p);
-                    self.out.push_encoded(bytes, len);
+                    // SAFETY: `arabic_out` gives the UTF-8 of one character or
+                    // nothing (checked for every entry by a test).
+                    unsafe { self.out.push_encoded(bytes, len) };
                     self.end_edit(p, q, out_start);
                 }
             } else if pair_bits(b0, b1) & self.mask != 0 {
@@ -319,7 +321,9 @@ impl<'a, 'o> Engine<'a, 'o> {
                 Some((bytes, len)) => {
                     self.close_run(p, false);
                     let out_start = self.begin_edit(p);
-                    self.out.push_encoded(bytes, len);
+                    // SAFETY: `arabic_out` gives the UTF-8 of one character or
+                    // nothing (checked for every entry by a test).
+                    unsafe { self.out.push_encoded(bytes, len) };
                     self.end_edit(p, q, out_start);
                 }
             }
