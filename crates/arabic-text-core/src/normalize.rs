@@ -19,12 +19,14 @@
 //!
 //! Every character a rule can touch starts with one of a few lead bytes (ASCII
 //! whitespace, 0xC2, 0xD8..0xDB, 0xE1..0xE3, 0xEF). The scanner computes for
-//! each 64-byte block, with byte compares the compiler vectorizes, a bitmap of
-//! the positions that may start a touchable character (a superset that passes
-//! over ASCII and the common Arabic letters), confirms each with one static
-//! table lookup of its byte pair, and looks only at those characters; the
-//! letters of U+0600..U+06FF outside whitespace runs, the bulk of the work,
-//! are folded inline by table. Unchanged text is copied in bulk, and the
+//! each 64-byte block a bitmap of the positions that may start a touchable
+//! character (a superset that passes over ASCII and the common Arabic
+//! letters): with AVX2 nibble-table lookups where the CPU has them (detected
+//! at run time), SSE2 compares otherwise, portable Rust on other targets. It
+//! confirms each position with one static table lookup of its byte pair and
+//! looks only at those characters; the letters of U+0600..U+06FF outside
+//! whitespace runs, the bulk of the work, are folded inline by a table of
+//! UTF-8 replacements. Unchanged text is copied in fixed-size chunks, and the
 //! output and the alignment are allocated once, at the first change.
 
 use std::borrow::Cow;
@@ -34,6 +36,9 @@ use serde::Serialize;
 use super::offsets::Span;
 
 mod engine;
+#[cfg(test)]
+mod engine_reference;
+mod out;
 mod presentation;
 mod rules;
 mod scan;

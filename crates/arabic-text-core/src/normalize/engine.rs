@@ -4,8 +4,9 @@
 
 use std::borrow::Cow;
 
+use super::out::Out;
 use super::rules::{Fold, fold_char, is_line_break, is_whitespace, presentation_expansion};
-use super::scan::{BLOCK, LETTER_FOLDS, arabic_fold, block_candidates, pair_bits};
+use super::scan::{BLOCK, LETTER_FOLDS, Simd, arabic_out, pair_bits};
 use super::{AlignmentEdit, NormalizeOptions, Normalized};
 use crate::offsets::Span;
 
@@ -29,7 +30,7 @@ pub(super) struct Engine<'a, 'o> {
     /// Whether whitespace runs are collapsed.
     collapse: bool,
     /// The output up to `copied`; empty until the first change.
-    out: String,
+    out: Out,
     /// Original bytes before this offset are in `out` (or edited away).
     copied: usize,
     /// End of the last character looked at; the characters between it and
@@ -41,6 +42,8 @@ pub(super) struct Engine<'a, 'o> {
     run: Option<Run>,
     /// Whether `out` has been allocated (something changed).
     changed: bool,
+    /// The vector instructions the block filter uses.
+    simd: Simd,
 }
 
 impl<'a, 'o> Engine<'a, 'o> {
@@ -51,13 +54,21 @@ impl<'a, 'o> Engine<'a, 'o> {
             options,
             mask,
             collapse: options.collapse_whitespace,
-            out: String::new(),
+            out: Out::default(),
             copied: 0,
             cursor: 0,
             edits: Vec::new(),
             run: None,
             changed: false,
+            simd: Simd::detect(),
         }
+    }
+
+    /// The same pass with the block filter on `simd` (tests force each one).
+    #[cfg(test)]
+    pub(super) fn with_simd(mut self, simd: Simd) -> Self {
+        self.simd = simd;
+        self
     }
 
     /// Output length once the original text up to `at` is accounted for.
@@ -72,9 +83,7 @@ impl<'a, 'o> Engine<'a, 'o> {
         if !self.changed {
             self.first_change();
         }
-        if let Some(unchanged) = self.text.get(self.copied..start) {
-            self.out.push_str(unchanged);
-        }
+        self.out.push_range(self.text, self.copied, start);
         self.out.len()
     }
 
@@ -84,7 +93,7 @@ impl<'a, 'o> Engine<'a, 'o> {
     #[cold]
     fn first_change(&mut self) {
         self.changed = true;
-        self.out.reserve(self.text.len() + 16);
+        self.out = Out::with_capacity(self.text.len());
         self.edits.reserve((self.text.len() / 16).max(8));
     }
 
@@ -173,14 +182,23 @@ impl<'a, 'o> Engine<'a, 'o> {
                 let seen = self.cursor;
                 let index = (usize::from(b0 & 3) << 6) | usize::from(b1 & 0x3F);
                 self.cursor = q;
-                match arabic_fold(index, self.mask) {
-                    Fold::Keep => {}
-                    Fold::Char(d) => {
-                        let out_start = self.begin_edit(p);
-                        self.out.push(d);
-                        self.end_edit(p, q, out_start);
-                    }
-                    Fold::Delete => self.delete(p, q, seen),
+                let Some((bytes, len)) = arabic_out(index, self.mask) else {
+                    continue;
+                };
+                // A deletion is `delete` inlined (no run is open here): one
+                // path for deletions and replacements, so a mix of marks and
+                // letter folds costs no mispredicted branch.
+                if len == 0
+                    && self.collapse
+                    && (self.space_before(p, seen).is_some() || self.out_pos(p) == 0)
+                {
+                    self.open_run(p, false, seen);
+                } else {
+                    let out_start = self.begin_edit(p);
+                    // SAFETY: `arabic_out` gives the UTF-8 of one character or
+                    // nothing (checked for every entry by a test).
+                    unsafe { self.out.push_encoded(bytes, len) };
+                    self.end_edit(p, q, out_start);
                 }
             } else if pair_bits(b0, b1) & self.mask != 0 {
                 self.visit(p);
@@ -205,7 +223,7 @@ impl<'a, 'o> Engine<'a, 'o> {
             else {
                 break;
             };
-            let candidates = block_candidates::<LETTERS>(w);
+            let candidates = self.simd.candidates::<LETTERS>(w);
             if candidates != 0 {
                 self.visit_block(w, base, candidates);
             }
@@ -215,14 +233,14 @@ impl<'a, 'o> Engine<'a, 'o> {
         // so a trailing space is flagged (and trimmed).
         let mut w = [0u8; BLOCK + 1];
         let tail = bytes.get(base..).unwrap_or_default();
-        for (slot, &b) in w.iter_mut().zip(tail) {
-            *slot = b;
+        if let Some(head) = w.get_mut(..tail.len()) {
+            head.copy_from_slice(tail);
         }
         if let Some(slot) = w.get_mut(tail.len()) {
             *slot = b' ';
         }
         let keep = u64::MAX.checked_shr(BLOCK as u32 - tail.len().min(BLOCK) as u32);
-        let candidates = block_candidates::<LETTERS>(&w) & keep.unwrap_or(0);
+        let candidates = self.simd.candidates::<LETTERS>(&w) & keep.unwrap_or(0);
         self.visit_block(&w, base, candidates);
         self.settle_run(n);
         self.close_run(n, true);
@@ -297,13 +315,15 @@ impl<'a, 'o> Engine<'a, 'o> {
             let seen = self.cursor;
             self.cursor = q;
             let index = (usize::from(b0 & 3) << 6) | usize::from(b1 & 0x3F);
-            match arabic_fold(index, self.mask) {
-                Fold::Keep => self.close_run(p, false),
-                Fold::Delete => self.delete(p, q, seen),
-                Fold::Char(d) => {
+            match arabic_out(index, self.mask) {
+                None => self.close_run(p, false),
+                Some((_, 0)) => self.delete(p, q, seen),
+                Some((bytes, len)) => {
                     self.close_run(p, false);
                     let out_start = self.begin_edit(p);
-                    self.out.push(d);
+                    // SAFETY: `arabic_out` gives the UTF-8 of one character or
+                    // nothing (checked for every entry by a test).
+                    unsafe { self.out.push_encoded(bytes, len) };
                     self.end_edit(p, q, out_start);
                 }
             }
@@ -334,9 +354,9 @@ impl<'a, 'o> Engine<'a, 'o> {
             let out_start = self.begin_edit(p);
             for e in expansion.chars() {
                 match fold_char(e, options) {
-                    Fold::Keep => self.out.push(e),
+                    Fold::Keep => self.out.push_char(e),
                     Fold::Delete => {}
-                    Fold::Char(d) => self.out.push(d),
+                    Fold::Char(d) => self.out.push_char(d),
                 }
             }
             self.end_edit(p, q, out_start);
@@ -348,7 +368,7 @@ impl<'a, 'o> Engine<'a, 'o> {
             Fold::Char(d) => {
                 self.close_run(p, false);
                 let out_start = self.begin_edit(p);
-                self.out.push(d);
+                self.out.push_char(d);
                 self.end_edit(p, q, out_start);
             }
         }
@@ -375,11 +395,9 @@ impl<'a, 'o> Engine<'a, 'o> {
                 alignment: Vec::new(),
             };
         }
-        if let Some(rest) = self.text.get(self.copied..) {
-            self.out.push_str(rest);
-        }
+        self.out.push_range(self.text, self.copied, self.text.len());
         Normalized {
-            text: Cow::Owned(self.out),
+            text: Cow::Owned(self.out.into_string()),
             alignment: self.edits,
         }
     }

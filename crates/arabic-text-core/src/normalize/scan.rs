@@ -3,8 +3,8 @@
 //! the positions worth a look.
 
 use super::rules::{
-    ALEF, DIAC, DIGI, Fold, HAMZ, INVI, MAKS, PERS, PRES, PUNC, QURAN, TATW, TEH, WSPC,
-    ascii_digit, ascii_punctuation, is_alef_variant, is_whitespace, persian_letter,
+    ALEF, DIAC, DIGI, HAMZ, INVI, MAKS, PERS, PRES, PUNC, QURAN, TATW, TEH, WSPC, ascii_digit,
+    ascii_punctuation, is_alef_variant, is_whitespace, persian_letter,
 };
 use crate::chars;
 
@@ -177,8 +177,10 @@ static ARABIC_FOLD: [(u16, u32); 256] = {
 
 /// [`fold_char`] for U+0600 + `index` (`index < 256`) under rule bits `mask`,
 /// by table: the char's own rule, then the rule of its result (ۃ → ة → ه).
+#[cfg(test)]
 #[inline]
-pub(super) fn arabic_fold(index: usize, mask: u16) -> Fold {
+pub(super) fn arabic_fold(index: usize, mask: u16) -> super::rules::Fold {
+    use super::rules::Fold;
     let Some(&(bits, target)) = ARABIC_FOLD.get(index) else {
         return Fold::Keep;
     };
@@ -230,6 +232,10 @@ pub(super) const LETTER_FOLDS: u16 = ALEF | MAKS | TEH | HAMZ;
 /// vector code. It passes the common Arabic letters (ا ب ت..غ ف..و ي ء) and
 /// ASCII other than whitespace, so on news text it flags little more than the
 /// characters that do change. `LETTERS`: whether a [`LETTER_FOLDS`] rule is on.
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "sse2", not(test)),
+    allow(dead_code)
+)]
 #[inline(always)]
 pub(super) fn may_touch<const LETTERS: bool>(b0: u8, b1: u8) -> bool {
     // TAB, LF, VT, FF, CR; a space only before another whitespace character.
@@ -249,9 +255,32 @@ pub(super) fn may_touch<const LETTERS: bool>(b0: u8, b1: u8) -> bool {
 }
 
 /// Bit `j` set when [`may_touch`] holds for the character starting at `w[j]`
-/// (`w[j + 1]` is its next byte), for `j < BLOCK`.
+/// (`w[j + 1]` is its next byte), for `j < BLOCK`: the SSE2 filter on
+/// x86-64 (SSE2 is part of its baseline, so no detection is needed), the
+/// portable one elsewhere. A test checks that both agree.
 #[inline(always)]
 pub(super) fn block_candidates<const LETTERS: bool>(w: &[u8; BLOCK + 1]) -> u64 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    // SAFETY: the function only needs SSE2, which this build enables (the
+    // cfg above; it is part of the x86-64 baseline), so every CPU running it
+    // has SSE2. Everything inside is safe code.
+    unsafe {
+        sse2::block_candidates::<LETTERS>(w)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        block_candidates_portable::<LETTERS>(w)
+    }
+}
+
+/// [`block_candidates`] in portable Rust: byte compares the compiler
+/// vectorizes, gathered into bits by multiplication.
+#[cfg_attr(
+    all(target_arch = "x86_64", target_feature = "sse2", not(test)),
+    allow(dead_code)
+)]
+#[inline(always)]
+pub(super) fn block_candidates_portable<const LETTERS: bool>(w: &[u8; BLOCK + 1]) -> u64 {
     let mut hits = [0u8; BLOCK];
     for (j, hit) in hits.iter_mut().enumerate() {
         *hit = u8::from(may_touch::<LETTERS>(w[j], w[j + 1]));
@@ -267,9 +296,378 @@ pub(super) fn block_candidates<const LETTERS: bool>(w: &[u8; BLOCK + 1]) -> u64 
     bits
 }
 
+/// [`may_touch`] sixteen positions at a time with SSE2 (safe intrinsics: the
+/// vectors are built from byte arrays, never from pointers).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_and_si128, _mm_cmpeq_epi8, _mm_max_epu8, _mm_min_epu8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8,
+    };
+
+    use super::BLOCK;
+
+    /// The 16 bytes of `w` from `at` (`at + 16 <= w.len()`, else zeros):
+    /// two 8-byte reads the compiler merges into one unaligned load.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn load(w: &[u8], at: usize) -> __m128i {
+        let half = |from: usize| {
+            w.get(from..from + 8)
+                .and_then(|s| <[u8; 8]>::try_from(s).ok())
+                .map_or(0, i64::from_le_bytes)
+        };
+        _mm_set_epi64x(half(at + 8), half(at))
+    }
+
+    /// All ones where the byte equals `c`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn eq(x: __m128i, c: u8) -> __m128i {
+        _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8))
+    }
+
+    /// All ones where `x - from < n` (unsigned, wrapping), i.e. `x` lies in
+    /// `from..from + n`; `n >= 1`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn in_range(x: __m128i, from: u8, n: u8) -> __m128i {
+        let d = _mm_add_epi8(x, _mm_set1_epi8(from.wrapping_neg() as i8));
+        _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8((n - 1) as i8)), d)
+    }
+
+    /// [`super::may_touch`] for the pairs `(b0[i], b1[i])`.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    fn may_touch<const LETTERS: bool>(b0: __m128i, b1: __m128i) -> __m128i {
+        let ctrl = in_range(b0, 0x09, 5);
+        let space_next = _mm_or_si128(
+            _mm_or_si128(in_range(b1, 0x09, 5), eq(b1, b' ')),
+            _mm_or_si128(eq(b1, 0xC2), in_range(b1, 0xE1, 3)),
+        );
+        let space = _mm_and_si128(eq(b0, b' '), space_next);
+        let mut d8_next = in_range(b1, 0x8C, 0x14);
+        if LETTERS {
+            d8_next = _mm_or_si128(d8_next, _mm_or_si128(in_range(b1, 0xA2, 5), eq(b1, 0xA9)));
+        }
+        let d8 = _mm_and_si128(eq(b0, 0xD8), d8_next);
+        let ge_8b = _mm_cmpeq_epi8(_mm_max_epu8(b1, _mm_set1_epi8(0x8Bu8 as i8)), b1);
+        let mut d9_next = _mm_or_si128(eq(b1, 0x80), ge_8b);
+        if LETTERS {
+            d9_next = _mm_or_si128(d9_next, eq(b1, 0x89));
+        }
+        let d9 = _mm_and_si128(eq(b0, 0xD9), d9_next);
+        let other = _mm_or_si128(
+            _mm_or_si128(eq(b0, 0xC2), in_range(b0, 0xDA, 2)),
+            _mm_or_si128(in_range(b0, 0xE1, 3), eq(b0, 0xEF)),
+        );
+        _mm_or_si128(
+            _mm_or_si128(ctrl, space),
+            _mm_or_si128(_mm_or_si128(d8, d9), other),
+        )
+    }
+
+    /// [`super::block_candidates`] with SSE2.
+    #[inline]
+    #[target_feature(enable = "sse2")]
+    pub(super) fn block_candidates<const LETTERS: bool>(w: &[u8; BLOCK + 1]) -> u64 {
+        let mut bits = 0u64;
+        for k in 0..BLOCK / 16 {
+            let at = 16 * k;
+            let hits = may_touch::<LETTERS>(load(w, at), load(w, at + 1));
+            bits |= u64::from(_mm_movemask_epi8(hits) as u16) << at;
+        }
+        bits
+    }
+}
+
+/// The vector instructions the scan may use, detected once per pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Simd {
+    /// AVX2 is available (x86-64, detected at run time).
+    avx2: bool,
+}
+
+impl Simd {
+    /// The portable filter only (SSE2 on x86-64).
+    #[cfg(test)]
+    pub(super) const BASELINE: Self = Self { avx2: false };
+
+    /// What this CPU offers.
+    #[inline]
+    pub(super) fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        {
+            Self {
+                avx2: std::arch::is_x86_feature_detected!("avx2"),
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            Self { avx2: false }
+        }
+    }
+
+    /// Bit `j` set when the character starting at `w[j]` may be touched by
+    /// an enabled rule: [`block_candidates`], or with AVX2 a superset of it
+    /// that is exact on the bytes Arabic text is made of (see [`avx2`]).
+    #[inline(always)]
+    pub(super) fn candidates<const LETTERS: bool>(self, w: &[u8; BLOCK + 1]) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        if self.avx2 {
+            // SAFETY: `avx2` is set only when the CPU was detected to have
+            // AVX2 (`Simd::detect`); the function is otherwise safe code.
+            return unsafe { avx2::block_candidates::<LETTERS>(w) };
+        }
+        block_candidates::<LETTERS>(w)
+    }
+}
+
+/// The block filter in AVX2, 32 positions at a time, by nibble lookups
+/// ("shufti"): a class of the first byte (low-nibble table AND high-nibble
+/// table) names the second bytes it needs, a class of the second byte says
+/// which of those it is, and a position is flagged when they share a bit.
+/// Classes (bit: second bytes, for which first byte):
+///
+/// | bit | second byte | first byte |
+/// |---|---|---|
+/// | 0 | 0x09..0x0D | `' '` |
+/// | 1 | 0x20..0x23, 0xC0..0xC3, 0xE0..0xE3 (a superset of 0x20, 0xC2, 0xE1..0xE3) | `' '` |
+/// | 2 | 0x8C..0x8F | 0xD8 |
+/// | 3 | 0x90..0x9F | 0xD8, 0xD9 |
+/// | 4 | 0xA2..0xA6, 0xA9 (letter folds) | 0xD8 |
+/// | 5 | 0x80, 0x89 (letter folds), 0x8B..0x8F | 0xD9 |
+/// | 6 | 0xA0..0xBF | 0xD9 |
+/// | 7 | any | 0xC2, 0xDA, 0xDB, 0xE1..0xE3, 0xEF (and, as a superset, 0xC1, 0xC3, 0xCA, 0xCB, 0xCF, 0xD1..0xD3, 0xDF, 0xEA, 0xEB) |
+///
+/// TAB, LF, VT, FF and CR are flagged by a range compare. The extra
+/// positions are rare in Arabic text and the engine checks every flagged
+/// character exactly, so a superset changes nothing but time.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_add_epi8, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256,
+        _mm256_min_epu8, _mm256_movemask_epi8, _mm256_set_epi64x, _mm256_set1_epi8,
+        _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_srli_epi16,
+    };
+
+    use super::BLOCK;
+
+    /// Class bits of the second byte.
+    const WS_CTRL: u8 = 1;
+    /// See the table of [`self`].
+    const WS_OTHER: u8 = 1 << 1;
+    /// See the table of [`self`].
+    const D8_8X: u8 = 1 << 2;
+    /// See the table of [`self`].
+    const ROW_9X: u8 = 1 << 3;
+    /// See the table of [`self`].
+    const D8_AX: u8 = 1 << 4;
+    /// See the table of [`self`].
+    const D9_8X: u8 = 1 << 5;
+    /// See the table of [`self`].
+    const D9_AB: u8 = 1 << 6;
+    /// See the table of [`self`].
+    const ANY: u8 = 1 << 7;
+
+    /// First byte, by low nibble.
+    const fn first_lo(letters: bool) -> [u8; 16] {
+        let mut t = [0u8; 16];
+        t[0x0] = WS_CTRL | WS_OTHER;
+        t[0x8] = D8_8X | ROW_9X | if letters { D8_AX } else { 0 };
+        t[0x9] = ROW_9X | D9_8X | D9_AB;
+        t[0x1] = ANY;
+        t[0x2] = ANY;
+        t[0x3] = ANY;
+        t[0xA] = ANY;
+        t[0xB] = ANY;
+        t[0xF] = ANY;
+        t
+    }
+
+    /// First byte, by high nibble.
+    const FIRST_HI: [u8; 16] = {
+        let mut t = [0u8; 16];
+        t[0x2] = WS_CTRL | WS_OTHER;
+        t[0xC] = ANY;
+        t[0xD] = D8_8X | ROW_9X | D8_AX | D9_8X | D9_AB | ANY;
+        t[0xE] = ANY;
+        t
+    };
+
+    /// Second byte, by low nibble.
+    const fn second_lo(letters: bool) -> [u8; 16] {
+        let mut t = [ANY | ROW_9X | D9_AB; 16];
+        let mut l = 0;
+        while l < 16 {
+            if l >= 0x9 && l <= 0xD {
+                t[l] |= WS_CTRL;
+            }
+            if l <= 3 {
+                t[l] |= WS_OTHER;
+            }
+            if l >= 0xC {
+                t[l] |= D8_8X;
+            }
+            if (l >= 2 && l <= 6) || l == 9 {
+                t[l] |= D8_AX;
+            }
+            if l == 0 || l >= 0xB || (letters && l == 9) {
+                t[l] |= D9_8X;
+            }
+            l += 1;
+        }
+        t
+    }
+
+    /// Second byte, by high nibble.
+    const SECOND_HI: [u8; 16] = {
+        let mut t = [ANY; 16];
+        t[0x0] |= WS_CTRL;
+        t[0x2] |= WS_OTHER;
+        t[0xC] |= WS_OTHER;
+        t[0xE] |= WS_OTHER;
+        t[0x8] |= D8_8X | D9_8X;
+        t[0x9] |= ROW_9X;
+        t[0xA] |= D8_AX | D9_AB;
+        t[0xB] |= D9_AB;
+        t
+    };
+
+    /// A 16-byte table in both 128-bit lanes.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn table(t: [u8; 16]) -> __m256i {
+        let mut lo = [0u8; 8];
+        let mut hi = [0u8; 8];
+        lo.copy_from_slice(&t[..8]);
+        hi.copy_from_slice(&t[8..]);
+        let (lo, hi) = (i64::from_le_bytes(lo), i64::from_le_bytes(hi));
+        _mm256_set_epi64x(hi, lo, hi, lo)
+    }
+
+    /// The 32 bytes of `w` from `at` (zeros when `w` is shorter).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn load(w: &[u8], at: usize) -> __m256i {
+        match w
+            .get(at..at + 32)
+            .and_then(|s| <&[u8; 32]>::try_from(s).ok())
+        {
+            // SAFETY: an unaligned read of the 32 bytes `bytes` borrows.
+            Some(bytes) => unsafe { _mm256_loadu_si256(bytes.as_ptr().cast()) },
+            None => _mm256_setzero_si256(),
+        }
+    }
+
+    /// The class of each byte of `x` by the two nibble tables.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn classify(x: __m256i, lo: __m256i, hi: __m256i) -> __m256i {
+        let nibble = _mm256_set1_epi8(0x0F);
+        let l = _mm256_and_si256(x, nibble);
+        let h = _mm256_and_si256(_mm256_srli_epi16::<4>(x), nibble);
+        _mm256_and_si256(_mm256_shuffle_epi8(lo, l), _mm256_shuffle_epi8(hi, h))
+    }
+
+    /// [`super::Simd::candidates`] with AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    pub(super) fn block_candidates<const LETTERS: bool>(w: &[u8; BLOCK + 1]) -> u64 {
+        let first_lo = table(const { first_lo(LETTERS) });
+        let first_hi = table(FIRST_HI);
+        let second_lo = table(const { second_lo(LETTERS) });
+        let second_hi = table(SECOND_HI);
+        let mut bits = 0u64;
+        for k in 0..BLOCK / 32 {
+            let at = 32 * k;
+            let b0 = load(w, at);
+            let b1 = load(w, at + 1);
+            let c0 = classify(b0, first_lo, first_hi);
+            let c1 = classify(b1, second_lo, second_hi);
+            let miss = _mm256_cmpeq_epi8(_mm256_and_si256(c0, c1), _mm256_setzero_si256());
+            let d = _mm256_add_epi8(b0, _mm256_set1_epi8(-9));
+            let ctrl = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(4)), d);
+            let hit = !(_mm256_movemask_epi8(miss) as u32) | _mm256_movemask_epi8(ctrl) as u32;
+            bits |= u64::from(hit) << at;
+        }
+        bits
+    }
+}
+
+/// What a U+0600..U+06FF character becomes under one rule set, as output
+/// bytes: [`arabic_fold`] precomputed as UTF-8 so the engine's inner loop
+/// writes bytes instead of encoding a `char`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct ArabicOut {
+    /// Rule bits that change the character.
+    bits: u16,
+    /// Rule bits that change its replacement (`ۃ → ة → ه`).
+    next_bits: u16,
+    /// The replacement's UTF-8 bytes (`len` of them; 0: deleted).
+    first: ([u8; 2], u8),
+    /// What the replacement becomes when `next_bits` apply.
+    second: ([u8; 2], u8),
+}
+
+/// UTF-8 of a code point below U+0800 (0: none, deleted).
+const fn utf8_2(cp: u32) -> ([u8; 2], u8) {
+    if cp == 0 {
+        ([0, 0], 0)
+    } else if cp < 0x80 {
+        ([cp as u8, 0], 1)
+    } else {
+        ([0xC0 | (cp >> 6) as u8, 0x80 | (cp & 0x3F) as u8], 2)
+    }
+}
+
+/// [`ARABIC_FOLD`] with the targets as bytes.
+static ARABIC_OUT: [ArabicOut; 256] = {
+    let mut t = [ArabicOut {
+        bits: 0,
+        next_bits: 0,
+        first: ([0, 0], 0),
+        second: ([0, 0], 0),
+    }; 256];
+    let mut i = 0;
+    while i < 256 {
+        let (bits, target) = ARABIC_FOLD[i];
+        let (next_bits, second) = if target >= 0x600 && target < 0x700 {
+            ARABIC_FOLD[(target - 0x600) as usize]
+        } else {
+            (0, 0)
+        };
+        t[i] = ArabicOut {
+            bits,
+            next_bits,
+            first: utf8_2(target),
+            second: utf8_2(second),
+        };
+        i += 1;
+    }
+    t
+};
+
+/// [`arabic_fold`] as bytes: `None` when U+0600 + `index` is kept, else its
+/// replacement's UTF-8 bytes and their count (0: deleted).
+#[inline(always)]
+pub(super) fn arabic_out(index: usize, mask: u16) -> Option<([u8; 2], usize)> {
+    let entry = ARABIC_OUT.get(index)?;
+    if entry.bits & mask == 0 {
+        return None;
+    }
+    let (bytes, len) = if entry.next_bits & mask != 0 {
+        entry.second
+    } else {
+        entry.first
+    };
+    Some((bytes, usize::from(len)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::normalize::rules::Fold;
     use crate::normalize::{NormalizeOptions, Preset};
 
     #[test]
@@ -312,5 +710,117 @@ mod tests {
         }
         let expected = (1u64 << 0) | (1 << 7) | (1 << 8) | (1 << 31) | (1 << 63);
         assert_eq!(block_candidates::<true>(&w), expected);
+        assert_eq!(block_candidates_portable::<true>(&w), expected);
+    }
+
+    /// A deterministic pseudo-random generator (xorshift64*).
+    fn next(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    #[test]
+    fn vector_and_portable_filters_agree_on_every_byte_pair_and_random_blocks() {
+        // Every (b0, b1) pair at every position of a block.
+        for b0 in 0..=255u8 {
+            for b1 in 0..=255u8 {
+                let mut w = [0u8; BLOCK + 1];
+                for (j, slot) in w.iter_mut().enumerate() {
+                    *slot = if j % 2 == 0 { b0 } else { b1 };
+                }
+                assert_eq!(
+                    block_candidates::<true>(&w),
+                    block_candidates_portable::<true>(&w),
+                    "{b0:#x} {b1:#x}"
+                );
+                assert_eq!(
+                    block_candidates::<false>(&w),
+                    block_candidates_portable::<false>(&w),
+                    "{b0:#x} {b1:#x}"
+                );
+            }
+        }
+        // Random blocks of bytes drawn from the ones the filter looks at.
+        let alphabet = [
+            0x09u8, 0x0A, 0x0D, 0x20, b'a', 0x80, 0x89, 0x8B, 0x8C, 0x9F, 0xA0, 0xA2, 0xA7, 0xA9,
+            0xAA, 0xBF, 0xC2, 0xD7, 0xD8, 0xD9, 0xDA, 0xDB, 0xDC, 0xE0, 0xE1, 0xE3, 0xE4, 0xEF,
+            0xF0, 0xFF, 0x00,
+        ];
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            let mut w = [0u8; BLOCK + 1];
+            for slot in &mut w {
+                *slot = alphabet[(next(&mut state) % alphabet.len() as u64) as usize];
+            }
+            assert_eq!(
+                block_candidates::<true>(&w),
+                block_candidates_portable::<true>(&w)
+            );
+            assert_eq!(
+                block_candidates::<false>(&w),
+                block_candidates_portable::<false>(&w)
+            );
+        }
+    }
+
+    #[test]
+    fn every_filter_passes_every_byte_pair_a_rule_can_touch_and_skips_common_letters() {
+        let all = NormalizeOptions::preset(Preset::Search).bits();
+        let no_letters = all & !LETTER_FOLDS;
+        for simd in [Simd::BASELINE, Simd::detect()] {
+            for b0 in 0..=255u8 {
+                for b1 in 0..=255u8 {
+                    let mut w = [b'x'; BLOCK + 1];
+                    for at in [0, 30, 31, 32, 62, 63] {
+                        w[at] = b0;
+                        w[at + 1] = b1;
+                        let bits = pair_bits(b0, b1);
+                        if bits & all != 0 {
+                            assert!(
+                                simd.candidates::<true>(&w) >> at & 1 == 1,
+                                "{b0:#x} {b1:#x}"
+                            );
+                        }
+                        if bits & no_letters != 0 {
+                            assert!(
+                                simd.candidates::<false>(&w) >> at & 1 == 1,
+                                "{b0:#x} {b1:#x}"
+                            );
+                        }
+                        w[at] = b'x';
+                        w[at + 1] = b'x';
+                    }
+                }
+            }
+            let common = "ابتثجحخدذرزسشصضطظعغفقكلمنهويء abc,.ابتثجحخدذرزسشصضطظعغ";
+            let mut w = [b'x'; BLOCK + 1];
+            w[..common.len().min(BLOCK)]
+                .copy_from_slice(&common.as_bytes()[..common.len().min(BLOCK)]);
+            assert_eq!(simd.candidates::<true>(&w), 0, "{simd:?}");
+            // ة is flagged only when a letter fold is on.
+            w[10] = 0xD8;
+            w[11] = 0xA9;
+            assert_eq!(simd.candidates::<true>(&w), 1 << 10, "{simd:?}");
+            assert_eq!(simd.candidates::<false>(&w), 0, "{simd:?}");
+        }
+    }
+
+    #[test]
+    fn arabic_out_is_arabic_fold_as_bytes_for_every_rule_set() {
+        for mask in 0..1u16 << 13 {
+            for index in 0..256 {
+                let expected = match arabic_fold(index, mask) {
+                    Fold::Keep => None,
+                    Fold::Delete => Some(String::new()),
+                    Fold::Char(c) => Some(c.to_string()),
+                };
+                let got = arabic_out(index, mask).map(|(bytes, len)| {
+                    String::from_utf8(bytes[..len].to_vec()).unwrap_or_default()
+                });
+                assert_eq!(got, expected, "U+{:04X} mask {mask:#x}", 0x600 + index);
+            }
+        }
     }
 }
