@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use super::lexicon::{Lexicon, PACKED_LETTERS, letter_bits};
 use super::memo::{MEMO, MEMO_LETTERS, Memo, MemoOwner};
-use super::tokenize::{ARABIC_CLASS, LETTER, slice};
+use super::tokenize::slice;
 use super::weights::CliticWeights;
 use super::{CliticMode, Segment, SegmentRole, Token, TokenKind};
 use crate::offsets::Span;
@@ -109,8 +109,9 @@ fn letter_code(b0: u8, b1: u8) -> Option<u32> {
     if b0 & 0xFE != 0xD8 {
         return None;
     }
-    let idx = usize::from(b0 & 1) << 6 | usize::from(b1 & 0x3F);
-    (ARABIC_CLASS.get(idx) == Some(&LETTER)).then_some(idx as u32 - 0x20)
+    // U+0600 + idx; the letters are U+0621..U+064A but tatweel U+0640.
+    let idx = u32::from(b0 & 1) << 6 | u32::from(b1 & 0x3F);
+    ((0x21..=0x4A).contains(&idx) && idx != 0x40).then(|| idx - 0x20)
 }
 
 /// The packed letters ([`Letters::packed`]) and number of letters of a word

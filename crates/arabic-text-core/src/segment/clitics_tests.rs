@@ -41,3 +41,25 @@ fn packed_stem_keys_are_the_packed_byte_keys() {
     }
     assert!(checked > 500);
 }
+
+#[test]
+fn letter_codes_of_every_two_byte_arabic_char() {
+    // Every char U+0600..U+067F: only the basic letters have a code, and
+    // none of the others (marks like U+0610 inside words) may underflow.
+    for b0 in [0xD8u8, 0xD9] {
+        for b1 in 0x80u8..=0xBF {
+            let cp = (u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F);
+            let expected = ((0x0621..=0x064A).contains(&cp) && cp != 0x0640).then(|| cp - 0x0620);
+            assert_eq!(letter_code(b0, b1), expected, "U+{cp:04X}");
+        }
+    }
+    assert_eq!(letter_code(b'a', b'b'), None);
+}
+
+#[test]
+fn words_with_marks_of_the_u0610_block_stay_whole_or_split_without_panicking() {
+    // U+0610..U+061A are word-internal marks encoded below the letters.
+    let l = Letters::read("بِسْمِ\u{0610}الله");
+    assert!(l.is_some_and(|l| l.n == 7 && l.starts.is_some()));
+    assert!(pack_simple("ب\u{0610}ت".as_bytes()).is_none());
+}

@@ -23,7 +23,7 @@ fn char_at(text: &str, i: usize) -> Option<char> {
 /// [`ARABIC_CLASS`]: not a basic letter or mark.
 const OTHER: u8 = 0;
 /// [`ARABIC_CLASS`]: a basic letter U+0621..U+063A, U+0641..U+064A.
-pub(super) const LETTER: u8 = 1;
+const LETTER: u8 = 1;
 /// [`ARABIC_CLASS`]: a haraka U+064B..U+065F or the superscript alef U+0670.
 const MARK: u8 = 2;
 
@@ -31,7 +31,7 @@ const MARK: u8 = 2;
 /// two bytes with lead 0xD8 or 0xD9; `i` = lead bit 0, then the continuation
 /// byte's six bits). Tatweel is [`OTHER`]: whether it extends the word
 /// depends on the letter before it.
-pub(super) static ARABIC_CLASS: [u8; 128] = {
+static ARABIC_CLASS: [u8; 128] = {
     let mut t = [OTHER; 128];
     let mut i = 0;
     while i < 128 {
