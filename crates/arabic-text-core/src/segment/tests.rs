@@ -402,6 +402,12 @@ fn embedded_analyses_are_those_of_the_embedded_lexicon_and_default_weights() {
         differ, 0,
         "{differ} stored analyses differ from computed ones"
     );
+    // The file format round-trips.
+    let file = analyses::encode(fingerprint, &computed).expect("encode");
+    assert_eq!(
+        analyses::decode(&file, fingerprint, records.len()),
+        Some(computed)
+    );
     // Other weights give another fingerprint: their analyses are computed.
     let other = CliticWeights {
         keep: weights.keep + 1,
