@@ -57,6 +57,7 @@ pub(crate) use internal_mods;
 
 pub mod chars;
 pub mod entities;
+mod gz;
 pub mod normalize;
 pub mod offsets;
 pub mod segment;

@@ -9,7 +9,6 @@
 //! each as a u32 count and entries `len: u8, UTF-8 bytes, path: u16` sorted by
 //! text. `train-embeddings` (crate arabic-text-train) writes it.
 
-use std::io::{Read, Write};
 
 use super::knowledge::FxMap;
 use crate::ModelError;
@@ -57,9 +56,7 @@ impl Clusters {
                 raw.extend_from_slice(&p.to_le_bytes());
             }
         }
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&raw)?;
-        enc.finish()
+        crate::gz::compress(&raw)
     }
 
     /// Reads clusters written by [`Clusters::to_bytes`].
@@ -68,10 +65,7 @@ impl Clusters {
             name: name.to_string(),
             reason: reason.to_string(),
         };
-        let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(gz)
-            .read_to_end(&mut raw)
-            .map_err(|e| bad(&format!("gzip: {e}")))?;
+        let raw = crate::gz::decompress(name, gz)?;
         if raw.get(..8) != Some(MAGIC.as_slice()) {
             return Err(bad("not an arabic-text cluster file (magic)"));
         }

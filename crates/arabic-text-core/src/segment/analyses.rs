@@ -10,8 +10,6 @@
 //! lexicon, other weights) is not used: the analyses are then computed when
 //! the segmenter is built (about a second).
 
-use std::io::Read;
-
 use super::lexicon::hash;
 use super::weights::CliticWeights;
 
@@ -26,10 +24,7 @@ pub(super) fn fingerprint(raw_lexicon: &[u8], weights: &CliticWeights) -> u64 {
 /// The codes of `records` records stored in `gz` for `fingerprint`; `None`
 /// when the file is for another lexicon or weights, or malformed.
 pub(super) fn decode(gz: &[u8], fingerprint: u64, records: usize) -> Option<Vec<u16>> {
-    let mut raw = Vec::with_capacity(2 * records + 20);
-    flate2::read::GzDecoder::new(gz)
-        .read_to_end(&mut raw)
-        .ok()?;
+    let raw = crate::gz::decompress("segment-analyses.bin.gz", gz).ok()?;
     let (head, body) = raw.split_at_checked(20)?;
     let (magic, rest) = head.split_at(8);
     let (fp, n) = rest.split_at(8);
@@ -51,14 +46,13 @@ pub(super) fn decode(gz: &[u8], fingerprint: u64, records: usize) -> Option<Vec<
 /// The file of `codes` for `fingerprint`, gzip-compressed (deterministic:
 /// no timestamp).
 pub(super) fn encode(fingerprint: u64, codes: &[u16]) -> std::io::Result<Vec<u8>> {
-    use std::io::Write;
     let n = u32::try_from(codes.len()).map_err(std::io::Error::other)?;
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    gz.write_all(MAGIC)?;
-    gz.write_all(&fingerprint.to_le_bytes())?;
-    gz.write_all(&n.to_le_bytes())?;
+    let mut raw = Vec::with_capacity(20 + 2 * codes.len());
+    raw.extend_from_slice(MAGIC);
+    raw.extend_from_slice(&fingerprint.to_le_bytes());
+    raw.extend_from_slice(&n.to_le_bytes());
     for c in codes {
-        gz.write_all(&c.to_le_bytes())?;
+        raw.extend_from_slice(&c.to_le_bytes());
     }
-    gz.finish()
+    crate::gz::compress(&raw)
 }

@@ -15,8 +15,6 @@
 //! and masks, without writing bytes. Longer or other forms live in a table of
 //! byte strings ([`ByteTable`]).
 
-use std::io::Read;
-
 use crate::ModelError;
 
 /// One slot of the table: the form is `strings[off..off + len]`; `len == 0`
@@ -210,15 +208,6 @@ pub(super) struct Lexicon {
 
 /// One record of the lexicon file: a form and its Zipf frequency × 20.
 pub(super) type Record<'a> = (&'a [u8], u8);
-
-/// Decompresses the lexicon file.
-pub(super) fn decompress(name: &str, gz: &[u8]) -> Result<Vec<u8>, ModelError> {
-    let mut raw = Vec::with_capacity(gz.len() * 4);
-    flate2::read::GzDecoder::new(gz)
-        .read_to_end(&mut raw)
-        .map_err(|e| invalid(name, format!("gzip: {e}")))?;
-    Ok(raw)
-}
 
 /// A [`ModelError::Invalid`] for the model `name`.
 fn invalid(name: &str, reason: String) -> ModelError {

@@ -167,7 +167,7 @@ impl Segmenter {
     /// the lexicon's forms are computed here instead of read from the
     /// embedded file.
     pub fn with_weights(weights: CliticWeights) -> Result<Self, ModelError> {
-        let raw = lexicon::decompress(LEXICON_NAME, LEXICON_GZ)?;
+        let raw = crate::gz::decompress(LEXICON_NAME, LEXICON_GZ)?;
         let records = lexicon::records(LEXICON_NAME, &raw)?;
         let fingerprint = analyses::fingerprint(&raw, &weights);
         let codes = match analyses::decode(ANALYSES_GZ, fingerprint, records.len()) {
@@ -187,7 +187,7 @@ impl Segmenter {
     #[cfg(feature = "train")]
     #[doc(hidden)]
     pub fn compile_analyses(weights: &CliticWeights) -> Result<Vec<u8>, ModelError> {
-        let raw = lexicon::decompress(LEXICON_NAME, LEXICON_GZ)?;
+        let raw = crate::gz::decompress(LEXICON_NAME, LEXICON_GZ)?;
         let records = lexicon::records(LEXICON_NAME, &raw)?;
         let codes = compute_analyses(&records, weights)?;
         analyses::encode(analyses::fingerprint(&raw, weights), &codes).map_err(|e| {

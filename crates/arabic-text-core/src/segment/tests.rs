@@ -388,7 +388,7 @@ fn embedded_analyses_are_those_of_the_embedded_lexicon_and_default_weights() {
     // A stale models/segment-analyses.bin.gz would still segment correctly
     // (the analyses are then computed at load), but slowly: rerun
     // `arabic-text train-segment` after changing the lexicon or the weights.
-    let raw = lexicon::decompress(LEXICON_NAME, LEXICON_GZ).expect("lexicon");
+    let raw = crate::gz::decompress(LEXICON_NAME, LEXICON_GZ).expect("lexicon");
     let records = lexicon::records(LEXICON_NAME, &raw).expect("records");
     let weights = CliticWeights::default();
     let fingerprint = analyses::fingerprint(&raw, &weights);

@@ -7,7 +7,6 @@
 // Dense numeric kernels over the 9 labels read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use std::io::{Read, Write};
 use std::sync::Arc;
 
 use super::super::charnet::CharNet;
@@ -66,9 +65,7 @@ impl Model {
             raw.extend_from_slice(&self.net_weight.to_le_bytes());
             net.write(&mut raw);
         }
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        enc.write_all(&raw)?;
-        enc.finish()
+        crate::gz::compress(&raw)
     }
 
     /// Reads a model written by [`Model::to_bytes`].
@@ -77,10 +74,7 @@ impl Model {
             name: name.to_string(),
             reason: reason.to_string(),
         };
-        let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(gz)
-            .read_to_end(&mut raw)
-            .map_err(|e| bad(&format!("gzip: {e}")))?;
+        let raw = crate::gz::decompress(name, gz)?;
         let mut r = Reader { b: &raw, p: 0 };
         if r.take(8).ok_or_else(|| bad("truncated"))? != MAGIC {
             return Err(bad("not an arabic-text NER model (magic)"));
