@@ -46,8 +46,10 @@ pub enum Command {
     EvalSegment(arabic_text_train::eval_segment::Args),
     /// Train the named-entity model on ANERcorp.
     TrainNer(arabic_text_train::ner::TrainArgs),
-    /// Evaluate the named-entity model on the ANERcorp test split.
+    /// Evaluate the entity extraction on the project's test set and both ANERcorp test versions.
     EvalNer(arabic_text_train::eval_ner::EvalArgs),
+    /// Validate the project's entity gold (data/entities) and report inconsistent annotations.
+    CheckEntities(arabic_text_train::gold::CheckArgs),
     /// Score dates, times, numbers, money ... on the pattern test set (per-type P/R/F1).
     EvalPatterns(arabic_text_train::eval_patterns::Args),
     /// Throughput on a text file, cold and warm; one JSON object per line.
@@ -275,6 +277,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::EvalSegment(args) => arabic_text_train::eval_segment::run(&args),
         Command::TrainNer(args) => arabic_text_train::ner::train(&args),
         Command::EvalNer(args) => arabic_text_train::eval_ner::eval(&args),
+        Command::CheckEntities(args) => arabic_text_train::gold::check(&args),
         Command::EvalPatterns(args) => arabic_text_train::eval_patterns::run(&args),
         Command::Bench(args) => arabic_text_train::bench::run(&args),
         Command::TrainEmbeddings(args) => arabic_text_train::embeddings::run(&args),
