@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
 use crate::grpc::request;
 use crate::grpc::response::Detail;
 use crate::grpc::service::Call as _;
 use crate::server;
+use crate::server::config::Config;
 use arabic_text_core::offsets::OffsetUnit;
 use arabic_text_core::segment::{CliticMode, SegmentOptions};
 use arabic_text_core::{AnalyzeOptions, Analyzer};

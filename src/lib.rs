@@ -4,10 +4,7 @@
 //! training and evaluation in [`arabic_text_train`].
 
 pub mod cli;
-pub mod config;
 pub mod grpc;
-pub mod logwriter;
-pub mod metrics;
 pub mod server;
 
 /// Generated protobuf and tonic code, fenced off from hand-written code.

@@ -5,8 +5,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use arabic_text::config::ConfigDuration;
 use arabic_text::pb;
+use arabic_text::server::config::ConfigDuration;
 use common::{TestServer, stream_item, test_config};
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::ReceiverStream;

@@ -251,7 +251,7 @@ async fn a_long_operator_phrase_does_not_slow_every_call() {
     std::fs::write(&path, format!("{}\tORG\nزيكولا\tORG\n", long_phrase(400))).expect("write");
     let text = text_of(4 * 1024);
     let plain = TestServer::start(test_config()).await;
-    let with_file = TestServer::start(arabic_text::config::Config {
+    let with_file = TestServer::start(arabic_text::server::config::Config {
         gazetteer: Some(path.clone()),
         ..test_config()
     })

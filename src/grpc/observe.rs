@@ -18,7 +18,7 @@ use tonic::codegen::Bytes;
 use tower::{Layer, Service};
 use tracing::Instrument as _;
 
-use crate::metrics::{CallLabels, MethodLabels, Metrics};
+use crate::server::metrics::{CallLabels, MethodLabels, Metrics};
 
 /// Path prefix of the analysis service: only its calls are gated and shed
 /// (health checks and reflection must keep working under overload).
@@ -247,7 +247,7 @@ impl Drop for CallRecord {
             }
         });
         let code = code_name(code);
-        let method = crate::metrics::method_label(&self.path).to_owned();
+        let method = crate::server::metrics::method_label(&self.path).to_owned();
         let request_bytes = self.request_bytes.load(Ordering::Relaxed);
         self.metrics.in_flight.dec();
         self.metrics.request_bytes.inc_by(request_bytes);
@@ -427,7 +427,7 @@ where
                         .metrics
                         .shed
                         .get_or_create(&MethodLabels {
-                            method: crate::metrics::method_label(&path).to_owned(),
+                            method: crate::server::metrics::method_label(&path).to_owned(),
                         })
                         .inc();
                     let mut record =

@@ -21,9 +21,9 @@ use super::request::{
     self, AnalyzeCall, EntitiesCall, Limits, NormalizeCall, SegmentCall, Violations,
 };
 use super::response::{self, InvalidSpan};
-use crate::metrics::Metrics;
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisService;
+use crate::server::metrics::Metrics;
 use arabic_text_core::Analyzer;
 use arabic_text_core::entities::gazetteer;
 

@@ -4,6 +4,10 @@
 //! [`run`] takes its listener and its shutdown signal from the caller, so the
 //! binary passes SIGTERM/SIGINT and tests pass a channel.
 
+pub mod config;
+pub mod logwriter;
+pub mod metrics;
+
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -18,11 +22,11 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
-use crate::config::{Config, LogFormat};
+use self::config::{Config, LogFormat};
+use self::metrics::Metrics;
 use crate::grpc::observe::ObserveLayer;
 use crate::grpc::request::Limits;
 use crate::grpc::service::{ServiceOptions, TextAnalysis};
-use crate::metrics::{self, Metrics};
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisServiceServer;
 use arabic_text_core::Analyzer;
@@ -43,11 +47,11 @@ const HEALTH_WATCH_GRACE: Duration = Duration::from_millis(100);
 
 /// Sets up `tracing` from the configuration (text or JSON lines on stdout).
 /// Lines are batched and written by a background thread so a slow stdout never
-/// stalls a call ([`crate::logwriter`]); keep the returned guard alive until
+/// stalls a call ([`logwriter`]); keep the returned guard alive until
 /// exit (it writes what is left on drop).
-pub fn init_tracing(config: &Config) -> crate::logwriter::FlushGuard {
+pub fn init_tracing(config: &Config) -> logwriter::FlushGuard {
     let json = matches!(config.log_format, LogFormat::Json);
-    let (writer, guard) = crate::logwriter::batched(std::io::stdout(), json);
+    let (writer, guard) = logwriter::batched(std::io::stdout(), json);
     let filter = tracing_subscriber::EnvFilter::try_new(config.log_filter())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
