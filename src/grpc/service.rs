@@ -15,8 +15,9 @@ use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
+use super::deadline::deadline;
 use super::errors;
-use super::observe::{HeldResponse, parse_grpc_timeout};
+use super::observe::HeldResponse;
 use super::request::{
     self, AnalyzeCall, EntitiesCall, Limits, NormalizeCall, SegmentCall, Violations,
 };
@@ -171,16 +172,6 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(non-string panic payload)")
-}
-
-/// The caller's deadline, from the `grpc-timeout` header.
-fn deadline<T>(request: &Request<T>) -> Option<Instant> {
-    request
-        .metadata()
-        .get("grpc-timeout")
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_grpc_timeout)
-        .and_then(|t| Instant::now().checked_add(t))
 }
 
 impl TextAnalysis {
