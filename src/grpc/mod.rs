@@ -10,3 +10,4 @@ pub mod observe;
 pub mod request;
 pub mod response;
 pub mod service;
+pub mod stream;
