@@ -3,15 +3,13 @@
 //! field violations, phrases without a word refused, big gazetteers kept off
 //! the async reactor, and a long operator phrase not slowing every call.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{TestServer, doc, test_config};
 use arabic_text::pb;
 use arabic_text_core::entities::gazetteer::{
     MAX_PHRASE_BYTES, MAX_PHRASE_UNITS, MAX_REQUEST_ENTRIES,
 };
-use common::{TestServer, doc, test_config};
 use tonic::Code;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_types::StatusExt as _;
