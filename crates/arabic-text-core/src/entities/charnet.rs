@@ -15,7 +15,7 @@ use super::fold::{fold, fold_into, stem_with_article};
 use super::knowledge::{FxMap, Knowledge};
 use super::labels::{L, Sample};
 use super::rng::SplitMix;
-use crate::ModelError;
+use crate::error::ModelError;
 
 /// Window radius: the token and `WIN` neighbours on each side.
 const WIN: usize = 2;

@@ -11,7 +11,7 @@
 
 
 use super::knowledge::FxMap;
-use crate::ModelError;
+use crate::error::ModelError;
 
 const MAGIC: &[u8; 8] = b"ARCLU001";
 

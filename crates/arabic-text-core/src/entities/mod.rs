@@ -11,7 +11,7 @@ pub(crate) mod rng;
 /// and time zone.
 pub use patterns::{Reference, ZoneError, parse_rfc3339, supported_zones, zone_offset_minutes};
 
-crate::internal_mods! {
+crate::macros::internal_mods! {
     charnet;
     clusters;
     document;
@@ -31,9 +31,9 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use super::ModelError;
-use super::offsets::Span;
-use super::segment::Segmentation;
+use crate::error::ModelError;
+use crate::offsets::Span;
+use crate::segment::Segmentation;
 
 /// The type of an entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
