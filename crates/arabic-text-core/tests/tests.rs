@@ -8,4 +8,5 @@ mod normalize_props;
 mod normalize_rules;
 mod normalize_tables;
 mod pathological;
+mod segment;
 mod segment_props;

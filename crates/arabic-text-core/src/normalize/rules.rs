@@ -178,6 +178,42 @@ pub enum Preset {
     Search,
 }
 
+impl Preset {
+    /// Every preset, from none to all rules: what command lines offer.
+    pub const ALL: [Preset; 4] = [
+        Preset::None,
+        Preset::Light,
+        Preset::Standard,
+        Preset::Search,
+    ];
+
+    /// The preset's name on command lines and in JSON (`none`, `light`,
+    /// `standard`, `search`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Preset::None => "none",
+            Preset::Light => "light",
+            Preset::Standard => "standard",
+            Preset::Search => "search",
+        }
+    }
+
+    /// What the preset does, in one line for a command line's help.
+    pub const fn summary(self) -> &'static str {
+        match self {
+            Preset::None => "No rule",
+            Preset::Light => "Marks and invisible characters only",
+            Preset::Standard => "Canonical spelling without folding letters",
+            Preset::Search => "Aggressive folding for search",
+        }
+    }
+
+    /// The preset called `name` (see [`Preset::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
 impl NormalizeOptions {
     /// The rules of a preset: those whose [`Rule::first_preset`] is `preset`
     /// or a smaller one.
