@@ -11,7 +11,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use tokio::sync::Semaphore;
-use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use super::deadline::deadline;
@@ -21,7 +20,7 @@ use super::request::{
     self, AnalyzeCall, EntitiesCall, Limits, NormalizeCall, SegmentCall, Violations,
 };
 use super::response::{self, InvalidSpan};
-use super::stream;
+use super::stream::{self, AnalyzeItem, Answers};
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisService;
 use crate::server::metrics::Metrics;
@@ -264,13 +263,15 @@ impl TextAnalysis {
         }
         Ok(size)
     }
+}
 
+impl AnalyzeItem for TextAnalysis {
     /// Validates and runs one AnalyzeStream item; `prefix` is prepended to
     /// the field paths of its violations.
-    pub(super) async fn analyze_one(
+    async fn analyze_item(
         &self,
         request: pb::AnalyzeRequest,
-        prefix: &str,
+        prefix: &'static str,
         deadline: Option<Instant>,
     ) -> Result<pb::AnalyzeResponse, Status> {
         let call = request::analyze_request(request, self.shared.options.limits, prefix)
@@ -313,7 +314,7 @@ impl TextAnalysisService for TextAnalysis {
             .await
     }
 
-    type AnalyzeStreamStream = ReceiverStream<Result<pb::AnalyzeStreamResponse, Status>>;
+    type AnalyzeStreamStream = Answers;
 
     async fn analyze_stream(
         &self,

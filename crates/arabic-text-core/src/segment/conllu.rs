@@ -107,7 +107,8 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::segment::{CliticMode, SegmentOptions, Segmenter};
+    use crate::segment::segmenter::Segmenter;
+    use crate::segment::types::{CliticMode, SegmentOptions};
 
     #[test]
     fn pud_style_writes_clitics_as_tokens_without_space() {
