@@ -12,7 +12,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::fold::{fold, fold_into, stem_with_article};
-use super::knowledge::{FxMap, Knowledge};
+use super::knowledge::Knowledge;
+use rustc_hash::FxHashMap as FxMap;
 use super::labels::{L, Sample};
 use super::rng::SplitMix;
 use crate::error::ModelError;

@@ -10,7 +10,7 @@
 //! text. `train-embeddings` (crate arabic-text-train) writes it.
 
 
-use super::knowledge::FxMap;
+use rustc_hash::FxHashMap as FxMap;
 use crate::error::ModelError;
 
 const MAGIC: &[u8; 8] = b"ARCLU001";

@@ -13,11 +13,11 @@
 //! phrase, not a copy of the phrase.
 
 use super::fold::{PROCLITICS, fold, orig_offset};
-use super::knowledge::FxMap;
 use super::units::Unit;
 use super::{EntityKind, GazetteerEntry};
 use crate::chars::{is_digit, is_word_char, is_word_internal};
 use crate::offsets::Span;
+use rustc_hash::FxHashMap as FxMap;
 
 /// Most entries of a request gazetteer: a caller's own list of names; larger
 /// lists belong in the operator's `--gazetteer` file (built once at start-up).

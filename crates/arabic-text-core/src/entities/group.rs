@@ -4,7 +4,7 @@
 //! name is its longest mention.
 
 use super::fold::fold;
-use super::knowledge::FxMap;
+use rustc_hash::FxHashMap as FxMap;
 use super::{Entity, EntityKind, Mention};
 
 /// Groups `mentions` (in text order) into entities, in order of first mention.
