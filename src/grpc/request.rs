@@ -197,27 +197,18 @@ pub fn clitic_mode(value: i32, field: &str, v: &mut Violations) -> CliticMode {
     }
 }
 
-/// Maps an entity type; `None` for UNSPECIFIED.
-pub fn entity_kind(value: pb::EntityType) -> Option<EntityKind> {
-    Some(match value {
-        pb::EntityType::Unspecified => return None,
-        pb::EntityType::Person => EntityKind::Person,
-        pb::EntityType::Location => EntityKind::Location,
-        pb::EntityType::Organization => EntityKind::Organization,
-        pb::EntityType::Misc => EntityKind::Misc,
-        pb::EntityType::Date => EntityKind::Date,
-        pb::EntityType::Time => EntityKind::Time,
-        pb::EntityType::Number => EntityKind::Number,
-        pb::EntityType::Percent => EntityKind::Percent,
-        pb::EntityType::Money => EntityKind::Money,
-        pb::EntityType::Url => EntityKind::Url,
-        pb::EntityType::Email => EntityKind::Email,
-        pb::EntityType::Phone => EntityKind::Phone,
-        pb::EntityType::Hashtag => EntityKind::Hashtag,
-        pb::EntityType::Mention => EntityKind::Mention,
-        pb::EntityType::Ordinal => EntityKind::Ordinal,
-        pb::EntityType::Quantity => EntityKind::Quantity,
-    })
+/// The entity kind of a proto type: the kind whose [`EntityKind::name`] the
+/// type's name ends with; UNSPECIFIED has none.
+impl TryFrom<pb::EntityType> for EntityKind {
+    type Error = pb::EntityType;
+
+    fn try_from(value: pb::EntityType) -> Result<Self, Self::Error> {
+        value
+            .as_str_name()
+            .strip_prefix("ENTITY_TYPE_")
+            .and_then(|name| EntityKind::ALL.into_iter().find(|k| k.name() == name))
+            .ok_or(value)
+    }
 }
 
 /// Maps entity options, checking types, confidence and gazetteer entries
@@ -235,7 +226,7 @@ pub fn entity_options(
     for (i, &t) in o.types.iter().enumerate() {
         let f = format!("{field}.types[{i}]");
         match pb::EntityType::try_from(t) {
-            Ok(t) => match entity_kind(t) {
+            Ok(t) => match EntityKind::try_from(t).ok() {
                 Some(k) => {
                     if !kinds.contains(&k) {
                         kinds.push(k);
@@ -268,7 +259,7 @@ pub fn entity_options(
             .map_err(|e| v.add(format!("{f}.phrase"), e.to_string()))
             .is_ok();
         let kind = match pb::EntityType::try_from(entry.r#type) {
-            Ok(t) => match entity_kind(t) {
+            Ok(t) => match EntityKind::try_from(t).ok() {
                 Some(
                     k @ (EntityKind::Person
                     | EntityKind::Location

@@ -7,7 +7,7 @@ use super::calendar::{days_from_hijri, iso_day, valid_date};
 use super::lexicon::{Sense, TimeUnit};
 use super::relative::relative;
 use super::scan::{Hit, Scanner};
-use crate::entities::EntityKind;
+use crate::entities::kinds::EntityKind;
 
 /// What a date core denotes, for ranges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -21,7 +21,7 @@ mod scan;
 mod times;
 mod web;
 
-use super::EntityKind;
+use super::kinds::EntityKind;
 use crate::offsets::Span;
 
 pub use calendar::{Reference, ZoneError, parse_rfc3339, supported_zones, zone_offset_minutes};

@@ -6,7 +6,7 @@ use super::PatternMatch;
 use super::calendar::Reference;
 use super::lexicon::{Sense, senses};
 use crate::chars::{digit_value, is_word_char, is_word_internal};
-use crate::entities::EntityKind;
+use crate::entities::kinds::EntityKind;
 use crate::entities::fold::{fold_into, orig_offset};
 use crate::offsets::Span;
 

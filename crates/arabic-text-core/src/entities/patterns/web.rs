@@ -7,7 +7,7 @@ use regex::Regex;
 
 use super::PatternMatch;
 use crate::chars::digit_value;
-use crate::entities::EntityKind;
+use crate::entities::kinds::EntityKind;
 use crate::offsets::Span;
 
 /// Any decimal digit.
