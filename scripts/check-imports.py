@@ -6,7 +6,8 @@ A facade is a module file that declares child modules from a folder of its own
 (lib.rs, main.rs, mod.rs, or foo.rs beside foo/). Shared vocabulary lives in a
 leaf module that both sides import; a file never imports an item from a facade
 above it (`super::Thing`, `crate::Thing`, `super::super::Thing` ...), whether
-the facade defines the item or re-exports it.
+the facade defines the item or re-exports it. A unit-test module (`mod tests`)
+belongs to its parent and may take the parent's items (`use super::*`).
 
 How it reads the code: comments and literals are blanked; every `use` tree and
 every `crate::`/`super::`/`self::` path in the code is resolved against the
@@ -272,6 +273,10 @@ def check_crate(root_file, edges, findings, crate_label):
                 edges.setdefault(file, {}).setdefault(tmod.file, line)
             # An item (or glob) taken from a facade above the current module.
             above = len(tpath) < len(mod.path) and mod.path[: len(tpath)] == tpath
+            # A unit-test module (`mod tests`, inline or in its own file) is a
+            # part of its parent: it may take the parent's items.
+            if current[-1:] == ("tests",) and tpath == current[:-1]:
+                above = False
             glob_use = path[-1] == "*"
             if above and tmod.is_facade and (item is not None or glob_use) and tmod.file != file:
                 what = "::".join(path)

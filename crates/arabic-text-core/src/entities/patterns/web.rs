@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::PatternMatch;
+use super::matched::PatternMatch;
 use crate::chars::digit_value;
 use crate::entities::kinds::EntityKind;
 use crate::offsets::Span;
