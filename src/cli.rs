@@ -31,6 +31,9 @@ pub struct Cli {
 }
 
 /// The subcommands.
+// One command per process, parsed once: its size does not matter (and
+// without the `train` feature, `serve`'s Config is the only large variant).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the gRPC API (the default; configured by flags or environment).
@@ -251,7 +254,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let text = read_input(args.input.as_ref())?;
             let call = request::NormalizeCall {
                 text,
-                options: NormalizeOptions::preset(args.preset.into()),
+                options: NormalizeOptions::preset(args.preset),
                 unit: args.offsets.into(),
             };
             print_json(&call.run(&analyzer()?)?)
@@ -263,7 +266,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 options: SegmentOptions {
                     clitics: args.clitics.into(),
                 },
-                normalize: NormalizeOptions::preset(args.input.preset.into()),
+                normalize: NormalizeOptions::preset(args.input.preset),
                 unit: args.input.offsets.into(),
                 detail: Detail::default(),
             };
@@ -294,7 +297,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let call = request::AnalyzeCall {
                 text,
                 options: AnalyzeOptions {
-                    normalize: NormalizeOptions::preset(args.input.preset.into()),
+                    normalize: NormalizeOptions::preset(args.input.preset),
                     segment: SegmentOptions {
                         clitics: args.clitics.into(),
                     },
