@@ -30,7 +30,8 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The subcommands.
+/// What the binary does: serve, a local command, or (with the `train`
+/// feature) a training or evaluation command.
 // One command per process, parsed once: its size does not matter (and
 // without the `train` feature, `serve`'s Config is the only large variant).
 #[allow(clippy::large_enum_variant)]
@@ -168,7 +169,7 @@ pub enum SegmentFormat {
 /// Arguments of `segment`.
 #[derive(Debug, clap::Args)]
 pub struct SegmentArgs {
-    /// The input.
+    /// The input file and the options every local command shares.
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format.
@@ -185,7 +186,7 @@ pub struct SegmentArgs {
 /// Arguments of `analyze`.
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
-    /// The input.
+    /// The input file and the options every local command shares.
     #[command(flatten)]
     pub input: InputArgs,
     /// Clitic segmentation mode.

@@ -337,9 +337,10 @@ fn reference_time(o: &pb::EntityOptions, field: &str, v: &mut Violations) -> Opt
 /// A validated Normalize call.
 #[derive(Clone, Debug)]
 pub struct NormalizeCall {
-    /// The text.
+    /// The caller's document, within the text limit; every span of the
+    /// response points into it.
     pub text: String,
-    /// The rules.
+    /// The normalization rules the caller chose (a preset or rule by rule).
     pub options: NormalizeOptions,
     /// The offset unit of the response.
     pub unit: OffsetUnit,
@@ -348,7 +349,8 @@ pub struct NormalizeCall {
 /// A validated Segment call.
 #[derive(Clone, Debug)]
 pub struct SegmentCall {
-    /// The text.
+    /// The caller's document, within the text limit; every span of the
+    /// response points into it.
     pub text: String,
     /// Segmentation options.
     pub options: SegmentOptions,
@@ -363,7 +365,8 @@ pub struct SegmentCall {
 /// A validated ExtractEntities call.
 #[derive(Clone, Debug)]
 pub struct EntitiesCall {
-    /// The text.
+    /// The caller's document, within the text limit; every span of the
+    /// response points into it.
     pub text: String,
     /// Entity options.
     pub options: EntityOptions,
@@ -374,7 +377,8 @@ pub struct EntitiesCall {
 /// A validated Analyze call.
 #[derive(Clone, Debug)]
 pub struct AnalyzeCall {
-    /// The text.
+    /// The caller's document, within the text limit; every span of the
+    /// response points into it.
     pub text: String,
     /// All options.
     pub options: AnalyzeOptions,

@@ -76,7 +76,7 @@ pub enum LoadError {
     /// The operator's `--gazetteer` file cannot be read.
     #[error("cannot read the gazetteer file {path}")]
     Gazetteer {
-        /// The file.
+        /// The path the operator gave, so the message names it.
         path: std::path::PathBuf,
         /// The OS error.
         #[source]

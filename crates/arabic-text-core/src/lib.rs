@@ -122,7 +122,7 @@ impl Analyzer {
         }
     }
 
-    /// The segmenter.
+    /// The segmenter, for callers that segment without the rest.
     pub fn segmenter(&self) -> &Segmenter {
         &self.segmenter
     }

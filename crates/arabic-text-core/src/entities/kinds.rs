@@ -3,15 +3,12 @@
 //! here (and a value of the API's `EntityType`, whose names are
 //! `ENTITY_TYPE_` + [`EntityKind::name`]).
 
-use serde::Serialize;
-
 /// Declares [`EntityKind`], its [`EntityKind::ALL`] and its names from one
 /// list of `Variant = "NAME"` lines.
 macro_rules! declare_entity_kinds {
     ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
         /// The type of an entity.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum EntityKind {
             $($(#[doc = $doc])* $variant,)*
         }

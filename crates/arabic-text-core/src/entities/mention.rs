@@ -1,14 +1,11 @@
 //! What extraction returns: mentions with their spans, kinds and sources,
 //! grouped into entities; and the gazetteer entries callers add.
 
-use serde::Serialize;
-
 use super::kinds::EntityKind;
 use crate::offsets::Span;
 
 /// Where a mention came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MentionSource {
     /// The statistical model.
     Model,
@@ -19,7 +16,7 @@ pub enum MentionSource {
 }
 
 /// One mention of an entity.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Mention {
     /// Byte range in the original text, without attached clitics.
     pub span: Span,
@@ -34,7 +31,7 @@ pub struct Mention {
 }
 
 /// An entity with all its mentions.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entity {
     /// Canonical name.
     pub name: String,
@@ -45,9 +42,10 @@ pub struct Entity {
 }
 
 /// A phrase always recognised as an entity of a type.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GazetteerEntry {
-    /// The phrase.
+    /// The words to recognise, matched after folding (spelling variants and
+    /// attached clitics match too).
     pub phrase: String,
     /// Its type.
     pub kind: EntityKind,

@@ -3,14 +3,12 @@
 
 use std::borrow::Cow;
 
-use serde::Serialize;
-
 use crate::offsets::Span;
 
 /// One changed region: `original` in the input became `normalized` in the output.
 /// Adjacent changes are merged into one edit, except that a deletion (empty
 /// `normalized`) is never merged with a replacement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AlignmentEdit {
     /// Byte range in the original text.
     pub original: Span,

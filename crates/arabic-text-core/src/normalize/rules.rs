@@ -2,8 +2,6 @@
 //! option set and presets generated from it, and what each rule does to a
 //! character.
 
-use serde::Serialize;
-
 use super::presentation;
 use crate::chars;
 
@@ -78,7 +76,7 @@ macro_rules! for_each_normalization_rule {
 macro_rules! declare_rules {
     ($($(#[doc = $doc:literal])* $field:ident, $variant:ident, $bit:ident, $preset:ident;)*) => {
         /// Which rules apply. Each field is one [`Rule`].
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct NormalizeOptions {
             $($(#[doc = $doc])* pub $field: bool,)*
         }
@@ -163,8 +161,7 @@ macro_rules! declare_rules {
 for_each_normalization_rule!(declare_rules);
 
 /// Named rule sets, from none to all; each holds every rule of the one before.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Preset {
     /// No rule.
     None,

@@ -3,13 +3,10 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
-
 use crate::offsets::Span;
 
 /// How words are split into clitic segments.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum CliticMode {
     /// One STEM segment per token.
     None,
@@ -20,16 +17,15 @@ pub enum CliticMode {
     CliticsAndArticle,
 }
 
-/// Options of [`Segmenter::segment`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+/// Options of [`Segmenter::segment`](super::Segmenter::segment).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SegmentOptions {
     /// Clitic segmentation mode.
     pub clitics: CliticMode,
 }
 
 /// What kind of token a token is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
     /// A word in any script.
     Word,
@@ -52,8 +48,7 @@ pub enum TokenKind {
 }
 
 /// The role of a clitic segment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SegmentRole {
     /// و ف ب ل ك س
     Proclitic,
@@ -66,7 +61,7 @@ pub enum SegmentRole {
 }
 
 /// One clitic segment of a token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
     /// Byte range in the original text.
     pub span: Span,
@@ -78,7 +73,7 @@ pub struct Segment {
 }
 
 /// A word token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
     /// Byte range in the original text.
     pub span: Span,
@@ -88,8 +83,8 @@ pub struct Token {
     pub segments: Range<usize>,
 }
 
-/// A sentence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A sentence: a run of tokens ended by a terminator or the text's end.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sentence {
     /// Byte range in the original text, trimmed of whitespace.
     pub span: Span,
@@ -98,7 +93,7 @@ pub struct Sentence {
 }
 
 /// Sentences, tokens and segments of one text, stored flat.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Segmentation {
     /// Sentences in order.
     pub sentences: Vec<Sentence>,

@@ -9,7 +9,7 @@ use crate::offsets::Span;
 pub struct PatternMatch {
     /// Bytes in the text (attached proclitics such as و or ب excluded).
     pub span: Span,
-    /// The kind.
+    /// What was found: a pattern kind (DATE ... MENTION).
     pub kind: EntityKind,
     /// The normalized value (see `docs/patterns.md`):
     /// DATE `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, `--MM-DD`, `--MM`, `YYYY-Www`,
