@@ -1,10 +1,13 @@
 //! The gRPC edge: the service and the flow of each call ([`service`]), request
 //! validation ([`request`], proto → domain), response building ([`response`],
-//! domain → proto), error mapping ([`errors`]) and the per-call observer
-//! (tracing, metrics, load shedding: [`observe`]).
+//! domain → proto), error mapping ([`errors`]), the caller's deadline
+//! ([`deadline`]) and the per-call observer (tracing, metrics, load shedding:
+//! [`observe`]).
 
+pub mod deadline;
 pub mod errors;
 pub mod observe;
 pub mod request;
 pub mod response;
 pub mod service;
+pub mod stream;

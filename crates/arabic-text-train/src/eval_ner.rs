@@ -9,6 +9,7 @@ use anyhow::Context;
 
 use super::anercorp;
 use super::gold;
+use arabic_text_core::entities::EntityKind;
 use super::ner::*;
 use arabic_text_core::entities::document::{self, Rules};
 use arabic_text_core::entities::features;
@@ -118,18 +119,18 @@ fn eval_gold(args: &EvalArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(min) = args.min_gold_org_f1 {
-        let f = s.of(arabic_text_core::entities::EntityKind::Organization).prf().2;
+        let f = s.of(EntityKind::Organization).prf().2;
         if f < min {
             failed.push(format!("ORGANIZATION F1 {f:.2} < --min-gold-org-f1 {min}"));
         }
     }
     if let Some(min) = args.min_gold_pattern_f1 {
-        for k in gold::ALL_KINDS.iter().filter(|k| !gold::NAME_KINDS.contains(k)) {
+        for k in EntityKind::ALL.iter().filter(|k| !gold::NAME_KINDS.contains(k)) {
             let c = s.of(*k);
             if c.gold >= 20 && c.prf().2 < min {
                 failed.push(format!(
                     "{} F1 {:.2} < --min-gold-pattern-f1 {min}",
-                    gold::kind_name(*k),
+                    k.name(),
                     c.prf().2
                 ));
             }

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use arabic_text_core::Analyzer;
-use arabic_text_core::entities::gazetteer::parse_kind;
 use arabic_text_core::entities::{EntityKind, EntityOptions};
 use serde::Deserialize;
 
@@ -20,49 +19,6 @@ pub const NAME_KINDS: [EntityKind; 4] = [
     EntityKind::Organization,
     EntityKind::Misc,
 ];
-
-/// Every type in the order reports print them.
-pub const ALL_KINDS: [EntityKind; 16] = [
-    EntityKind::Person,
-    EntityKind::Location,
-    EntityKind::Organization,
-    EntityKind::Misc,
-    EntityKind::Date,
-    EntityKind::Time,
-    EntityKind::Number,
-    EntityKind::Ordinal,
-    EntityKind::Quantity,
-    EntityKind::Percent,
-    EntityKind::Money,
-    EntityKind::Url,
-    EntityKind::Email,
-    EntityKind::Phone,
-    EntityKind::Hashtag,
-    EntityKind::Mention,
-];
-
-/// The API's name of a type without its `ENTITY_TYPE_` prefix, as the gold
-/// files spell it.
-pub fn kind_name(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Person => "PERSON",
-        EntityKind::Location => "LOCATION",
-        EntityKind::Organization => "ORGANIZATION",
-        EntityKind::Misc => "MISC",
-        EntityKind::Date => "DATE",
-        EntityKind::Time => "TIME",
-        EntityKind::Number => "NUMBER",
-        EntityKind::Ordinal => "ORDINAL",
-        EntityKind::Quantity => "QUANTITY",
-        EntityKind::Percent => "PERCENT",
-        EntityKind::Money => "MONEY",
-        EntityKind::Url => "URL",
-        EntityKind::Email => "EMAIL",
-        EntityKind::Phone => "PHONE",
-        EntityKind::Hashtag => "HASHTAG",
-        EntityKind::Mention => "MENTION",
-    }
-}
 
 /// One gold mention as the file holds it.
 #[derive(Debug, Deserialize)]
@@ -128,8 +84,8 @@ pub fn parse(data: &str) -> anyhow::Result<Vec<Paragraph>> {
         let chars: Vec<char> = raw.text.chars().collect();
         let mut mentions = Vec::with_capacity(raw.entities.len());
         for e in raw.entities {
-            let kind = parse_kind(&e.kind)
-                .filter(|k| kind_name(*k) == e.kind)
+            let kind = EntityKind::from_name(&e.kind)
+                .filter(|k| k.name() == e.kind)
                 .with_context(|| format!("line {} ({}): unknown type {:?}", n + 1, raw.id, e.kind))?;
             anyhow::ensure!(
                 e.start < e.end && e.end <= chars.len(),
@@ -204,7 +160,7 @@ pub fn boundary_problems(paragraphs: &[Paragraph]) -> Vec<String> {
         for m in &p.mentions {
             let s = &chars[m.start..m.end];
             let mut problem = |what: String| {
-                out.push(format!("{} {} {:?}: {what}", p.id, kind_name(m.kind), m.text))
+                out.push(format!("{} {} {:?}: {what}", p.id, m.kind.name(), m.text))
             };
             if s.first().is_some_and(|c| c.is_whitespace()) || s.last().is_some_and(|c| c.is_whitespace()) {
                 problem("leading or trailing space".into());
@@ -355,10 +311,10 @@ impl Scores {
             format!("| {name} | {} | {} | {p:.1} | {r:.1} | {f:.1} |\n", c.gold, c.predicted)
         };
         out.push_str(&row("**names (micro)**", self.names()));
-        for k in ALL_KINDS {
+        for k in EntityKind::ALL {
             let c = self.of(k);
             if c.gold + c.predicted > 0 {
-                out.push_str(&row(kind_name(k), c));
+                out.push_str(&row(k.name(), c));
             }
         }
         out
@@ -430,10 +386,10 @@ pub fn error_report(paragraphs: &[Paragraph], predicted: &[Vec<Predicted>]) -> S
         }
         out.push_str(&format!("## {}\n{}\n", p.id, p.text));
         for g in gold.difference(&pred) {
-            out.push_str(&format!("  missed   {} {:?}\n", kind_name(g.2), text(g.0, g.1)));
+            out.push_str(&format!("  missed   {} {:?}\n", g.2.name(), text(g.0, g.1)));
         }
         for x in pred.difference(&gold) {
-            out.push_str(&format!("  spurious {} {:?}\n", kind_name(x.2), text(x.0, x.1)));
+            out.push_str(&format!("  spurious {} {:?}\n", x.2.name(), text(x.0, x.1)));
         }
     }
     out
@@ -550,7 +506,7 @@ pub fn consistency(paragraphs: &[Paragraph], reviewed: &BTreeSet<String>) -> Vec
         if kinds.len() > 1 && !reviewed.contains(s) {
             let detail: Vec<String> = kinds
                 .iter()
-                .map(|(k, ids)| format!("{} ×{} ({})", kind_name(*k), ids.len(), ids.iter().take(4).copied().collect::<Vec<_>>().join(" ")))
+                .map(|(k, ids)| format!("{} ×{} ({})", k.name(), ids.len(), ids.iter().take(4).copied().collect::<Vec<_>>().join(" ")))
                 .collect();
             out.push(format!("types: {s:?}: {}", detail.join("; ")));
         }
@@ -606,7 +562,7 @@ pub fn consistency(paragraphs: &[Paragraph], reviewed: &BTreeSet<String>) -> Vec
             let marked: usize = kinds.values().map(Vec::len).sum();
             out.push(format!(
                 "unmarked: {s:?} marked {marked}× ({}) but unmarked {}× ({})",
-                kinds.keys().map(|k| kind_name(*k)).collect::<Vec<_>>().join("/"),
+                kinds.keys().map(|k| k.name()).collect::<Vec<_>>().join("/"),
                 unmarked.len(),
                 unmarked.iter().take(6).copied().collect::<Vec<_>>().join(" ")
             ));

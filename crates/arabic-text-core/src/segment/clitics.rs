@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use super::lexicon::{Lexicon, PACKED_LETTERS, letter_bits};
 use super::memo::{MEMO, MEMO_LETTERS, Memo, MemoOwner};
 use super::tokenize::slice;
+use super::types::{CliticMode, Segment, SegmentRole, Token, TokenKind};
 use super::weights::CliticWeights;
-use super::{CliticMode, Segment, SegmentRole, Token, TokenKind};
 use crate::offsets::Span;
 
 /// Most letters of a word that is analysed (longer words stay whole).

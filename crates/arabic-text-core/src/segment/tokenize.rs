@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{Sentence, Token, TokenKind};
+use super::types::{Sentence, Token, TokenKind};
 use crate::chars::{self, TATWEEL};
 use crate::offsets::Span;
 

@@ -3,10 +3,9 @@
 //! has one.
 
 use super::calendar::{Reference, civil_from_days, iso_day, iso_week, weekday};
-use super::dates::Shape;
 use super::lexicon::{Card, Sense, TimeUnit};
-use super::scan::{Hit, Scanner};
-use crate::entities::EntityKind;
+use super::scan::{Hit, Scanner, Shape};
+use crate::entities::kinds::EntityKind;
 
 /// A relative value: resolved against the reference, or `P-1D` style.
 pub fn relative(reference: Option<Reference>, unit: TimeUnit, n: i64) -> String {

@@ -219,7 +219,8 @@ fn odd_input_never_panics() {
 
 #[test]
 fn another_model_file_loads_and_a_bad_one_is_refused() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner-model.bin.gz");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/ner-model.bin.gz");
     let ex = EntityExtractor::from_model_file(&path).expect("the committed model file");
     assert!(ex.model().num_features() > 1000);
     let bad = std::env::temp_dir().join(format!("ner-bad-{}.bin.gz", std::process::id()));
