@@ -2,10 +2,12 @@
 //! change, add or drop text: tokens cover every non-whitespace char exactly
 //! once, and the segments of a token tile its span.
 //!
-//! Three passes over the text: `tokenize` scans word tokens (URLs, e-mails,
-//! numbers, hashtags, emoji sequences, punctuation), then sentence boundaries
-//! are placed between tokens, then `clitics` splits each Arabic word with a
-//! clitic grammar scored by the embedded stem lexicon (`lexicon`).
+//! Three passes: `tokenize` scans word tokens (URLs, e-mails, numbers,
+//! hashtags, emoji sequences, punctuation) and, in the same pass, classifies
+//! and packs the letters of Arabic words (`letters`) and notes line breaks;
+//! then sentence boundaries are placed between tokens, then `clitics` splits
+//! each Arabic word with a clitic grammar scored by the embedded stem lexicon
+//! (`lexicon`), from the packed letters, without reading the text again.
 
 use std::ops::Range;
 
@@ -16,6 +18,7 @@ use super::offsets::Span;
 
 mod analyses;
 mod clitics;
+mod letters;
 mod lexicon;
 mod memo;
 mod tokenize;
@@ -241,14 +244,16 @@ impl Segmenter {
         seg.segments.clear();
         seg.tokens.reserve(text.len() / 6);
         seg.segments.reserve(text.len() / 5);
-        tokenize::tokenize(text, &mut seg.tokens);
-        tokenize::sentences(text, &seg.tokens, &mut seg.sentences);
+        let mut info = Vec::with_capacity(text.len() / 6);
+        tokenize::tokenize(text, &mut seg.tokens, &mut info);
+        tokenize::sentences(text, &seg.tokens, &info, &mut seg.sentences);
         clitics::segment_tokens(
             &self.lexicon,
             &self.weights,
             &self.memo,
             text,
             &mut seg.tokens,
+            &info,
             options.clitics,
             &mut seg.segments,
         );
