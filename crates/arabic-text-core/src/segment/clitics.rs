@@ -635,9 +635,9 @@ fn segment_batches(
         let mut simple = [(0u128, 0usize); BATCH];
         if mode != CliticMode::None {
             for ((p, tok), ti) in simple.iter_mut().zip(batch.iter()).zip(batch_info) {
-                let n = usize::from(ti.letters);
+                let n = ti.letters();
                 if n >= 2 && tok.kind == TokenKind::Word {
-                    *p = (ti.packed, n);
+                    *p = (ti.packed(), n);
                 }
             }
         }

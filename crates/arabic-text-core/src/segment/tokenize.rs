@@ -434,18 +434,49 @@ fn scan_token(text: &str, i: usize, c: char) -> (usize, TokenKind) {
 }
 
 /// What the tokenizer learned about a token, for the passes after it, so
-/// that neither reads the token's bytes again.
+/// that neither reads the token's bytes again. 16 bytes a token: on a large
+/// document these are fresh pages that a first pass faults in.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct TokenInfo {
+    /// Bits 0..60 of [`TokenInfo::packed`].
+    lo: u64,
+    /// Bits 60..108 of [`TokenInfo::packed`] in bits 0..48, the letter count
+    /// in bits 48..56, [`TokenInfo::break_before`] in bit 63.
+    rest: u64,
+}
+
+impl TokenInfo {
+    /// Bits of [`TokenInfo::rest`] that hold the packed letters.
+    const HI_BITS: u64 = (1 << 48) - 1;
+
+    /// The info of a token: `packed` and `letters` as the accessors return
+    /// them (`packed` of at most 108 bits, `letters` at most 255).
+    fn new(packed: u128, letters: usize, break_before: bool) -> Self {
+        TokenInfo {
+            lo: packed as u64 & ((1 << 60) - 1),
+            rest: (packed >> 60) as u64 & Self::HI_BITS
+                | (letters.min(255) as u64) << 48
+                | u64::from(break_before) << 63,
+        }
+    }
+
     /// For a word of nothing but letters U+0621..U+064A (no tatweel, no
     /// marks), at most [`MAX_LETTERS`] of them: its first [`MEMO_LETTERS`]
     /// letters packed as [`pack_simple`] packs them; 0 for other tokens.
-    pub(super) packed: u128,
+    pub(super) fn packed(self) -> u128 {
+        u128::from(self.lo) | u128::from(self.rest & Self::HI_BITS) << 60
+    }
+
     /// The number of letters of such a word; 0 for other tokens.
-    pub(super) letters: u8,
+    pub(super) fn letters(self) -> usize {
+        (self.rest >> 48 & 0xFF) as usize
+    }
+
     /// Whether the whitespace before the token holds a line break (`\n`,
     /// `\r`, VT, FF, NEL, U+2028, U+2029).
-    pub(super) break_before: bool,
+    pub(super) fn break_before(self) -> bool {
+        self.rest >> 63 == 1
+    }
 }
 
 // `scan_arabic_word` packs the letters that the memo keys hold into two `u64`s.
@@ -544,11 +575,7 @@ pub(super) fn tokenize(text: &str, out: &mut Vec<Token>, info: &mut Vec<TokenInf
                 kind: TokenKind::Word,
                 segments: 0..0,
             });
-            info.push(TokenInfo {
-                packed,
-                letters: n as u8,
-                break_before,
-            });
+            info.push(TokenInfo::new(packed, n, break_before));
             break_before = false;
             i = end;
             continue;
@@ -571,11 +598,7 @@ pub(super) fn tokenize(text: &str, out: &mut Vec<Token>, info: &mut Vec<TokenInf
             kind,
             segments: 0..0,
         });
-        info.push(TokenInfo {
-            packed: 0,
-            letters: 0,
-            break_before,
-        });
+        info.push(TokenInfo::new(0, 0, break_before));
         break_before = false;
         i = end;
     }
@@ -647,7 +670,7 @@ fn is_non_final_period(text: &str, tokens: &[Token], k: usize) -> bool {
 /// Whether the whitespace before token `k` holds a line break.
 #[inline]
 fn break_before(info: &[TokenInfo], k: usize) -> bool {
-    info.get(k).is_some_and(|t| t.break_before)
+    info.get(k).is_some_and(|t| t.break_before())
 }
 
 /// Whether the ellipsis token `k` ("..." or "…") trails off inside a sentence:
