@@ -112,14 +112,16 @@ impl Segmenter {
         seg.segments.clear();
         seg.tokens.reserve(text.len() / 6);
         seg.segments.reserve(text.len() / 5);
-        tokenize::tokenize(text, &mut seg.tokens);
-        tokenize::sentences(text, &seg.tokens, &mut seg.sentences);
+        let mut info = Vec::with_capacity(text.len() / 6);
+        tokenize::tokenize(text, &mut seg.tokens, &mut info);
+        tokenize::sentences(text, &seg.tokens, &info, &mut seg.sentences);
         clitics::segment_tokens(
             &self.lexicon,
             &self.weights,
             &self.memo,
             text,
             &mut seg.tokens,
+            &info,
             options.clitics,
             &mut seg.segments,
         );
