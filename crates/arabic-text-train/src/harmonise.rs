@@ -276,6 +276,14 @@ fn is_nationality(word: &str) -> bool {
     NATIONALITIES.contains(&masc)
 }
 
+/// Whether a nationality adjective agrees in gender with the head it
+/// follows (الخارجية الأوروبي is the end of a title, not a ministry): the
+/// feminine heads and plurals of things take the feminine adjective.
+fn agrees(head: &str, adjective: &str) -> bool {
+    let feminine = head.ends_with('ه') || head.ends_with("ات");
+    feminine == adjective.ends_with('ه')
+}
+
 const B_PERS: u8 = 1;
 const B_LOC: u8 = 3;
 const B_ORG: u8 = 5;
@@ -336,6 +344,7 @@ pub fn harmonise(sample: &mut Sample) -> Vec<Rule> {
             && i + 1 < toks.len()
             && untagged(i + 1)
             && is_nationality(&toks[i + 1])
+            && agrees(&head, &base(&toks[i + 1]))
         {
             relabel(labels, i, i + 2, B_ORG);
             fired.push(Rule::InstitutionIsOrg);
