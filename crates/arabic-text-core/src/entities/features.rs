@@ -260,6 +260,12 @@ pub(crate) struct Tok {
     pub(crate) gaz: u8,
     /// Type of the stem as a single-word gazetteer part ([`PART`]), 0 none.
     pub(crate) part: u8,
+    /// Mined-name match code of a whole designator-headed phrase
+    /// ([`super::mined::MinedNames::marks`], low bits), 0 none.
+    pub(crate) mined: u8,
+    /// Mined-name match code of a phrase without its designator (high bits
+    /// of the marks), 0 none.
+    pub(crate) mined_tail: u8,
 }
 
 impl std::ops::Deref for Tok {
@@ -537,6 +543,8 @@ pub(crate) fn sentence_toks(tokens: &[&str], gaz: &TrainGazetteer, k: &Knowledge
                 part,
                 place: 0,
                 gaz: 0,
+                mined: 0,
+                mined_tail: 0,
             }
         })
         .collect();
@@ -557,9 +565,12 @@ pub(crate) fn sentence_toks(tokens: &[&str], gaz: &TrainGazetteer, k: &Knowledge
         |p| gaz.get(p),
         &mut gz,
     );
-    for (t, (p, g)) in toks.iter_mut().zip(places.into_iter().zip(gz)) {
+    let mined = k.mined.marks(&stems);
+    for (t, ((p, g), m)) in toks.iter_mut().zip(places.into_iter().zip(gz).zip(mined)) {
         t.place = p;
         t.gaz = g;
+        t.mined = m & 15;
+        t.mined_tail = m >> 4;
     }
     toks
 }
@@ -716,6 +727,7 @@ pub(crate) fn sentence_features_with(
         );
         f.push(H::new(56).b(t.name).done());
         f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
+        mined_features(p1, t, n1, f);
         // Word clusters (learned from unlabelled text).
         if clusters >= 1 {
             for p in CLUSTER_PREFIXES {
@@ -766,6 +778,42 @@ pub(crate) fn sentence_features_with(
             );
         }
         ends.push(feats.len());
+    }
+}
+
+/// The mined-name features of token `t` between `p1` and `n1`
+/// ([`super::mined`]): where a mined phrase, or its name without the
+/// designator, begins, continues and ends, alone and conjoined with the
+/// word's frequency, the place list, the neighbours' matches and the word
+/// before, so the perceptron learns where a match is a name in this context.
+/// Shared by [`sentence_features`] and the tagger's emission split.
+pub(crate) fn mined_features(p1: &Tok, t: &Tok, n1: &Tok, f: &mut Vec<u64>) {
+    f.push(H::new(200).b(t.mined).done());
+    f.push(H::new(201).b(p1.mined).b(t.mined).b(n1.mined).done());
+    f.push(H::new(202).b(t.mined).b(t.stem_freq).done());
+    f.push(H::new(203).b(t.mined_tail).b(t.place).done());
+    f.push(
+        H::new(204)
+            .b(p1.mined_tail)
+            .b(t.mined_tail)
+            .b(n1.mined_tail)
+            .done(),
+    );
+    f.push(
+        H::new(205)
+            .b(t.mined_tail)
+            .b(t.stem_freq)
+            .b(p1.trig)
+            .done(),
+    );
+    if t.mined != 0 || t.mined_tail != 0 {
+        f.push(
+            H::new(206)
+                .b(t.mined)
+                .b(t.mined_tail)
+                .s(&p1.folded)
+                .done(),
+        );
     }
 }
 

@@ -26,6 +26,7 @@ crate::macros::internal_mods! {
     group;
     knowledge;
     labels;
+    mined;
     orgs;
     patterns;
     tagger;

@@ -26,7 +26,7 @@ use std::rc::Rc;
 
 use super::super::features::{
     CLUSTER_PREFIXES, H, MAX_GAZ_WORDS, PART, Tok, Word, cluster_features, cluster_prefix,
-    mark_matches_by, prefix, suffix, word,
+    mark_matches_by, mined_features, prefix, suffix, word,
 };
 use super::super::charnet::WordFacts;
 use super::super::knowledge::{Knowledge, MAX_PLACE_WORDS};
@@ -360,6 +360,7 @@ fn context_features<'a>(
             .done(),
     );
     f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
+    mined_features(p1, t, n1, f);
     if clusters >= 3 {
         f.push(
             H::new(68)
@@ -404,15 +405,18 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
         |p| gaz.get(p),
         &mut gz,
     );
+    let mined = k.mined.marks(&stems);
     let toks: Vec<Tok> = words
         .iter()
         .zip(&rows)
-        .zip(places.into_iter().zip(gz))
-        .map(|((w, r), (place, gaz))| Tok {
+        .zip(places.into_iter().zip(gz).zip(mined))
+        .map(|((w, r), ((place, gaz), m))| Tok {
             word: Rc::clone(w),
             place,
             gaz,
             part: r.part,
+            mined: m & 15,
+            mined_tail: m >> 4,
         })
         .collect();
     let empty_word = EMPTY.with(Rc::clone);
