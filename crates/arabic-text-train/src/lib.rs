@@ -4,6 +4,7 @@ pub mod anercorp;
 pub mod bench;
 pub mod conformance;
 pub mod conllu;
+pub mod dump_corpus;
 pub mod embeddings;
 pub mod eval_ner;
 pub mod eval_patterns;

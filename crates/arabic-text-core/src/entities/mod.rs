@@ -30,6 +30,7 @@ crate::macros::internal_mods! {
     patterns;
     tagger;
     units;
+    vectors;
 }
 
 use std::path::Path;
