@@ -6,6 +6,7 @@ pub mod conformance;
 pub mod conllu;
 pub mod dump_corpus;
 pub mod embeddings;
+pub mod encoder_train;
 pub mod eval_ner;
 pub mod eval_patterns;
 pub mod eval_segment;
