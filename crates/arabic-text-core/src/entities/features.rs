@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use super::fold::{fold, split_greedy, stem_with_article};
+use super::fold::{fold, shape, split_greedy, stem_with_article};
 use super::knowledge::{Knowledge, MAX_PLACE_WORDS};
 use rustc_hash::FxHashMap as FxMap;
 
@@ -176,29 +176,6 @@ fn trigger(stem: &str) -> u8 {
         .unwrap_or(b'-')
 }
 
-/// A word's shape class: digits, Latin, Arabic, punctuation, mixed.
-fn shape(word: &str) -> u8 {
-    let (mut ar, mut la, mut di, mut ot) = (false, false, false, false);
-    for c in word.chars() {
-        if c.is_ascii_digit() {
-            di = true;
-        } else if c.is_ascii_alphabetic() {
-            la = true;
-        } else if crate::chars::is_arabic_letter(c) {
-            ar = true;
-        } else {
-            ot = true;
-        }
-    }
-    match (ar, la, di, ot) {
-        (true, false, false, false) => b'a',
-        (false, true, false, false) => b'l',
-        (false, false, true, false) => b'd',
-        (false, false, false, true) => b'p',
-        (false, false, true, true) => b'n',
-        _ => b'm',
-    }
-}
 
 /// Per-token facts computed once and used by several templates.
 #[derive(Default)]
@@ -246,6 +223,9 @@ pub(crate) struct Word {
     /// The character network's projection of the word, for the network
     /// last used on it ([`super::tagger::emit`]; empty until then).
     pub(crate) projection: RefCell<Option<Rc<super::charnet::Projection>>>,
+    /// The context encoder's projection of the word, for the encoder last
+    /// used on it ([`super::encoder`]; empty until then).
+    pub(crate) encoded: RefCell<Option<Rc<super::encoder::Projection>>>,
 }
 
 /// A token in its sentence: what the word is anywhere ([`Word`], shared
@@ -350,6 +330,7 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
         pro,
         rows: RefCell::new(None),
         projection: RefCell::new(None),
+        encoded: RefCell::new(None),
     }
 }
 
