@@ -22,7 +22,7 @@ ARABIC_TEXT_LISTEN=$ADDR ARABIC_TEXT_METRICS_LISTEN=127.0.0.1:$((PORT + 1)) ARAB
 SERVER_PID=$!
 
 for _ in $(seq 1 300); do
-  if grpcurl -plaintext -d '{"service":"readiness"}' "$ADDR" grpc.health.v1.Health/Check 2>/dev/null | grep -q SERVING; then break; fi
+  if grpcurl -plaintext -d '{"service":"readiness"}' "$ADDR" grpc.health.v1.Health/Check 2>/dev/null | grep -q '"SERVING"'; then break; fi
   kill -0 "$SERVER_PID" 2>/dev/null || fail "server exited early"
   sleep 0.1
 done
