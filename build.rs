@@ -23,6 +23,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build_server(true)
         .compile_well_known_types(true)
         .extern_path(".google.protobuf", "::pbjson_types")
+        // prost decoding behind a wire-format check (src/grpc/codec.rs).
+        .codec_path("crate::grpc::codec::CheckedCodec")
         .compile_fds(fds)?;
     pbjson_build::Builder::new()
         .register_descriptors(&descriptor_bytes)?

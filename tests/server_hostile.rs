@@ -420,3 +420,32 @@ async fn a_missing_gazetteer_file_is_reported_once_as_a_gazetteer() {
     assert!(!message.contains("model"), "{message}");
     assert_eq!(message.matches("os error 2").count(), 1, "{message}");
 }
+
+/// `ExtractEntitiesRequest { options: { gazetteer: [{}; n] } }` on the wire:
+/// 2 bytes per empty entry, 32 bytes each once decoded.
+fn empty_gazetteer_request(n: usize) -> Vec<u8> {
+    let entries = [0x1a, 0x00].repeat(n);
+    let mut message = vec![0x12];
+    prost::encoding::encode_varint(entries.len() as u64, &mut message);
+    message.extend(entries);
+    message
+}
+
+#[tokio::test]
+async fn gazetteer_entries_are_counted_before_they_are_decoded() {
+    let server = TestServer::start(test_config()).await;
+    // 2,000,000 empty entries: 4 MB on the wire (3.9 KB once gzipped),
+    // ~64 MiB if decoded; refused from the count on the wire.
+    let (code, message) = raw_call(
+        &server,
+        "/arabic.text.v1.TextAnalysisService/ExtractEntities",
+        Some(frame(0, &empty_gazetteer_request(2_000_000))),
+        false,
+    )
+    .await
+    .expect("a status");
+    let message = message.replace("%20", " ");
+    assert_eq!(code, Code::InvalidArgument as i32, "{message}");
+    assert!(message.contains("2000000 gazetteer entries"), "{message}");
+    assert!(message.contains("options.gazetteer"), "{message}");
+}
