@@ -1,8 +1,9 @@
 //! The gRPC edge: the service and the flow of each call ([`service`]), the
 //! codec that counts a request's repeated fields before decoding them
-//! ([`codec`]), request validation ([`request`], proto → domain), response building ([`response`],
-//! domain → proto), error mapping ([`errors`]) and the per-call observer
-//! (tracing, metrics, load shedding: [`observe`]).
+//! ([`codec`]), request validation ([`request`], proto → domain), response
+//! building ([`response`], domain → proto), error mapping ([`errors`]) and
+//! the per-call observer (tracing, metrics, load shedding, the caller's
+//! deadline: [`observe`]).
 
 pub mod codec;
 pub mod errors;

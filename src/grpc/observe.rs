@@ -1,6 +1,7 @@
 //! A tower layer around every gRPC call: the concurrency gate with load
 //! shedding, a `tracing` span and one log line per call (method, request and
-//! response bytes, latency, status code), and the call metrics.
+//! response bytes, latency, status code), the call metrics, and the caller's
+//! deadline (answered DEADLINE_EXCEEDED).
 //!
 //! It sits outside tonic's routing so it sees every call, including the ones
 //! tonic answers itself (decode errors, message too large, unknown methods).
@@ -164,20 +165,27 @@ fn percent_decode(value: &str) -> String {
 
 /// Rewrites the status tonic gives to what a caller sent: an over-size
 /// message is RESOURCE_EXHAUSTED (tonic: OUT_OF_RANGE), an undecodable one
-/// INVALID_ARGUMENT (tonic: INTERNAL), and a call whose client cancelled
-/// before its body arrived CANCELLED (tonic: INTERNAL "Missing request
-/// message"). See [`super::errors::caller_fault`].
+/// INVALID_ARGUMENT (tonic: INTERNAL), and a call whose client cancelled or
+/// whose connection closed before its body arrived CANCELLED (tonic:
+/// INTERNAL "Missing request message", or UNKNOWN with the HTTP/2 error).
+/// See [`super::errors::caller_fault`].
 fn fix_caller_errors(headers: &mut http::HeaderMap, cancelled: bool) {
     let Some(code) = grpc_status(headers) else {
         return;
     };
+    if cancelled && code != tonic::Code::Ok as i32 {
+        headers.insert(
+            "grpc-status",
+            http::HeaderValue::from(tonic::Code::Cancelled as i32),
+        );
+        return;
+    }
     let message = headers
         .get("grpc-message")
         .and_then(|m| m.to_str().ok())
         .map(percent_decode)
         .unwrap_or_default();
-    let fixed = super::errors::caller_fault(tonic::Code::from_i32(code), &message)
-        .map(|c| if cancelled { tonic::Code::Cancelled } else { c });
+    let fixed = super::errors::caller_fault(tonic::Code::from_i32(code), &message);
     if let Some(fixed) = fixed {
         headers.insert("grpc-status", http::HeaderValue::from(fixed as i32));
     }
@@ -303,7 +311,9 @@ impl HttpBody for CountedRequest {
                     self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
                 }
             }
-            Poll::Ready(Some(Err(status))) if status.code() == tonic::Code::Cancelled => {
+            // The client reset the stream or its connection went away: no
+            // status reaches it, and the call is counted CANCELLED.
+            Poll::Ready(Some(Err(_))) => {
                 self.cancelled.store(true, Ordering::Relaxed);
             }
             _ => {}
@@ -458,9 +468,37 @@ where
         // The clone is ready only if polled; swap so the ready one is used.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
+        let call = inner.call(req);
+        // The caller's deadline, enforced here so that it is answered
+        // DEADLINE_EXCEEDED. tonic's own grpc-timeout (outside this layer)
+        // answers CANCELLED "Timeout expired"; this timer starts before it,
+        // so it fires first (and in the same timer tick at the latest).
+        let expiry = timeout.map(tokio::time::sleep);
         Box::pin(
             async move {
-                let mut response = inner.call(req).await?;
+                let outcome = match expiry {
+                    None => Some(call.await),
+                    Some(expiry) => tokio::select! {
+                        biased;
+                        result = call => Some(result),
+                        () = expiry => None,
+                    },
+                };
+                let Some(result) = outcome else {
+                    let status = tonic::Status::deadline_exceeded(
+                        "the deadline passed before the call finished",
+                    );
+                    record.code = Some(status.code() as i32);
+                    return Ok(status.into_http::<Body>().map(|inner| {
+                        Body::new(ObservedResponse {
+                            inner,
+                            record,
+                            rest: Bytes::new(),
+                            _held: None,
+                        })
+                    }));
+                };
+                let mut response = result?;
                 let cancelled = record.cancelled.load(Ordering::Relaxed);
                 fix_caller_errors(response.headers_mut(), cancelled);
                 record.code = grpc_status(response.headers());
