@@ -58,6 +58,7 @@ pub(crate) use internal_mods;
 pub mod chars;
 pub mod entities;
 mod gz;
+pub mod memory;
 pub mod normalize;
 pub mod offsets;
 pub mod segment;

@@ -7,8 +7,7 @@ pub mod gazetteer;
 pub(crate) mod rng;
 
 /// The moment relative dates (أمس، الأسبوع الماضي) resolve against
-/// ([`EntityOptions::reference`]), and the parsing of its RFC 3339 timestamp
-/// and time zone.
+/// ([`EntityOptions::reference`]) and the time zone it is read in.
 pub use patterns::{Reference, Zone, ZoneError, supported_zones};
 
 crate::internal_mods! {
