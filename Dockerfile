@@ -5,12 +5,13 @@
 #                         docker build -t arabic-text:0.1.0 .
 #   runtime-prebuilt    copies a static binary already built on the host (how CI verifies the runtime stage
 #                       on machines that cannot pull images; scripts/container-check.sh):
-#                         RUSTFLAGS="-C target-feature=+crt-static" \
-#                           cargo build --locked --release --target x86_64-unknown-linux-gnu
+#                         RUSTFLAGS="-C target-feature=+crt-static" cargo build --locked --release \
+#                           --target x86_64-unknown-linux-gnu -p arabic-text --no-default-features --bin arabic-text
 #                         DOCKER_BUILDKIT=0 docker build --target runtime-prebuilt -t arabic-text:dev .
 #
 # The runtime image is FROM scratch: one static binary (models embedded) and its licences in /app; no shell, no
-# libc, no package manager. It runs as the numeric non-root user 65532 and works with a read-only root filesystem.
+# libc, no package manager. The binary is built without the `train` feature: it serves and runs the local
+# commands (normalize, segment, entities, analyze), without the training and evaluation commands. It runs as the numeric non-root user 65532 and works with a read-only root filesystem.
 #
 # Stage order matters: the classic builder (DOCKER_BUILDKIT=0) and kaniko (without --skip-unused-stages) build
 # every stage up to the target, so the stages that need no registry pull come first, the Rust builder after them,
@@ -57,6 +58,7 @@ WORKDIR /src
 # declares ([[bin]], [[bench]], [[example]], [[test]]), so each gets a stub too (listed by the awk program).
 COPY Cargo.toml Cargo.lock build.rs ./
 COPY crates/arabic-text-core/Cargo.toml ./crates/arabic-text-core/
+COPY crates/arabic-text-invariants/Cargo.toml ./crates/arabic-text-invariants/
 COPY crates/arabic-text-train/Cargo.toml ./crates/arabic-text-train/
 COPY proto ./proto
 RUN awk -F'"' ' \
@@ -67,19 +69,21 @@ RUN awk -F'"' ' \
       /^\[\[example\]\]/ { dir = "examples" } /^\[\[test\]\]/ { dir = "tests" } \
       dir != "" && /^name *=/ { name = $2 } dir != "" && /^path *=/ { path = $2 } \
       END { flush(); print "src/main.rs"; print "src/lib.rs"; \
-            print "crates/arabic-text-core/src/lib.rs"; print "crates/arabic-text-train/src/lib.rs" }' Cargo.toml > /tmp/stubs \
+            print "crates/arabic-text-core/src/lib.rs"; print "crates/arabic-text-invariants/src/lib.rs"; \
+            print "crates/arabic-text-train/src/lib.rs" }' Cargo.toml > /tmp/stubs \
  && sort -u -o /tmp/stubs /tmp/stubs \
  && while read -r f; do mkdir -p "$(dirname "$f")" && printf 'fn main() {}\n' > "$f"; done < /tmp/stubs \
- && : > src/lib.rs && : > crates/arabic-text-core/src/lib.rs && : > crates/arabic-text-train/src/lib.rs \
+ && : > src/lib.rs && : > crates/arabic-text-core/src/lib.rs && : > crates/arabic-text-invariants/src/lib.rs \
+ && : > crates/arabic-text-train/src/lib.rs \
  && cargo fetch --locked \
- && cargo build --locked --release --target "${TARGET}" \
+ && cargo build --locked --release --target "${TARGET}" -p arabic-text --no-default-features --bin arabic-text \
  && xargs rm -f < /tmp/stubs \
  && rm -rf "target/${TARGET}/release/.fingerprint/arabic-text-"* \
            "target/${TARGET}/release/deps/arabic_text"* "target/${TARGET}/release/deps/libarabic_text"*
 
 # The crate itself (sources, protos, embedded models; see .dockerignore for what is left out).
 COPY . .
-RUN cargo build --locked --release --target "${TARGET}" \
+RUN cargo build --locked --release --target "${TARGET}" -p arabic-text --no-default-features --bin arabic-text \
  && cp "target/${TARGET}/release/arabic-text" /arabic-text \
  && /arabic-text --version
 

@@ -34,6 +34,9 @@ fn bench(c: &mut Criterion) {
                 }
             })
         });
+        // The pattern rules alone are internal to the core: public (hidden)
+        // only with the training crate, which the `train` feature brings in.
+        #[cfg(feature = "train")]
         g.bench_function(format!("{}/patterns", input.name), |b| {
             b.iter(|| {
                 for doc in &docs {

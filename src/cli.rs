@@ -6,14 +6,17 @@ use std::io::{Read as _, Write as _};
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
 use crate::grpc::request;
 use crate::grpc::response::Detail;
 use crate::grpc::service::Call as _;
 use crate::server;
+use crate::server::config::Config;
+use arabic_text_core::normalize::Preset;
 use arabic_text_core::offsets::OffsetUnit;
+use arabic_text_core::segment::conllu::{self, Style};
 use arabic_text_core::segment::{CliticMode, SegmentOptions};
 use arabic_text_core::{AnalyzeOptions, Analyzer};
 use arabic_text_core::{entities::EntityOptions, normalize::NormalizeOptions};
@@ -27,7 +30,11 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// The subcommands.
+/// What the binary does: serve, a local command, or (with the `train`
+/// feature) a training or evaluation command.
+// One command per process, parsed once: its size does not matter (and
+// without the `train` feature, `serve`'s Config is the only large variant).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the gRPC API (the default; configured by flags or environment).
@@ -41,20 +48,31 @@ pub enum Command {
     /// Normalize, segment and extract entities; prints JSON.
     Analyze(AnalyzeArgs),
     /// Check the CAMeL-compatible normalization rules against reference outputs.
+    #[cfg(feature = "train")]
     Conformance(arabic_text_train::conformance::Args),
     /// Score the segmenter on UD Arabic-PUD with the CoNLL 2018 evaluator.
+    #[cfg(feature = "train")]
     EvalSegment(arabic_text_train::eval_segment::Args),
     /// Train the named-entity model on ANERcorp.
+    #[cfg(feature = "train")]
     TrainNer(arabic_text_train::ner::TrainArgs),
-    /// Evaluate the named-entity model on the ANERcorp test split.
+    /// Evaluate the entity extraction on the project's test set and both ANERcorp test versions.
+    #[cfg(feature = "train")]
     EvalNer(arabic_text_train::eval_ner::EvalArgs),
+    /// Validate the project's entity gold (data/entities) and report inconsistent annotations.
+    #[cfg(feature = "train")]
+    CheckEntities(arabic_text_train::gold::CheckArgs),
     /// Score dates, times, numbers, money ... on the pattern test set (per-type P/R/F1).
+    #[cfg(feature = "train")]
     EvalPatterns(arabic_text_train::eval_patterns::Args),
     /// Throughput on a text file, cold and warm; one JSON object per line.
+    #[cfg(feature = "train")]
     Bench(arabic_text_train::bench::Args),
     /// Learn word clusters for the named-entity tagger from unlabelled text.
+    #[cfg(feature = "train")]
     TrainEmbeddings(arabic_text_train::embeddings::Args),
     /// Precompute the segmenter's analysis of every lexicon form (models/segment-analyses.bin.gz).
+    #[cfg(feature = "train")]
     TrainSegment(arabic_text_train::train_segment::Args),
 }
 
@@ -80,8 +98,31 @@ impl From<OffsetsArg> for OffsetUnit {
     }
 }
 
-/// A normalization preset (the API's `NormalizationPreset`), shared with `bench`.
-pub use arabic_text_train::bench::PresetArg;
+/// `--preset`: the core's normalization presets (the API's
+/// `NormalizationPreset`) by name, each with its summary in `--help`.
+fn preset_parser() -> impl TypedValueParser<Value = Preset> {
+    let values = Preset::ALL.map(|p| PossibleValue::new(p.name()).help(p.summary()));
+    PossibleValuesParser::new(values).map(|name| Preset::from_name(&name).unwrap_or_default())
+}
+
+/// A CoNLL-U convention (the core's [`Style`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum StyleArg {
+    /// Clitics as separate tokens with `SpaceAfter=No`, surface forms (UD Arabic-PUD).
+    #[default]
+    Pud,
+    /// Multi-word tokens with restored forms (UD Arabic-PADT).
+    Padt,
+}
+
+impl From<StyleArg> for Style {
+    fn from(value: StyleArg) -> Self {
+        match value {
+            StyleArg::Pud => Self::Pud,
+            StyleArg::Padt => Self::Padt,
+        }
+    }
+}
 
 /// A clitic segmentation mode (the API's `CliticMode`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -114,8 +155,8 @@ pub struct InputArgs {
     #[arg(long, value_enum, default_value_t)]
     pub offsets: OffsetsArg,
     /// Normalization preset (the normalized text and each token's form).
-    #[arg(long, value_enum, default_value_t)]
-    pub preset: PresetArg,
+    #[arg(long, value_parser = preset_parser(), default_value = "standard")]
+    pub preset: Preset,
 }
 
 /// Output format of `segment`.
@@ -131,7 +172,7 @@ pub enum SegmentFormat {
 /// Arguments of `segment`.
 #[derive(Debug, clap::Args)]
 pub struct SegmentArgs {
-    /// The input.
+    /// The input file and the options every local command shares.
     #[command(flatten)]
     pub input: InputArgs,
     /// Output format.
@@ -139,7 +180,7 @@ pub struct SegmentArgs {
     pub format: SegmentFormat,
     /// CoNLL-U convention.
     #[arg(long, value_enum, default_value_t)]
-    pub style: arabic_text_train::conllu::Style,
+    pub style: StyleArg,
     /// Clitic segmentation mode.
     #[arg(long, value_enum, default_value_t)]
     pub clitics: CliticsArg,
@@ -148,7 +189,7 @@ pub struct SegmentArgs {
 /// Arguments of `analyze`.
 #[derive(Debug, clap::Args)]
 pub struct AnalyzeArgs {
-    /// The input.
+    /// The input file and the options every local command shares.
     #[command(flatten)]
     pub input: InputArgs,
     /// Clitic segmentation mode.
@@ -217,7 +258,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let text = read_input(args.input.as_ref())?;
             let call = request::NormalizeCall {
                 text,
-                options: NormalizeOptions::preset(args.preset.into()),
+                options: NormalizeOptions::preset(args.preset),
                 unit: args.offsets.into(),
             };
             print_json(&call.run(&analyzer()?)?)
@@ -229,7 +270,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 options: SegmentOptions {
                     clitics: args.clitics.into(),
                 },
-                normalize: NormalizeOptions::preset(args.input.preset.into()),
+                normalize: NormalizeOptions::preset(args.input.preset),
                 unit: args.input.offsets.into(),
                 detail: Detail::default(),
             };
@@ -240,7 +281,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     let seg = analyzer.segment(&call.text, &call.options);
                     let mut out = std::io::stdout().lock();
                     closed_pipe_is_fine(
-                        arabic_text_train::conllu::write(&mut out, &call.text, &seg, args.style)
+                        conllu::write(&mut out, &call.text, &seg, args.style.into())
                             .and_then(|()| out.flush()),
                     )
                 }
@@ -260,7 +301,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let call = request::AnalyzeCall {
                 text,
                 options: AnalyzeOptions {
-                    normalize: NormalizeOptions::preset(args.input.preset.into()),
+                    normalize: NormalizeOptions::preset(args.input.preset),
                     segment: SegmentOptions {
                         clitics: args.clitics.into(),
                     },
@@ -271,13 +312,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             };
             print_json(&call.run(&analyzer()?)?)
         }
+        #[cfg(feature = "train")]
         Command::Conformance(args) => arabic_text_train::conformance::run(&args),
+        #[cfg(feature = "train")]
         Command::EvalSegment(args) => arabic_text_train::eval_segment::run(&args),
+        #[cfg(feature = "train")]
         Command::TrainNer(args) => arabic_text_train::ner::train(&args),
+        #[cfg(feature = "train")]
         Command::EvalNer(args) => arabic_text_train::eval_ner::eval(&args),
+        #[cfg(feature = "train")]
+        Command::CheckEntities(args) => arabic_text_train::gold::check(&args),
+        #[cfg(feature = "train")]
         Command::EvalPatterns(args) => arabic_text_train::eval_patterns::run(&args),
+        #[cfg(feature = "train")]
         Command::Bench(args) => arabic_text_train::bench::run(&args),
+        #[cfg(feature = "train")]
         Command::TrainEmbeddings(args) => arabic_text_train::embeddings::run(&args),
+        #[cfg(feature = "train")]
         Command::TrainSegment(args) => arabic_text_train::train_segment::run(&args),
     }
 }

@@ -1,10 +1,8 @@
 //! The real server on 127.0.0.1:0 called through the generated clients: every
 //! RPC, health, reflection, errors and offsets.
 
-mod common;
-
+use crate::common::{TestServer, doc, stream_item, test_config};
 use arabic_text::pb;
-use common::{TestServer, doc, stream_item, test_config};
 use tokio_stream::StreamExt as _;
 use tonic::Code;
 use tonic_health::pb::HealthCheckRequest;

@@ -1,13 +1,11 @@
 //! Graceful shutdown: in-flight calls finish, new calls fail, the drain is
 //! bounded, and the binary exits 0 on SIGTERM.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use arabic_text::config::ConfigDuration;
+use crate::common::{TestServer, stream_item, test_config};
 use arabic_text::pb;
-use common::{TestServer, stream_item, test_config};
+use arabic_text::server::config::ConfigDuration;
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic_health::pb::HealthCheckRequest;

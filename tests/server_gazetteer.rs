@@ -3,15 +3,13 @@
 //! field violations, phrases without a word refused, big gazetteers kept off
 //! the async reactor, and a long operator phrase not slowing every call.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{TestServer, doc, test_config};
 use arabic_text::pb;
 use arabic_text_core::entities::gazetteer::{
     MAX_PHRASE_BYTES, MAX_PHRASE_UNITS, MAX_REQUEST_ENTRIES,
 };
-use common::{TestServer, doc, test_config};
 use tonic::Code;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_types::StatusExt as _;
@@ -251,7 +249,7 @@ async fn a_long_operator_phrase_does_not_slow_every_call() {
     std::fs::write(&path, format!("{}\tORG\nزيكولا\tORG\n", long_phrase(400))).expect("write");
     let text = text_of(4 * 1024);
     let plain = TestServer::start(test_config()).await;
-    let with_file = TestServer::start(arabic_text::config::Config {
+    let with_file = TestServer::start(arabic_text::server::config::Config {
         gazetteer: Some(path.clone()),
         ..test_config()
     })

@@ -2,12 +2,10 @@
 //! responses, huge error details, metric cardinality, undecodable requests,
 //! compression and response size control.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::{TestServer, doc, test_config};
 use arabic_text::pb;
-use common::{TestServer, doc, test_config};
 use tokio_stream::StreamExt as _;
 use tonic::Code;
 use tonic::codec::CompressionEncoding;
@@ -149,8 +147,8 @@ async fn an_oversize_stream_item_ends_the_stream_with_resource_exhausted() {
     let server = TestServer::start(config).await;
     let mut client = server.client().await;
     let items = vec![
-        common::stream_item("ok", "ذهب محمد"),
-        common::stream_item("big", &"ب".repeat(64 * 1024)),
+        crate::common::stream_item("ok", "ذهب محمد"),
+        crate::common::stream_item("big", &"ب".repeat(64 * 1024)),
     ];
     let mut stream = client
         .analyze_stream(tokio_stream::iter(items))

@@ -1,10 +1,8 @@
 //! Pathological inputs through the real API: answered, never INTERNAL, spans
 //! in bounds; the text limit is exact.
 
-mod common;
-
+use crate::common::{TestServer, doc, test_config};
 use arabic_text::pb;
-use common::{TestServer, doc, test_config};
 use tonic::Code;
 
 /// Checks that every span of `r` is within `len_utf16` UTF-16 units.

@@ -6,7 +6,8 @@
 use std::sync::LazyLock;
 
 use arabic_text_core::Analyzer;
-use arabic_text_fuzz::{assert_ok, decode, invariants::check_entities};
+use arabic_text_fuzz::{assert_ok, decode};
+use arabic_text_invariants::check_entities;
 use libfuzzer_sys::fuzz_target;
 
 static ANALYZER: LazyLock<Analyzer> =

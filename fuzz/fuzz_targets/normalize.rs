@@ -3,7 +3,8 @@
 #![no_main]
 
 use arabic_text_core::normalize::normalize;
-use arabic_text_fuzz::{assert_ok, decode, invariants::check_normalized};
+use arabic_text_fuzz::{assert_ok, decode};
+use arabic_text_invariants::check_normalized;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

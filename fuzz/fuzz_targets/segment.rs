@@ -5,7 +5,8 @@
 use std::sync::LazyLock;
 
 use arabic_text_core::Analyzer;
-use arabic_text_fuzz::{assert_ok, decode, invariants};
+use arabic_text_fuzz::{assert_ok, decode};
+use arabic_text_invariants as invariants;
 use libfuzzer_sys::fuzz_target;
 
 static ANALYZER: LazyLock<Analyzer> =

@@ -1,12 +1,10 @@
-//! Shared code of the fuzz targets: the invariant checks (also used by
-//! `tests/pathological.rs`) and the decoding of a fuzz input into a text and
-//! options.
-
-pub mod invariants;
+//! Shared code of the fuzz targets: the decoding of a fuzz input into a text
+//! and options. The checks they run are the `arabic-text-invariants` crate's.
 
 use arabic_text_core::AnalyzeOptions;
 use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry};
 use arabic_text_core::segment::SegmentOptions;
+use arabic_text_invariants as invariants;
 
 /// Every entity kind, indexed by fuzz bytes.
 pub const KINDS: [EntityKind; 14] = [

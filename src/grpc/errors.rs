@@ -152,6 +152,15 @@ pub fn deadline_exceeded() -> Status {
     Status::deadline_exceeded("the deadline passed before the analysis started")
 }
 
+/// The message of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("(non-string panic payload)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,13 +1,15 @@
 //! The gRPC edge: the service and the flow of each call ([`service`]), the
 //! codec that counts a request's repeated fields before decoding them
 //! ([`codec`]), request validation ([`request`], proto → domain), response
-//! building ([`response`], domain → proto), error mapping ([`errors`]) and
-//! the per-call observer (tracing, metrics, load shedding, the caller's
-//! deadline: [`observe`]).
+//! building ([`response`], domain → proto), error mapping ([`errors`]), the
+//! caller's deadline ([`deadline`]) and the per-call observer (tracing,
+//! metrics, load shedding: [`observe`]).
 
 pub mod codec;
+pub mod deadline;
 pub mod errors;
 pub mod observe;
 pub mod request;
 pub mod response;
 pub mod service;
+pub mod stream;

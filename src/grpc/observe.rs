@@ -19,7 +19,8 @@ use tonic::codegen::Bytes;
 use tower::{Layer, Service};
 use tracing::Instrument as _;
 
-use crate::metrics::{CallLabels, MethodLabels, Metrics};
+use super::deadline::parse_grpc_timeout;
+use crate::server::metrics::{CallLabels, MethodLabels, Metrics};
 
 /// Path prefix of the analysis service: only its calls are gated and shed
 /// (health checks and reflection must keep working under overload).
@@ -87,24 +88,6 @@ pub struct Observe<S> {
     inner: S,
     /// Shared state.
     shared: Arc<Shared>,
-}
-
-/// Parses a `grpc-timeout` header value (e.g. `100m`, `5S`).
-pub fn parse_grpc_timeout(value: &str) -> Option<Duration> {
-    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
-    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let n: u64 = digits.parse().ok()?;
-    Some(match unit {
-        "H" => Duration::from_secs(n.saturating_mul(3600)),
-        "M" => Duration::from_secs(n.saturating_mul(60)),
-        "S" => Duration::from_secs(n),
-        "m" => Duration::from_millis(n),
-        "u" => Duration::from_micros(n),
-        "n" => Duration::from_nanos(n),
-        _ => return None,
-    })
 }
 
 /// The name of a numeric gRPC status code (as in `google.rpc.Code`).
@@ -255,7 +238,7 @@ impl Drop for CallRecord {
             }
         });
         let code = code_name(code);
-        let method = crate::metrics::method_label(&self.path).to_owned();
+        let method = crate::server::metrics::method_label(&self.path).to_owned();
         let request_bytes = self.request_bytes.load(Ordering::Relaxed);
         self.metrics.in_flight.dec();
         self.metrics.request_bytes.inc_by(request_bytes);
@@ -437,7 +420,7 @@ where
                         .metrics
                         .shed
                         .get_or_create(&MethodLabels {
-                            method: crate::metrics::method_label(&path).to_owned(),
+                            method: crate::server::metrics::method_label(&path).to_owned(),
                         })
                         .inc();
                     let mut record =
@@ -520,20 +503,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn grpc_timeouts_parse_in_every_unit() {
-        assert_eq!(parse_grpc_timeout("100m"), Some(Duration::from_millis(100)));
-        assert_eq!(parse_grpc_timeout("5S"), Some(Duration::from_secs(5)));
-        assert_eq!(parse_grpc_timeout("2M"), Some(Duration::from_secs(120)));
-        assert_eq!(parse_grpc_timeout("1H"), Some(Duration::from_secs(3600)));
-        assert_eq!(parse_grpc_timeout("7u"), Some(Duration::from_micros(7)));
-        assert_eq!(parse_grpc_timeout("9n"), Some(Duration::from_nanos(9)));
-        assert_eq!(parse_grpc_timeout("123456789S"), None);
-        assert_eq!(parse_grpc_timeout("S"), None);
-        assert_eq!(parse_grpc_timeout(""), None);
-        assert_eq!(parse_grpc_timeout("10x"), None);
-    }
 
     #[test]
     fn over_size_messages_are_reported_as_resource_exhausted() {

@@ -197,27 +197,18 @@ pub fn clitic_mode(value: i32, field: &str, v: &mut Violations) -> CliticMode {
     }
 }
 
-/// Maps an entity type; `None` for UNSPECIFIED.
-pub fn entity_kind(value: pb::EntityType) -> Option<EntityKind> {
-    Some(match value {
-        pb::EntityType::Unspecified => return None,
-        pb::EntityType::Person => EntityKind::Person,
-        pb::EntityType::Location => EntityKind::Location,
-        pb::EntityType::Organization => EntityKind::Organization,
-        pb::EntityType::Misc => EntityKind::Misc,
-        pb::EntityType::Date => EntityKind::Date,
-        pb::EntityType::Time => EntityKind::Time,
-        pb::EntityType::Number => EntityKind::Number,
-        pb::EntityType::Percent => EntityKind::Percent,
-        pb::EntityType::Money => EntityKind::Money,
-        pb::EntityType::Url => EntityKind::Url,
-        pb::EntityType::Email => EntityKind::Email,
-        pb::EntityType::Phone => EntityKind::Phone,
-        pb::EntityType::Hashtag => EntityKind::Hashtag,
-        pb::EntityType::Mention => EntityKind::Mention,
-        pb::EntityType::Ordinal => EntityKind::Ordinal,
-        pb::EntityType::Quantity => EntityKind::Quantity,
-    })
+/// The entity kind of a proto type: the kind whose [`EntityKind::name`] the
+/// type's name ends with; UNSPECIFIED has none.
+impl TryFrom<pb::EntityType> for EntityKind {
+    type Error = pb::EntityType;
+
+    fn try_from(value: pb::EntityType) -> Result<Self, Self::Error> {
+        value
+            .as_str_name()
+            .strip_prefix("ENTITY_TYPE_")
+            .and_then(|name| EntityKind::ALL.into_iter().find(|k| k.name() == name))
+            .ok_or(value)
+    }
 }
 
 /// Maps entity options, checking types, confidence and gazetteer entries
@@ -235,7 +226,7 @@ pub fn entity_options(
     for (i, &t) in o.types.iter().enumerate() {
         let f = format!("{field}.types[{i}]");
         match pb::EntityType::try_from(t) {
-            Ok(t) => match entity_kind(t) {
+            Ok(t) => match EntityKind::try_from(t).ok() {
                 Some(k) => {
                     if !kinds.contains(&k) {
                         kinds.push(k);
@@ -268,7 +259,7 @@ pub fn entity_options(
             .map_err(|e| v.add(format!("{f}.phrase"), e.to_string()))
             .is_ok();
         let kind = match pb::EntityType::try_from(entry.r#type) {
-            Ok(t) => match entity_kind(t) {
+            Ok(t) => match EntityKind::try_from(t).ok() {
                 Some(
                     k @ (EntityKind::Person
                     | EntityKind::Location
@@ -347,9 +338,10 @@ fn reference_time(o: &pb::EntityOptions, field: &str, v: &mut Violations) -> Opt
 /// A validated Normalize call.
 #[derive(Clone, Debug)]
 pub struct NormalizeCall {
-    /// The text.
+    /// The caller's document, within the text limit; every span of the
+    /// response points into it.
     pub text: String,
-    /// The rules.
+    /// The normalization rules the caller chose (a preset or rule by rule).
     pub options: NormalizeOptions,
     /// The offset unit of the response.
     pub unit: OffsetUnit,
@@ -358,7 +350,8 @@ pub struct NormalizeCall {
 /// A validated Segment call.
 #[derive(Clone, Debug)]
 pub struct SegmentCall {
-    /// The text.
+    /// The caller's document, within the text limit; every span of the
+    /// response points into it.
     pub text: String,
     /// Segmentation options.
     pub options: SegmentOptions,
@@ -373,7 +366,8 @@ pub struct SegmentCall {
 /// A validated ExtractEntities call.
 #[derive(Clone, Debug)]
 pub struct EntitiesCall {
-    /// The text.
+    /// The caller's document, within the text limit; every span of the
+    /// response points into it.
     pub text: String,
     /// Entity options.
     pub options: EntityOptions,
@@ -384,7 +378,8 @@ pub struct EntitiesCall {
 /// A validated Analyze call.
 #[derive(Clone, Debug)]
 pub struct AnalyzeCall {
-    /// The text.
+    /// The caller's document, within the text limit; every span of the
+    /// response points into it.
     pub text: String,
     /// All options.
     pub options: AnalyzeOptions,

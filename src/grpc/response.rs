@@ -3,6 +3,7 @@
 //! span off a char boundary is an analyzer bug, [`InvalidSpan`], never a panic).
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use crate::pb;
 use arabic_text_core::Analysis;
@@ -35,25 +36,23 @@ pub fn offset_encoding(unit: OffsetUnit) -> pb::OffsetEncoding {
     }
 }
 
-/// The proto type of an entity kind.
-pub fn entity_type(kind: EntityKind) -> pb::EntityType {
-    match kind {
-        EntityKind::Person => pb::EntityType::Person,
-        EntityKind::Location => pb::EntityType::Location,
-        EntityKind::Organization => pb::EntityType::Organization,
-        EntityKind::Misc => pb::EntityType::Misc,
-        EntityKind::Date => pb::EntityType::Date,
-        EntityKind::Time => pb::EntityType::Time,
-        EntityKind::Number => pb::EntityType::Number,
-        EntityKind::Percent => pb::EntityType::Percent,
-        EntityKind::Money => pb::EntityType::Money,
-        EntityKind::Url => pb::EntityType::Url,
-        EntityKind::Email => pb::EntityType::Email,
-        EntityKind::Phone => pb::EntityType::Phone,
-        EntityKind::Hashtag => pb::EntityType::Hashtag,
-        EntityKind::Mention => pb::EntityType::Mention,
-        EntityKind::Ordinal => pb::EntityType::Ordinal,
-        EntityKind::Quantity => pb::EntityType::Quantity,
+/// The proto type of an entity kind: `ENTITY_TYPE_` + [`EntityKind::name`],
+/// looked up once per process.
+impl From<EntityKind> for pb::EntityType {
+    fn from(kind: EntityKind) -> Self {
+        static TYPES: LazyLock<Vec<pb::EntityType>> = LazyLock::new(|| {
+            EntityKind::ALL
+                .iter()
+                .map(|k| {
+                    pb::EntityType::from_str_name(&format!("ENTITY_TYPE_{}", k.name()))
+                        .unwrap_or(pb::EntityType::Unspecified)
+                })
+                .collect()
+        });
+        TYPES
+            .get(kind as usize)
+            .copied()
+            .unwrap_or(pb::EntityType::Unspecified)
     }
 }
 
@@ -283,7 +282,7 @@ pub fn entities(
                     Ok(pb::EntityMention {
                         span: Some(span),
                         text: mention_text.to_owned(),
-                        r#type: entity_type(m.kind) as i32,
+                        r#type: pb::EntityType::from(m.kind) as i32,
                         confidence: m.confidence,
                         source: mention_source(m.source) as i32,
                         value: m.value.clone().unwrap_or_default(),
@@ -292,7 +291,7 @@ pub fn entities(
                 .collect::<Result<Vec<_>, InvalidSpan>>()?;
             Ok(pb::Entity {
                 name: e.name.clone(),
-                r#type: entity_type(e.kind) as i32,
+                r#type: pb::EntityType::from(e.kind) as i32,
                 mentions,
             })
         })
@@ -334,6 +333,23 @@ pub fn analyze_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_entity_kind_has_its_proto_type_and_back() {
+        for kind in EntityKind::ALL {
+            let proto = pb::EntityType::from(kind);
+            assert_ne!(proto, pb::EntityType::Unspecified, "{kind:?}");
+            assert_eq!(EntityKind::try_from(proto), Ok(kind));
+        }
+        // Every proto type but UNSPECIFIED is a kind.
+        let mut value = 1;
+        while let Ok(proto) = pb::EntityType::try_from(value) {
+            assert!(EntityKind::try_from(proto).is_ok(), "{proto:?}");
+            value += 1;
+        }
+        assert_eq!(value as usize, EntityKind::ALL.len() + 1);
+        assert!(EntityKind::try_from(pb::EntityType::Unspecified).is_err());
+    }
     use arabic_text_core::entities::Mention;
 
     #[test]

@@ -10,26 +10,22 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
-use tokio::sync::{Semaphore, mpsc};
-use tokio_stream::StreamExt as _;
-use tokio_stream::wrappers::ReceiverStream;
+use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status, Streaming};
 
+use super::deadline::deadline;
 use super::errors;
-use super::observe::{HeldResponse, parse_grpc_timeout};
+use super::observe::HeldResponse;
 use super::request::{
     self, AnalyzeCall, EntitiesCall, Limits, NormalizeCall, SegmentCall, Violations,
 };
 use super::response::{self, InvalidSpan};
-use crate::metrics::Metrics;
+use super::stream::{self, AnalyzeItem, Answers};
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisService;
+use crate::server::metrics::Metrics;
 use arabic_text_core::Analyzer;
 use arabic_text_core::entities::gazetteer;
-
-/// How many stream items are read ahead of the one being answered: bounds the
-/// memory of one stream (backpressure) while keeping a few cores busy.
-pub const STREAM_READ_AHEAD: usize = 4;
 
 /// Tuning of the service, from the configuration.
 #[derive(Clone, Copy, Debug)]
@@ -164,25 +160,6 @@ pub struct TextAnalysis {
     shared: Arc<Shared>,
 }
 
-/// The message of a panic payload.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
-    payload
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("(non-string panic payload)")
-}
-
-/// The caller's deadline, from the `grpc-timeout` header.
-fn deadline<T>(request: &Request<T>) -> Option<Instant> {
-    request
-        .metadata()
-        .get("grpc-timeout")
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_grpc_timeout)
-        .and_then(|t| Instant::now().checked_add(t))
-}
-
 impl TextAnalysis {
     /// A service whose analyzer appears in `analyzer` once loaded; calls before
     /// that get UNAVAILABLE.
@@ -224,7 +201,7 @@ impl TextAnalysis {
         let expired = move || deadline.is_some_and(|d| Instant::now() >= d);
         let outcome = if estimate < self.shared.options.blocking_threshold_bytes {
             std::panic::catch_unwind(AssertUnwindSafe(|| work(&call, &analyzer)))
-                .map_err(|p| errors::internal_panic(panic_message(&*p)))?
+                .map_err(|p| errors::internal_panic(errors::panic_message(&*p)))?
         } else {
             // Waiting for a permit is cancellation-safe: if the deadline fires
             // (tonic drops this future) the queued work never starts.
@@ -244,7 +221,7 @@ impl TextAnalysis {
                 Ok(None) => return Err(errors::deadline_exceeded()),
                 Err(e) if e.is_panic() => {
                     let payload = e.into_panic();
-                    return Err(errors::internal_panic(panic_message(&*payload)));
+                    return Err(errors::internal_panic(errors::panic_message(&*payload)));
                 }
                 Err(_) => return Err(Status::cancelled("analysis task cancelled")),
             }
@@ -286,13 +263,15 @@ impl TextAnalysis {
         }
         Ok(size)
     }
+}
 
+impl AnalyzeItem for TextAnalysis {
     /// Validates and runs one AnalyzeStream item; `prefix` is prepended to
     /// the field paths of its violations.
-    async fn analyze_one(
+    async fn analyze_item(
         &self,
         request: pb::AnalyzeRequest,
-        prefix: &str,
+        prefix: &'static str,
         deadline: Option<Instant>,
     ) -> Result<pb::AnalyzeResponse, Status> {
         let call = request::analyze_request(request, self.shared.options.limits, prefix)
@@ -335,107 +314,14 @@ impl TextAnalysisService for TextAnalysis {
             .await
     }
 
-    type AnalyzeStreamStream = ReceiverStream<Result<pb::AnalyzeStreamResponse, Status>>;
+    type AnalyzeStreamStream = Answers;
 
     async fn analyze_stream(
         &self,
         request: Request<Streaming<pb::AnalyzeStreamRequest>>,
     ) -> Result<Response<Self::AnalyzeStreamStream>, Status> {
-        let deadline = deadline(&request);
-        let mut inbound = request.into_inner();
-        // Items being analysed, in request order; its capacity is the read-ahead.
-        let (pending_tx, mut pending_rx) = mpsc::channel(STREAM_READ_AHEAD);
-        let (out_tx, out_rx) = mpsc::channel(STREAM_READ_AHEAD);
-        let out_tx_for_deadline = out_tx.clone();
-        let service = self.clone();
-        tokio::spawn(async move {
-            while let Some(item) = inbound.next().await {
-                match item {
-                    Ok(item) => {
-                        let service = service.clone();
-                        let id = item.id.clone();
-                        let task = tokio::spawn(async move {
-                            let Some(request) = item.request else {
-                                let mut v = Violations::default();
-                                v.add("request", "a request is required");
-                                return Err(errors::invalid_argument(&v));
-                            };
-                            service.analyze_one(request, "request.", deadline).await
-                        });
-                        // Waits while STREAM_READ_AHEAD items are pending.
-                        if pending_tx.send(Ok((id, task))).await.is_err() {
-                            return;
-                        }
-                    }
-                    Err(status) => {
-                        // The client's side failed (e.g. over-size item): end
-                        // the stream with that status after the pending items.
-                        let status = errors::stream_read_error(status);
-                        let _ = pending_tx.send(Err(status)).await;
-                        return;
-                    }
-                }
-            }
-        });
-        let writer = async move {
-            while let Some(pending) = pending_rx.recv().await {
-                let (id, task) = match pending {
-                    Ok(item) => item,
-                    Err(status) => {
-                        let _ = out_tx.send(Err(status)).await;
-                        return;
-                    }
-                };
-                let result = match task.await {
-                    Ok(Ok(response)) => pb::analyze_stream_response::Result::Response(response),
-                    Ok(Err(status)) => stream_error(&status),
-                    Err(e) => {
-                        let message = if e.is_panic() {
-                            panic_message(&*e.into_panic()).to_owned()
-                        } else {
-                            "cancelled".to_owned()
-                        };
-                        stream_error(&errors::internal_panic(&message))
-                    }
-                };
-                let response = pb::AnalyzeStreamResponse {
-                    id,
-                    result: Some(result),
-                };
-                if out_tx.send(Ok(response)).await.is_err() {
-                    return;
-                }
-            }
-        };
-        // tonic's grpc-timeout only bounds the time to the response headers;
-        // a stream's deadline is enforced here: at expiry the stream ends with
-        // DEADLINE_EXCEEDED and the pending items are dropped.
-        let expiry_tx = out_tx_for_deadline;
-        tokio::spawn(async move {
-            match deadline {
-                None => writer.await,
-                Some(d) => {
-                    tokio::select! {
-                        () = writer => {}
-                        () = tokio::time::sleep_until(d.into()) => {
-                            let _ = expiry_tx
-                                .send(Err(Status::deadline_exceeded("the stream's deadline passed")))
-                                .await;
-                        }
-                    }
-                }
-            }
-        });
-        Ok(Response::new(ReceiverStream::new(out_rx)))
+        Ok(Response::new(stream::analyze_stream(self.clone(), request)))
     }
-}
-
-/// The per-item error of a stream item that failed.
-fn stream_error(status: &Status) -> pb::analyze_stream_response::Result {
-    pb::analyze_stream_response::Result::Error(pb::StreamItemError {
-        code: status.code() as i32,
-        message: status.message().to_owned(),
-    })
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use arabic_text::config::{Config, ConfigDuration, OptionalAddr};
 use arabic_text::pb::text_analysis_service_client::TextAnalysisServiceClient;
+use arabic_text::server::config::{Config, ConfigDuration, OptionalAddr};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;

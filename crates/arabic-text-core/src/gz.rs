@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 
-use crate::ModelError;
+use crate::error::ModelError;
 
 /// `raw`, gzip-compressed (deterministic: flate2 writes mtime 0).
 pub(crate) fn compress(raw: &[u8]) -> std::io::Result<Vec<u8>> {

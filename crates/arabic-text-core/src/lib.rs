@@ -37,27 +37,11 @@
 //! # Ok::<(), arabic_text_core::ModelError>(())
 //! ```
 
-/// Declares modules that are internal to the crate, except that the `train`
-/// feature (which `arabic-text-train` turns on) makes them public, hidden from
-/// the documentation: the trainer and the evaluations need the tagger's
-/// internals, a caller of the library does not.
-macro_rules! internal_mods {
-    ($($name:ident;)*) => {$(
-        #[cfg(feature = "train")]
-        #[doc(hidden)]
-        pub mod $name;
-        // Without the trainer, its helpers in these modules (the network's
-        // training step, sample types, the random source) are unused.
-        #[cfg(not(feature = "train"))]
-        #[allow(dead_code)]
-        pub(crate) mod $name;
-    )*};
-}
-pub(crate) use internal_mods;
-
 pub mod chars;
 pub mod entities;
+mod error;
 mod gz;
+mod macros;
 pub mod memory;
 pub mod normalize;
 pub mod offsets;
@@ -66,33 +50,13 @@ pub mod segment;
 pub use entities::{
     Entity, EntityExtractor, EntityKind, EntityOptions, GazetteerEntry, Mention, MentionSource,
 };
+pub use error::ModelError;
 pub use normalize::{AlignmentEdit, NormalizeOptions, Normalized, Preset, normalize};
 pub use offsets::{OffsetConverter, OffsetUnit, Span};
 pub use segment::{
     CliticMode, Segment, SegmentOptions, SegmentRole, Segmentation, Segmenter, Sentence, Token,
     TokenKind,
 };
-
-/// A model or data file could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum ModelError {
-    /// The file could not be read.
-    #[error("cannot read model {path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The file's content is not a valid model.
-    #[error("invalid model {name}: {reason}")]
-    Invalid {
-        /// The model.
-        name: String,
-        /// Why.
-        reason: String,
-    },
-}
 
 /// Options of [`Analyzer::analyze`].
 #[derive(Clone, Debug, Default)]
@@ -159,7 +123,7 @@ impl Analyzer {
         }
     }
 
-    /// The segmenter.
+    /// The segmenter, for callers that segment without the rest.
     pub fn segmenter(&self) -> &Segmenter {
         &self.segmenter
     }

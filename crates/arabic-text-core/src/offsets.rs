@@ -2,10 +2,8 @@
 //! caller asks for. Inside the crate every offset is a UTF-8 byte offset into
 //! the original text; other units exist only at the edges (gRPC, CLI).
 
-use serde::Serialize;
-
 /// A half-open byte range `[start, end)` into the original text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
     /// First byte of the range.
     pub start: usize,
@@ -39,8 +37,7 @@ impl Span {
 }
 
 /// The unit in which offsets are reported to a caller.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum OffsetUnit {
     /// UTF-8 bytes (Rust, Go, C).
     #[default]

@@ -19,6 +19,7 @@ use arabic_text_core::entities::EntityOptions;
 use arabic_text_core::normalize::{NormalizeOptions, Preset};
 use arabic_text_core::segment::{SegmentOptions, Segmentation};
 use arabic_text_core::{AnalyzeOptions, Analyzer};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use serde::Serialize;
 
 /// What `bench` measures.
@@ -35,31 +36,10 @@ pub enum Op {
     Analyze,
 }
 
-/// A normalization preset (the API's `NormalizationPreset`), for `bench` and
-/// the local `normalize` / `analyze` commands.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PresetArg {
-    /// No rule.
-    None,
-    /// Marks and invisible characters only.
-    Light,
-    /// Canonical spelling without folding letters.
-    #[default]
-    Standard,
-    /// Aggressive folding for search.
-    Search,
-}
-
-impl From<PresetArg> for Preset {
-    fn from(value: PresetArg) -> Self {
-        match value {
-            PresetArg::None => Self::None,
-            PresetArg::Light => Self::Light,
-            PresetArg::Standard => Self::Standard,
-            PresetArg::Search => Self::Search,
-        }
-    }
+/// `--preset`: the core's presets by name, each with its summary in `--help`.
+fn preset_parser() -> impl clap::builder::TypedValueParser<Value = Preset> {
+    let values = Preset::ALL.map(|p| PossibleValue::new(p.name()).help(p.summary()));
+    PossibleValuesParser::new(values).map(|name| Preset::from_name(&name).unwrap_or_default())
 }
 
 /// Arguments of `bench`.
@@ -72,8 +52,8 @@ pub struct Args {
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Op::Normalize, Op::Segment, Op::Entities, Op::Analyze])]
     pub ops: Vec<Op>,
     /// Normalization presets for normalize and analyze, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [PresetArg::Search])]
-    pub preset: Vec<PresetArg>,
+    #[arg(long, value_parser = preset_parser(), value_delimiter = ',', default_value = "search")]
+    pub preset: Vec<Preset>,
     /// Passes over the file per process: the first is cold, the median of the
     /// others is warm.
     #[arg(long, default_value_t = 5)]
@@ -92,8 +72,8 @@ pub struct Args {
 struct Measurement {
     /// The operation.
     op: Op,
-    /// The preset (normalize and analyze only).
-    preset: Option<PresetArg>,
+    /// The preset's name (normalize and analyze only).
+    preset: Option<&'static str>,
     /// `cold` or `warm`.
     pass: &'static str,
     /// Bytes per pass.
@@ -113,7 +93,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     if args.passes < 2 {
         bail!("--passes must be at least 2 (one cold, then warm ones)");
     }
-    let runs: Vec<(Op, Option<PresetArg>)> = args
+    let runs: Vec<(Op, Option<Preset>)> = args
         .ops
         .iter()
         .flat_map(|&op| match op {
@@ -139,7 +119,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 .arg("--doc-bytes")
                 .arg(args.doc_bytes.to_string());
             if let Some(p) = preset {
-                child.arg("--preset").arg(value_name(p)?);
+                child.arg("--preset").arg(p.name());
             }
             let status = child.status().context("cannot run the bench child")?;
             if !status.success() {
@@ -150,7 +130,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The command-line spelling of a value.
+/// The command-line spelling of an op.
 fn value_name<T: clap::ValueEnum>(value: T) -> anyhow::Result<String> {
     value
         .to_possible_value()
@@ -199,12 +179,12 @@ fn thread_cpu_ns() -> Option<u64> {
 }
 
 /// Measures one op (and preset) in this process: pass 1 cold, the rest warm.
-fn measure(args: &Args, op: Op, preset: Option<PresetArg>) -> anyhow::Result<()> {
+fn measure(args: &Args, op: Op, preset: Option<Preset>) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {} as UTF-8 text", args.file.display()))?;
     let docs = documents(&text, args.doc_bytes);
     let analyzer = Analyzer::embedded().context("cannot load the embedded models")?;
-    let normalize = NormalizeOptions::preset(preset.map_or(Preset::Search, Preset::from));
+    let normalize = NormalizeOptions::preset(preset.unwrap_or(Preset::Search));
     let analyze = AnalyzeOptions {
         normalize,
         ..AnalyzeOptions::default()
@@ -258,7 +238,7 @@ fn measure(args: &Args, op: Op, preset: Option<PresetArg>) -> anyhow::Result<()>
         let line = Measurement {
             op,
             preset: if matches!(op, Op::Normalize | Op::Analyze) {
-                preset.or(Some(PresetArg::Search))
+                Some(preset.unwrap_or(Preset::Search).name())
             } else {
                 None
             },

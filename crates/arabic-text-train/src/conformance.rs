@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use arabic_text_core::normalize::{NormalizeOptions, Normalized, Preset, normalize};
+use arabic_text_core::normalize::{NormalizeOptions, Preset, normalize};
+use arabic_text_invariants::check_normalized;
 
 /// Arguments of `conformance`.
 #[derive(Debug, clap::Args)]
@@ -106,49 +107,6 @@ pub fn check_line(
     }
 }
 
-/// Why `normalized` is not a faithful result for `original`, if it is not:
-/// the edits must be ordered, in bounds, on char boundaries, and rebuild the
-/// output from the original; a second pass must change nothing.
-pub fn invariant_violation(
-    original: &str,
-    normalized: &Normalized<'_>,
-    options: &NormalizeOptions,
-) -> Option<String> {
-    let out = normalized.text.as_ref();
-    let mut rebuilt = String::with_capacity(out.len());
-    let mut at = 0;
-    let mut at_out = 0;
-    for e in &normalized.alignment {
-        let (o, n) = (e.original, e.normalized);
-        if o.start < at || o.start > o.end || n.start > n.end {
-            return Some(format!("edit out of order: {e:?}"));
-        }
-        if o.start - at != n.start - at_out {
-            return Some(format!("unchanged stretches differ in length before {e:?}"));
-        }
-        let (Some(same), Some(replacement)) = (original.get(at..o.start), out.get(n.start..n.end))
-        else {
-            return Some(format!("edit not on char boundaries: {e:?}"));
-        };
-        if original.get(o.start..o.end).is_none() {
-            return Some(format!("edit not on char boundaries: {e:?}"));
-        }
-        rebuilt.push_str(same);
-        rebuilt.push_str(replacement);
-        at = o.end;
-        at_out = n.end;
-    }
-    rebuilt.push_str(original.get(at..).unwrap_or_default());
-    if rebuilt != out {
-        return Some("alignment does not rebuild the output".to_owned());
-    }
-    let again = normalize(out, options);
-    if again.text != out {
-        return Some(format!("not idempotent: {out:?} -> {:?}", again.text));
-    }
-    None
-}
-
 /// Runs the check; fails if any line differs.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let data = std::fs::read_to_string(&args.data)
@@ -195,7 +153,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         let mut ok = true;
         for preset in presets {
             let options = NormalizeOptions::preset(preset);
-            if let Some(why) = invariant_violation(input, &normalize(input, &options), &options) {
+            if let Err(why) = check_normalized(input, &options, &normalize(input, &options)) {
                 ok = false;
                 eprintln!("INVARIANT line {line_no} ({preset:?}): {why}");
             }

@@ -24,7 +24,7 @@ use anyhow::Context;
 use arabic_text_core::chars::{is_word_char, is_word_internal};
 use arabic_text_core::entities::clusters::{Clusters, MAX_DEPTH};
 use arabic_text_core::entities::fold::{fold, stem_with_article};
-use arabic_text_core::entities::knowledge::FxMap;
+use rustc_hash::FxHashMap as FxMap;
 
 /// Arguments of `train-embeddings`.
 #[derive(Debug, clap::Args)]

@@ -8,6 +8,8 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::anercorp;
+use super::gold;
+use arabic_text_core::entities::EntityKind;
 use super::ner::*;
 use arabic_text_core::entities::document::{self, Rules};
 use arabic_text_core::entities::features;
@@ -56,6 +58,86 @@ pub struct EvalArgs {
     /// predicted mentions side by side), for error analysis on dev.
     #[arg(long)]
     pub errors: Option<PathBuf>,
+    /// The project's own gold (docs/entities-convention.md), scored first:
+    /// every paragraph one request through the whole extraction, as a caller
+    /// sends it. `--gold data/entities/dev.jsonl` for tuning; `--gold ''` skips it.
+    #[arg(long, default_value = "data/entities/test.jsonl")]
+    pub gold: PathBuf,
+    /// Write every gold paragraph with a missed or spurious mention here.
+    #[arg(long)]
+    pub gold_errors: Option<PathBuf>,
+    /// Exit non-zero when the names' micro F1 (PERSON, LOCATION,
+    /// ORGANIZATION, MISC) on `--gold` is below this (a CI gate).
+    #[arg(long)]
+    pub min_gold_names_f1: Option<f64>,
+    /// Exit non-zero when ORGANIZATION F1 on `--gold` is below this.
+    #[arg(long)]
+    pub min_gold_org_f1: Option<f64>,
+    /// Exit non-zero when a pattern type (DATE, TIME, NUMBER, ORDINAL,
+    /// QUANTITY, PERCENT, MONEY, ...) with at least 20 gold mentions in `--gold`
+    /// has an exact F1 below this.
+    #[arg(long)]
+    pub min_gold_pattern_f1: Option<f64>,
+    /// Score only `--gold` (skip the ANERcorp files).
+    #[arg(long)]
+    pub gold_only: bool,
+}
+
+/// Scores the whole extraction on the project's gold, prints the table and
+/// checks the gates.
+fn eval_gold(args: &EvalArgs) -> anyhow::Result<()> {
+    let paragraphs = gold::read(&args.gold)?;
+    let analyzer = match &args.model {
+        Some(p) => arabic_text_core::Analyzer::new(
+            arabic_text_core::segment::Segmenter::embedded()?,
+            arabic_text_core::entities::EntityExtractor::from_model_file(p)?,
+        ),
+        None => arabic_text_core::Analyzer::embedded()?,
+    };
+    let t = Instant::now();
+    let predicted = gold::predict(&analyzer, &paragraphs);
+    let secs = t.elapsed().as_secs_f64();
+    let s = gold::score(&paragraphs, &predicted);
+    let words: usize = paragraphs.iter().map(|p| p.text.split_whitespace().count()).sum();
+    println!(
+        "== project gold {} ({} paragraphs, {words} words), exact span and type, each paragraph one request \
+         ({:.0} words/s, first pass)",
+        args.gold.display(),
+        paragraphs.len(),
+        words as f64 / secs.max(1e-9)
+    );
+    print!("{}", s.table());
+    if let Some(path) = &args.gold_errors {
+        std::fs::write(path, gold::error_report(&paragraphs, &predicted))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    let mut failed = Vec::new();
+    if let Some(min) = args.min_gold_names_f1 {
+        let f = s.names().prf().2;
+        if f < min {
+            failed.push(format!("names micro F1 {f:.2} < --min-gold-names-f1 {min}"));
+        }
+    }
+    if let Some(min) = args.min_gold_org_f1 {
+        let f = s.of(EntityKind::Organization).prf().2;
+        if f < min {
+            failed.push(format!("ORGANIZATION F1 {f:.2} < --min-gold-org-f1 {min}"));
+        }
+    }
+    if let Some(min) = args.min_gold_pattern_f1 {
+        for k in EntityKind::ALL.iter().filter(|k| !gold::NAME_KINDS.contains(k)) {
+            let c = s.of(*k);
+            if c.gold >= 20 && c.prf().2 < min {
+                failed.push(format!(
+                    "{} F1 {:.2} < --min-gold-pattern-f1 {min}",
+                    k.name(),
+                    c.prf().2
+                ));
+            }
+        }
+    }
+    anyhow::ensure!(failed.is_empty(), "project gold gates: {}", failed.join("; "));
+    Ok(())
 }
 
 /// Entity-level exact-match counts per type (index 1..=4) and overall (0).
@@ -102,6 +184,16 @@ fn gate(s: &Scores, min: Option<f64>, flag: &str) -> anyhow::Result<()> {
 /// Evaluates a model on the rebuilt clean test split (or its dev part) and
 /// on the official CAMeL Lab test file as it is.
 pub fn eval(args: &EvalArgs) -> anyhow::Result<()> {
+    // The project gold first: a failed gate there is reported after the
+    // ANERcorp scores so that one run prints everything.
+    let gold_result = if args.gold.as_os_str().is_empty() {
+        Ok(())
+    } else {
+        eval_gold(args)
+    };
+    if args.gold_only {
+        return gold_result;
+    }
     let split = load_split(&args.data, true)?;
     let t0 = Instant::now();
     let model = match &args.model {
@@ -180,6 +272,7 @@ pub fn eval(args: &EvalArgs) -> anyhow::Result<()> {
             Some(s)
         }
     };
+    gold_result?;
     gate(&clean, args.min_f1, "--min-f1")?;
     if let Some(s) = &official {
         gate(s, args.min_official_f1, "--min-official-f1")?;

@@ -11,7 +11,8 @@ use std::process::Command;
 
 use anyhow::Context as _;
 
-use super::conllu::{self, GoldSentence, Style};
+use super::conllu::{self, GoldSentence};
+use arabic_text_core::segment::conllu::{Style, write as write_conllu};
 use arabic_text_core::segment::{CliticMode, CliticWeights, SegmentOptions, Segmenter};
 
 /// Arguments of `eval-segment`.
@@ -121,7 +122,7 @@ fn score_part(
         },
     );
     let mut sys = Vec::new();
-    conllu::write(&mut sys, &raw, &segmentation, Style::Pud)?;
+    write_conllu(&mut sys, &raw, &segmentation, Style::Pud)?;
     std::fs::write(&sys_path, sys)?;
     run_udeval(&args.udeval, &gold_path, &sys_path)
 }

@@ -8,6 +8,7 @@ pub mod embeddings;
 pub mod eval_ner;
 pub mod eval_patterns;
 pub mod eval_segment;
+pub mod gold;
 pub mod ner;
 mod ner_cv;
 pub mod newsfane;

@@ -12,10 +12,11 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::fold::{fold, fold_into, stem_with_article};
-use super::knowledge::{FxMap, Knowledge};
+use super::knowledge::Knowledge;
+use rustc_hash::FxHashMap as FxMap;
 use super::labels::{L, Sample};
 use super::rng::SplitMix;
-use crate::ModelError;
+use crate::error::ModelError;
 
 /// Window radius: the token and `WIN` neighbours on each side.
 const WIN: usize = 2;

@@ -10,8 +10,8 @@
 //! text. `train-embeddings` (crate arabic-text-train) writes it.
 
 
-use super::knowledge::FxMap;
-use crate::ModelError;
+use rustc_hash::FxHashMap as FxMap;
+use crate::error::ModelError;
 
 const MAGIC: &[u8; 8] = b"ARCLU001";
 

@@ -17,7 +17,7 @@
 //! held-out F1 over a grid of them; the test part played no part.
 
 use super::fold::proclitic_len;
-use super::knowledge::FxMap;
+use rustc_hash::FxHashMap as FxMap;
 use super::tagger::chunks;
 
 /// The thresholds of the surname and one-word rules.

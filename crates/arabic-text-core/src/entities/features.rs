@@ -7,7 +7,8 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use super::fold::{fold, split_greedy, stem_with_article};
-use super::knowledge::{FxMap, Knowledge, MAX_PLACE_WORDS};
+use super::knowledge::{Knowledge, MAX_PLACE_WORDS};
+use rustc_hash::FxHashMap as FxMap;
 
 /// Key prefix of the gazetteer's single-word entries: each word of a train
 /// entity with its most frequent type (first names, surnames, head words),

@@ -13,11 +13,12 @@
 //! phrase, not a copy of the phrase.
 
 use super::fold::{PROCLITICS, fold, orig_offset};
-use super::knowledge::FxMap;
+use super::kinds::EntityKind;
+use super::mention::GazetteerEntry;
 use super::units::Unit;
-use super::{EntityKind, GazetteerEntry};
 use crate::chars::{is_digit, is_word_char, is_word_internal};
 use crate::offsets::Span;
+use rustc_hash::FxHashMap as FxMap;
 
 /// Most entries of a request gazetteer: a caller's own list of names; larger
 /// lists belong in the operator's `--gazetteer` file (built once at start-up).
@@ -407,26 +408,14 @@ pub struct Gazetteer {
     automaton: Automaton,
 }
 
-/// Parses a kind name as used in gazetteer files.
+/// Parses a kind name as used in gazetteer files: any [`EntityKind::name`],
+/// in any case, and the usual short forms of the name types.
 pub fn parse_kind(s: &str) -> Option<EntityKind> {
     Some(match s.trim().to_ascii_uppercase().as_str() {
-        "PERSON" | "PER" | "PERS" => EntityKind::Person,
-        "LOCATION" | "LOC" | "GPE" => EntityKind::Location,
-        "ORGANIZATION" | "ORGANISATION" | "ORG" => EntityKind::Organization,
-        "MISC" => EntityKind::Misc,
-        "DATE" => EntityKind::Date,
-        "TIME" => EntityKind::Time,
-        "NUMBER" => EntityKind::Number,
-        "PERCENT" => EntityKind::Percent,
-        "MONEY" => EntityKind::Money,
-        "URL" => EntityKind::Url,
-        "EMAIL" => EntityKind::Email,
-        "PHONE" => EntityKind::Phone,
-        "HASHTAG" => EntityKind::Hashtag,
-        "MENTION" => EntityKind::Mention,
-        "ORDINAL" => EntityKind::Ordinal,
-        "QUANTITY" => EntityKind::Quantity,
-        _ => return None,
+        "PER" | "PERS" => EntityKind::Person,
+        "LOC" | "GPE" => EntityKind::Location,
+        "ORGANISATION" | "ORG" => EntityKind::Organization,
+        name => return EntityKind::from_name(name),
     })
 }
 

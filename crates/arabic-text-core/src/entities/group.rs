@@ -4,8 +4,9 @@
 //! name is its longest mention.
 
 use super::fold::fold;
-use super::knowledge::FxMap;
-use super::{Entity, EntityKind, Mention};
+use rustc_hash::FxHashMap as FxMap;
+use super::kinds::EntityKind;
+use super::mention::{Entity, Mention};
 
 /// Groups `mentions` (in text order) into entities, in order of first mention.
 /// Linear in the mentions: a name-dense document (a list of thousands of
@@ -63,7 +64,7 @@ pub fn group(text: &str, mentions: Vec<Mention>) -> Vec<Entity> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::entities::MentionSource;
+    use crate::entities::mention::MentionSource;
     use crate::offsets::Span;
 
     fn m(text: &str, s: &str, nth: usize, kind: EntityKind) -> Mention {

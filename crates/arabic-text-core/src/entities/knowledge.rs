@@ -2,40 +2,12 @@
 //! wordfreq frequencies (built by `scripts/build_ner_knowledge.py`; provenance
 //! in `models/PROVENANCE-ner.md`). Keys are [`super::fold::fold`]ed.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::sync::OnceLock;
 
+use rustc_hash::FxHashMap as FxMap;
+
 use super::clusters::Clusters;
-
-/// A fast non-cryptographic hasher for short string keys (FxHash), because
-/// the tagger does several lookups per token.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A `HashMap` with [`FxHasher`].
-pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// GeoNames city and CLDR territory names, gzip'd TSV `phrase<TAB>LOC`.
 static PLACES_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-places.tsv.gz");

@@ -10,7 +10,13 @@ pub(crate) mod rng;
 /// ([`EntityOptions::reference`]) and the time zone it is read in.
 pub use patterns::{Reference, Zone, ZoneError, supported_zones};
 
-crate::internal_mods! {
+mod kinds;
+mod mention;
+
+pub use kinds::EntityKind;
+pub use mention::{Entity, GazetteerEntry, Mention, MentionSource};
+
+crate::macros::internal_mods! {
     charnet;
     clusters;
     document;
@@ -28,96 +34,8 @@ crate::internal_mods! {
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use serde::Serialize;
-
-use super::ModelError;
-use super::offsets::Span;
-use super::segment::Segmentation;
-
-/// The type of an entity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    /// A person.
-    Person,
-    /// A place.
-    Location,
-    /// An organisation.
-    Organization,
-    /// Another proper name.
-    Misc,
-    /// A date.
-    Date,
-    /// A time of day.
-    Time,
-    /// A number.
-    Number,
-    /// A percentage.
-    Percent,
-    /// An amount of money.
-    Money,
-    /// A URL.
-    Url,
-    /// An e-mail address.
-    Email,
-    /// A phone number.
-    Phone,
-    /// A #hashtag.
-    Hashtag,
-    /// An @mention.
-    Mention,
-    /// An ordinal (الأول, الحادي عشر, الـ15).
-    Ordinal,
-    /// A measured quantity: a number with a unit (15 كيلومترا).
-    Quantity,
-}
-
-/// Where a mention came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MentionSource {
-    /// The statistical model.
-    Model,
-    /// A pattern.
-    Pattern,
-    /// A gazetteer.
-    Gazetteer,
-}
-
-/// One mention of an entity.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Mention {
-    /// Byte range in the original text, without attached clitics.
-    pub span: Span,
-    /// The mention's type.
-    pub kind: EntityKind,
-    /// Confidence 0..1.
-    pub confidence: f32,
-    /// Where it came from.
-    pub source: MentionSource,
-    /// The normalized value of a pattern entity.
-    pub value: Option<String>,
-}
-
-/// An entity with all its mentions.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Entity {
-    /// Canonical name.
-    pub name: String,
-    /// The entity's type.
-    pub kind: EntityKind,
-    /// Mentions in text order.
-    pub mentions: Vec<Mention>,
-}
-
-/// A phrase always recognised as an entity of a type.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct GazetteerEntry {
-    /// The phrase.
-    pub phrase: String,
-    /// Its type.
-    pub kind: EntityKind,
-}
+use crate::error::ModelError;
+use crate::segment::Segmentation;
 
 /// Options of [`EntityExtractor::extract`].
 #[derive(Clone, Debug, Default)]
@@ -315,6 +233,7 @@ fn embedded_arc() -> Result<&'static Arc<tagger::Model>, ModelError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::offsets::Span;
 
     /// The plain quadratic definition [`resolve_overlaps`] must agree with.
     fn reference(mut cands: Vec<Mention>) -> Vec<Mention> {

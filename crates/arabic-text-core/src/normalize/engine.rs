@@ -4,10 +4,11 @@
 
 use std::borrow::Cow;
 
+use super::normalized::{AlignmentEdit, Normalized};
 use super::out::Out;
+use super::rules::NormalizeOptions;
 use super::rules::{Fold, fold_char, is_line_break, is_whitespace, presentation_expansion};
 use super::scan::{BLOCK, LETTER_FOLDS, Simd, arabic_out, pair_bits};
-use super::{AlignmentEdit, NormalizeOptions, Normalized};
 use crate::offsets::Span;
 
 /// An open whitespace run (whitespace and characters deleted inside it).

@@ -5,11 +5,12 @@
 
 use std::borrow::Cow;
 
+use super::normalized::{AlignmentEdit, Normalized};
+use super::rules::NormalizeOptions;
 use super::rules::{Fold, fold_char, is_line_break, is_whitespace, presentation_expansion};
 use super::scan::{
     BLOCK, LETTER_FOLDS, arabic_fold, block_candidates_portable as block_candidates, pair_bits,
 };
-use super::{AlignmentEdit, NormalizeOptions, Normalized};
 use crate::offsets::Span;
 
 /// An open whitespace run (whitespace and characters deleted inside it).
@@ -391,8 +392,8 @@ impl<'a, 'o> ReferenceEngine<'a, 'o> {
 #[cfg(test)]
 mod tests {
     use super::super::engine::Engine;
+    use super::super::rules::{NormalizeOptions, Preset, Rule};
     use super::super::scan::Simd;
-    use super::super::{NormalizeOptions, Preset, Rule};
     use super::ReferenceEngine;
 
     /// Pieces random texts are made of: every kind of character a rule

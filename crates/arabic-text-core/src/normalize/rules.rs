@@ -2,8 +2,6 @@
 //! option set and presets generated from it, and what each rule does to a
 //! character.
 
-use serde::Serialize;
-
 use super::presentation;
 use crate::chars;
 
@@ -78,7 +76,7 @@ macro_rules! for_each_normalization_rule {
 macro_rules! declare_rules {
     ($($(#[doc = $doc:literal])* $field:ident, $variant:ident, $bit:ident, $preset:ident;)*) => {
         /// Which rules apply. Each field is one [`Rule`].
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct NormalizeOptions {
             $($(#[doc = $doc])* pub $field: bool,)*
         }
@@ -163,8 +161,7 @@ macro_rules! declare_rules {
 for_each_normalization_rule!(declare_rules);
 
 /// Named rule sets, from none to all; each holds every rule of the one before.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Preset {
     /// No rule.
     None,
@@ -176,6 +173,42 @@ pub enum Preset {
     Standard,
     /// Every rule: aggressive folding for search.
     Search,
+}
+
+impl Preset {
+    /// Every preset, from none to all rules: what command lines offer.
+    pub const ALL: [Preset; 4] = [
+        Preset::None,
+        Preset::Light,
+        Preset::Standard,
+        Preset::Search,
+    ];
+
+    /// The preset's name on command lines and in JSON (`none`, `light`,
+    /// `standard`, `search`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Preset::None => "none",
+            Preset::Light => "light",
+            Preset::Standard => "standard",
+            Preset::Search => "search",
+        }
+    }
+
+    /// What the preset does, in one line for a command line's help.
+    pub const fn summary(self) -> &'static str {
+        match self {
+            Preset::None => "No rule",
+            Preset::Light => "Marks and invisible characters only",
+            Preset::Standard => "Canonical spelling without folding letters",
+            Preset::Search => "Aggressive folding for search",
+        }
+    }
+
+    /// The preset called `name` (see [`Preset::name`]).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
 }
 
 impl NormalizeOptions {

@@ -667,8 +667,7 @@ pub(super) fn arabic_out(index: usize, mask: u16) -> Option<([u8; 2], usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::rules::Fold;
-    use crate::normalize::{NormalizeOptions, Preset};
+    use crate::normalize::rules::{Fold, NormalizeOptions, Preset};
 
     #[test]
     fn candidate_filter_passes_every_byte_pair_a_rule_can_touch() {

@@ -7,15 +7,13 @@
 
 use std::borrow::Cow;
 
+use super::letters::{MAX_LETTERS, letter_code, pack_simple};
 use super::lexicon::{Lexicon, PACKED_LETTERS, letter_bits};
 use super::memo::{MEMO, MEMO_LETTERS, Memo, MemoOwner};
-use super::tokenize::slice;
+use super::tokenize::{TokenInfo, slice};
+use super::types::{CliticMode, Segment, SegmentRole, Token, TokenKind};
 use super::weights::CliticWeights;
-use super::{CliticMode, Segment, SegmentRole, Token, TokenKind};
 use crate::offsets::Span;
-
-/// Most letters of a word that is analysed (longer words stay whole).
-const MAX_LETTERS: usize = 40;
 
 /// Pronoun enclitics (letters), indexed 1.. in analysis codes.
 const ENCLITICS: [&str; 12] = [
@@ -98,46 +96,13 @@ struct Letters<'a> {
     packed: u128,
 }
 
-/// The bits of [`Letters::packed`] that hold its letters.
-const MEMO_BITS: u128 = (1 << (6 * MEMO_LETTERS)) - 1;
-
-/// The six bits of a letter U+0621..U+064A other than tatweel (`cp -
-/// 0x620`) from its two UTF-8 bytes; `None` for anything else. `b1` follows
-/// `b0` in a `str`, so it is a continuation byte when `b0` is a lead byte.
-#[inline(always)]
-fn letter_code(b0: u8, b1: u8) -> Option<u32> {
-    if b0 & 0xFE != 0xD8 {
-        return None;
-    }
-    // U+0600 + idx; the letters are U+0621..U+064A but tatweel U+0640.
-    let idx = u32::from(b0 & 1) << 6 | u32::from(b1 & 0x3F);
-    ((0x21..=0x4A).contains(&idx) && idx != 0x40).then(|| idx - 0x20)
-}
-
-/// The packed letters ([`Letters::packed`]) and number of letters of a word
-/// made of nothing but letters U+0621..U+064A (nearly every word of running
-/// text); `None` for any other word (or one of over [`MAX_LETTERS`]).
-#[inline]
-fn pack_simple(bytes: &[u8]) -> Option<(u128, usize)> {
-    if !bytes.len().is_multiple_of(2) || bytes.len() > 2 * MAX_LETTERS {
-        return None;
-    }
-    // Packed from the last letter to the first, so each step is one shift of
-    // six bits; the mask then keeps the first MEMO_LETTERS letters.
-    let mut packed = 0u128;
-    for pair in bytes.chunks_exact(2).rev() {
-        packed = packed << 6 | u128::from(letter_code(pair[0], pair[1])?);
-    }
-    Some((packed & MEMO_BITS, bytes.len() / 2))
-}
-
 impl<'a> Letters<'a> {
     /// Reads the letters of `word`; `None` when it has a char other than
     /// basic Arabic letters and marks, or too many / too few letters.
     #[inline]
     fn read(word: &'a str) -> Option<Self> {
         match pack_simple(word.as_bytes()) {
-            Some((packed, n)) => Self::simple(word, packed, n),
+            Some((packed, n)) => Self::simple(word.as_bytes(), packed, n),
             None => Self::read_marked(word),
         }
     }
@@ -145,9 +110,9 @@ impl<'a> Letters<'a> {
     /// The letters of a word made of `n` letters only, packed as
     /// [`pack_simple`] packs them; `None` for fewer than two letters.
     #[inline]
-    fn simple(word: &'a str, packed: u128, n: usize) -> Option<Self> {
+    fn simple(word: &'a [u8], packed: u128, n: usize) -> Option<Self> {
         (n >= 2).then_some(Letters {
-            key: Cow::Borrowed(word.as_bytes()),
+            key: Cow::Borrowed(word),
             starts: None,
             n,
             packed,
@@ -596,16 +561,19 @@ pub(super) fn segment_word(
         Letters::read(word)
     };
     match letters {
-        Some(l) => emit(&l, analyse_cached(lex, w, owner, &l), word, base, mode, out),
-        None => push_whole(word, base, out),
+        Some(l) => {
+            let code = analyse_cached(lex, w, owner, &l);
+            emit(&l, code, word.len(), base, mode, out);
+        }
+        None => push_whole(base, word.len(), out),
     }
 }
 
-/// Appends one STEM segment covering `word`.
+/// Appends one STEM segment covering the `len` bytes at `base`.
 #[inline]
-fn push_whole(word: &str, base: usize, out: &mut Vec<Segment>) {
+fn push_whole(base: usize, len: usize, out: &mut Vec<Segment>) {
     out.push(Segment {
-        span: Span::new(base, base + word.len()),
+        span: Span::new(base, base + len),
         role: SegmentRole::Stem,
         form: None,
     });
@@ -618,13 +586,15 @@ const BATCH: usize = 16;
 
 /// Appends the segments of every token of `text` to `out` and sets each
 /// token's range of segments: the words' clitic segments, one STEM segment
-/// for other tokens.
+/// for other tokens. `info` is the tokenizer's, one for each token.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn segment_tokens(
     lex: &Lexicon,
     w: &CliticWeights,
     owner: &MemoOwner,
     text: &str,
     tokens: &mut [Token],
+    info: &[TokenInfo],
     mode: CliticMode,
     out: &mut Vec<Segment>,
 ) {
@@ -639,36 +609,35 @@ pub(super) fn segment_tokens(
             *m = Some(Memo::new(owner.0));
         }
         if let Some(tokens) = tokens.take() {
-            segment_batches(lex, w, text, tokens, mode, m.as_mut(), out);
+            segment_batches(lex, w, text, tokens, info, mode, m.as_mut(), out);
         }
     });
     if let Some(tokens) = tokens {
-        segment_batches(lex, w, text, tokens, mode, None, out);
+        segment_batches(lex, w, text, tokens, info, mode, None, out);
     }
 }
 
 /// [`segment_tokens`] with this thread's memo, if any.
+#[allow(clippy::too_many_arguments)]
 fn segment_batches(
     lex: &Lexicon,
     w: &CliticWeights,
     text: &str,
     tokens: &mut [Token],
+    info: &[TokenInfo],
     mode: CliticMode,
     mut memo: Option<&mut Memo>,
     out: &mut Vec<Segment>,
 ) {
-    for batch in tokens.chunks_mut(BATCH) {
-        // Words of letters only, packed: (letters, count); (0, 0) for any
-        // other token.
+    for (batch, batch_info) in tokens.chunks_mut(BATCH).zip(info.chunks(BATCH)) {
+        // Words of letters only, packed by the tokenizer: (letters, count);
+        // (0, 0) for any other token.
         let mut simple = [(0u128, 0usize); BATCH];
         if mode != CliticMode::None {
-            for (p, tok) in simple.iter_mut().zip(batch.iter()) {
-                if tok.kind == TokenKind::Word
-                    && let Some(packed) = slice(text, tok.span)
-                        .and_then(|word| pack_simple(word.as_bytes()))
-                        .filter(|&(_, n)| n >= 2)
-                {
-                    *p = packed;
+            for ((p, tok), ti) in simple.iter_mut().zip(batch.iter()).zip(batch_info) {
+                let n = ti.letters();
+                if n >= 2 && tok.kind == TokenKind::Word {
+                    *p = (ti.packed(), n);
                 }
             }
         }
@@ -692,11 +661,14 @@ fn segment_batches(
         }
         for ((c, &(packed, n)), tok) in codes.iter().zip(&simple).zip(batch.iter_mut()) {
             let first = out.len();
-            let word = slice(text, tok.span).unwrap_or("");
+            let (base, len) = (tok.span.start, tok.span.end - tok.span.start);
             let letters = if n != 0 {
-                Letters::simple(word, packed, n)
+                // Letters only: the token's bytes are its letters' UTF-8.
+                text.as_bytes()
+                    .get(tok.span.start..tok.span.end)
+                    .and_then(|word| Letters::simple(word, packed, n))
             } else if tok.kind == TokenKind::Word && mode != CliticMode::None {
-                Letters::read_marked(word)
+                slice(text, tok.span).and_then(Letters::read_marked)
             } else {
                 None
             };
@@ -721,26 +693,31 @@ fn segment_batches(
                             })
                         }
                     };
-                    emit(&l, code, word, tok.span.start, mode, out);
+                    emit(&l, code, len, base, mode, out);
                 }
-                None => push_whole(word, tok.span.start, out),
+                None => push_whole(base, len, out),
             }
             tok.segments = first..out.len();
         }
     }
 }
 
-/// Appends the segments of `word` (letters `l`, analysis `code`, starting
-/// at byte `base` of the text) to `out`; they tile `base..base + word.len()`.
+/// Appends the segments of a word of `len` bytes (letters `l`, analysis
+/// `code`, starting at byte `base` of the text) to `out`; they tile
+/// `base..base + len`.
 fn emit(
     l: &Letters<'_>,
     code: Code,
-    word: &str,
+    len: usize,
     base: usize,
     mode: CliticMode,
     out: &mut Vec<Segment>,
 ) {
-    let len = word.len();
+    // The common case: the word stays whole, and no article is split off.
+    if code == Code::WHOLE && (mode != CliticMode::CliticsAndArticle || !l.has_at(0, "ال")) {
+        push_whole(base, len, out);
+        return;
+    }
     let n = l.n;
     let mut push = |a: usize, b: usize, role: SegmentRole, form: Option<Box<str>>| {
         if b > a {
@@ -783,13 +760,12 @@ fn emit(
     }
     if !code.host() {
         let (pre, fin) = (code.pre(), code.fin());
-        let restored = |buf: &mut [u8; 2 * MAX_LETTERS + 8]| -> Option<Box<str>> {
-            let kl = stem_key(l, k, stem_end_letter, pre, fin, buf);
-            std::str::from_utf8(buf.get(..kl)?).ok().map(Box::from)
-        };
-        let mut buf = [0u8; 2 * MAX_LETTERS + 8];
         let stem_form = if pre != 0 || fin != 0 {
-            restored(&mut buf)
+            let mut buf = [0u8; 2 * MAX_LETTERS + 8];
+            let kl = stem_key(l, k, stem_end_letter, pre, fin, &mut buf);
+            buf.get(..kl)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map(Box::from)
         } else {
             None
         };
@@ -809,6 +785,7 @@ fn emit(
                 push(at, e, SegmentRole::Article, form);
                 at = e;
                 let fin_form = if fin != 0 {
+                    let mut buf = [0u8; 2 * MAX_LETTERS + 8];
                     let kl = stem_key(l, k + art_letters, stem_end_letter, 0, fin, &mut buf);
                     buf.get(..kl)
                         .and_then(|b| std::str::from_utf8(b).ok())

@@ -15,7 +15,7 @@
 //! and masks, without writing bytes. Longer or other forms live in a table of
 //! byte strings ([`ByteTable`]).
 
-use crate::ModelError;
+use crate::error::ModelError;
 
 /// One slot of the table: the form is `strings[off..off + len]`; `len == 0`
 /// marks an empty slot.

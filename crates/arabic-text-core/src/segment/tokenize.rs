@@ -4,7 +4,9 @@
 
 use std::ops::Range;
 
-use super::{Sentence, Token, TokenKind};
+use super::letters::{ARABIC_CODE, MARK, MAX_LETTERS, OTHER, arabic_index, pack_simple};
+use super::memo::MEMO_LETTERS;
+use super::types::{Sentence, Token, TokenKind};
 use crate::chars::{self, TATWEEL};
 use crate::offsets::Span;
 
@@ -19,32 +21,6 @@ pub(super) fn slice(text: &str, span: Span) -> Option<&str> {
 fn char_at(text: &str, i: usize) -> Option<char> {
     text.get(i..).and_then(|s| s.chars().next())
 }
-
-/// [`ARABIC_CLASS`]: not a basic letter or mark.
-const OTHER: u8 = 0;
-/// [`ARABIC_CLASS`]: a basic letter U+0621..U+063A, U+0641..U+064A.
-const LETTER: u8 = 1;
-/// [`ARABIC_CLASS`]: a haraka U+064B..U+065F or the superscript alef U+0670.
-const MARK: u8 = 2;
-
-/// The class of U+0600 + `i` for `i` in 0..128 (the chars whose UTF-8 is
-/// two bytes with lead 0xD8 or 0xD9; `i` = lead bit 0, then the continuation
-/// byte's six bits). Tatweel is [`OTHER`]: whether it extends the word
-/// depends on the letter before it.
-static ARABIC_CLASS: [u8; 128] = {
-    let mut t = [OTHER; 128];
-    let mut i = 0;
-    while i < 128 {
-        let cp = 0x600 + i as u32;
-        t[i] = match cp {
-            0x621..=0x63A | 0x641..=0x64A => LETTER,
-            0x64B..=0x65F | 0x670 => MARK,
-            _ => OTHER,
-        };
-        i += 1;
-    }
-    t
-};
 
 /// Letters that join the following letter, so a tatweel after them extends the
 /// word (Unicode Joining_Type D among the Arabic letters; the right-joining
@@ -269,18 +245,18 @@ fn scan_word(text: &str, i: usize) -> usize {
     let bytes = text.as_bytes();
     loop {
         // Fast path for U+0600..U+067F (two bytes, lead 0xD8/0xD9): runs of
-        // basic letters and harakat, classified by one table lookup a char.
+        // letters and harakat, classified by one table lookup a char.
         if arabic != Some(false) {
             let mut last = 0u32;
             let mut run = 0usize;
             for pair in bytes.get(j..).unwrap_or(&[]).chunks_exact(2) {
                 let (b0, b1) = (pair[0], pair[1]);
-                if b0 & 0xFE != 0xD8 {
-                    break;
-                }
-                let idx = usize::from(b0 & 1) << 6 | usize::from(b1 & 0x3F);
-                match ARABIC_CLASS.get(idx).copied().unwrap_or(OTHER) {
-                    LETTER => last = 0x600 + idx as u32,
+                match ARABIC_CODE
+                    .get(arabic_index(b0, b1))
+                    .copied()
+                    .unwrap_or(OTHER)
+                {
+                    v if v < MARK => last = 0x620 + u32::from(v),
                     MARK => {}
                     _ => break,
                 }
@@ -457,27 +433,150 @@ fn scan_token(text: &str, i: usize, c: char) -> (usize, TokenKind) {
     (end, kind)
 }
 
-/// Appends the tokens of `text` to `out` (with empty segment ranges).
-pub(super) fn tokenize(text: &str, out: &mut Vec<Token>) {
+/// What the tokenizer learned about a token, for the passes after it, so
+/// that neither reads the token's bytes again. 16 bytes a token: on a large
+/// document these are fresh pages that a first pass faults in.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct TokenInfo {
+    /// Bits 0..60 of [`TokenInfo::packed`].
+    lo: u64,
+    /// Bits 60..108 of [`TokenInfo::packed`] in bits 0..48, the letter count
+    /// in bits 48..56, [`TokenInfo::break_before`] in bit 63.
+    rest: u64,
+}
+
+impl TokenInfo {
+    /// Bits of [`TokenInfo::rest`] that hold the packed letters.
+    const HI_BITS: u64 = (1 << 48) - 1;
+
+    /// The info of a token: `packed` and `letters` as the accessors return
+    /// them (`packed` of at most 108 bits, `letters` at most 255).
+    fn new(packed: u128, letters: usize, break_before: bool) -> Self {
+        TokenInfo {
+            lo: packed as u64 & ((1 << 60) - 1),
+            rest: (packed >> 60) as u64 & Self::HI_BITS
+                | (letters.min(255) as u64) << 48
+                | u64::from(break_before) << 63,
+        }
+    }
+
+    /// For a word of nothing but letters U+0621..U+064A (no tatweel, no
+    /// marks), at most [`MAX_LETTERS`] of them: its first [`MEMO_LETTERS`]
+    /// letters packed as [`pack_simple`] packs them; 0 for other tokens.
+    pub(super) fn packed(self) -> u128 {
+        u128::from(self.lo) | u128::from(self.rest & Self::HI_BITS) << 60
+    }
+
+    /// The number of letters of such a word; 0 for other tokens.
+    pub(super) fn letters(self) -> usize {
+        (self.rest >> 48 & 0xFF) as usize
+    }
+
+    /// Whether the whitespace before the token holds a line break (`\n`,
+    /// `\r`, VT, FF, NEL, U+2028, U+2029).
+    pub(super) fn break_before(self) -> bool {
+        self.rest >> 63 == 1
+    }
+}
+
+// `scan_arabic_word` packs the letters that the memo keys hold into two `u64`s.
+const _: () = assert!(MEMO_LETTERS <= 20);
+
+/// Scans an Arabic word starting at byte `i` with a letter of
+/// [`ARABIC_CODE`], classifying and packing its letters in the same pass;
+/// returns its end and its [`TokenInfo::packed`] and letter count (both 0
+/// unless it is letters only). Where the word ends as it nearly always does
+/// (the end of the text, an ASCII byte, Arabic punctuation or digits after
+/// a run of letters and marks) the end is decided here; anywhere else
+/// (tatweel, other scripts' marks, extended letters) [`scan_word`] scans
+/// the word again from its start.
+#[inline]
+fn scan_arabic_word(text: &str, i: usize) -> (usize, u128, usize) {
+    let bytes = text.as_bytes();
+    // The first 10 letters in `lo`, the next 8 in `hi` (shifts of a `u64`
+    // cost one instruction, those of a `u128` a dozen).
+    let (mut lo, mut hi) = (0u64, 0u64);
+    let mut n = 0usize;
+    let mut marks = false;
+    let mut run = 0usize;
+    let (pairs, _) = bytes.get(i..).unwrap_or(&[]).as_chunks::<2>();
+    for &[b0, b1] in pairs {
+        let v = ARABIC_CODE
+            .get(arabic_index(b0, b1))
+            .copied()
+            .unwrap_or(OTHER);
+        if v < MARK {
+            if n < 10 {
+                lo |= u64::from(v) << (6 * n);
+            } else if n < MEMO_LETTERS {
+                hi |= u64::from(v) << (6 * (n - 10));
+            }
+            n += 1;
+        } else if v == MARK {
+            marks = true;
+        } else {
+            break;
+        }
+        run += 2;
+    }
+    let packed = u128::from(lo) | u128::from(hi) << 60;
+    let j = i + run;
+    // After at least one Arabic letter, `scan_word` stops at any ASCII byte
+    // (spaces and punctuation end a word; Latin letters and digits start
+    // another), at U+060C ، U+061B ؛ U+061F ؟ and at U+0660..U+066D (digits
+    // and Arabic punctuation): none is a letter, a mark or a joiner.
+    let ends = match (bytes.get(j), bytes.get(j + 1)) {
+        (None, _) => true,
+        (Some(&b), _) if b.is_ascii() => true,
+        (Some(0xD8), Some(0x8C | 0x9B | 0x9F)) => true,
+        (Some(0xD9), Some(0xA0..=0xAD)) => true,
+        _ => false,
+    };
+    if ends && j > i {
+        return if marks || n > MAX_LETTERS {
+            (j, 0, 0)
+        } else {
+            (j, packed, n)
+        };
+    }
+    let end = scan_word(text, i).max(i + 2);
+    match bytes.get(i..end).and_then(pack_simple) {
+        Some((packed, n)) => (end, packed, n),
+        None => (end, 0, 0),
+    }
+}
+
+/// Appends the tokens of `text` to `out` (with empty segment ranges), and
+/// what was learned about each to `info`, one for one.
+pub(super) fn tokenize(text: &str, out: &mut Vec<Token>, info: &mut Vec<TokenInfo>) {
     let bytes = text.as_bytes();
     let mut i = 0usize;
-    while i < bytes.len() {
-        let b = bytes.get(i).copied().unwrap_or(b' ');
-        if b == b' ' || b == b'\n' || b == b'\t' || b == b'\r' {
+    let mut break_before = false;
+    while let Some(&b) = bytes.get(i) {
+        if b == b' ' || b == b'\t' {
             i += 1;
             continue;
         }
-        // Fast path: a word starting with a basic Arabic letter (what
+        if b == b'\n' || b == b'\r' {
+            break_before = true;
+            i += 1;
+            continue;
+        }
+        // Fast path: a word starting with an Arabic letter (what
         // `scan_token` would find after its checks for URLs and digits).
-        if let (0xD8 | 0xD9, Some(&b1)) = (b, bytes.get(i + 1))
-            && let 0x621..=0x63A | 0x641..=0x64A = (u32::from(b & 0x1F) << 6) | u32::from(b1 & 0x3F)
+        if let Some(&b1) = bytes.get(i + 1)
+            && ARABIC_CODE
+                .get(arabic_index(b, b1))
+                .is_some_and(|&v| v < MARK)
         {
-            let end = scan_word(text, i).max(i + 2);
+            let (end, packed, n) = scan_arabic_word(text, i);
             out.push(Token {
                 span: Span::new(i, end),
                 kind: TokenKind::Word,
                 segments: 0..0,
             });
+            info.push(TokenInfo::new(packed, n, break_before));
+            break_before = false;
             i = end;
             continue;
         }
@@ -486,6 +585,9 @@ pub(super) fn tokenize(text: &str, out: &mut Vec<Token>) {
             continue;
         };
         if c.is_whitespace() {
+            if matches!(c, '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+                break_before = true;
+            }
             i += c.len_utf8();
             continue;
         }
@@ -496,6 +598,8 @@ pub(super) fn tokenize(text: &str, out: &mut Vec<Token>) {
             kind,
             segments: 0..0,
         });
+        info.push(TokenInfo::new(0, 0, break_before));
+        break_before = false;
         i = end;
     }
 }
@@ -563,29 +667,15 @@ fn is_non_final_period(text: &str, tokens: &[Token], k: usize) -> bool {
     false
 }
 
-/// Whether the gap between two tokens holds a line break.
+/// Whether the whitespace before token `k` holds a line break.
 #[inline]
-fn line_break_between(text: &str, a: usize, b: usize) -> bool {
-    // The common gaps: none, or one space.
-    if b <= a || (b == a + 1 && text.as_bytes().get(a) == Some(&b' ')) {
-        return false;
-    }
-    line_break_in_gap(text, a, b)
-}
-
-/// [`line_break_between`] for a gap other than nothing or one space.
-fn line_break_in_gap(text: &str, a: usize, b: usize) -> bool {
-    text.as_bytes().get(a..b).is_some_and(|g| {
-        g.iter()
-            .any(|&x| x == b'\n' || x == b'\r' || x == 0x0b || x == 0x0c)
-    }) || text
-        .get(a..b)
-        .is_some_and(|g| !g.is_ascii() && g.contains(['\u{2028}', '\u{2029}', '\u{85}']))
+fn break_before(info: &[TokenInfo], k: usize) -> bool {
+    info.get(k).is_some_and(|t| t.break_before())
 }
 
 /// Whether the ellipsis token `k` ("..." or "…") trails off inside a sentence:
 /// it ends one only before a line break or the end of the text.
-fn is_inner_ellipsis(text: &str, tokens: &[Token], k: usize) -> bool {
+fn is_inner_ellipsis(text: &str, tokens: &[Token], info: &[TokenInfo], k: usize) -> bool {
     let Some(tok) = tokens.get(k) else {
         return false;
     };
@@ -593,24 +683,20 @@ fn is_inner_ellipsis(text: &str, tokens: &[Token], k: usize) -> bool {
     if !(s == "…" || s.len() >= 3 && s.bytes().all(|b| b == b'.')) {
         return false;
     }
-    tokens
-        .get(k + 1)
-        .is_some_and(|next| !line_break_between(text, tok.span.end, next.span.start))
+    k + 1 < tokens.len() && !break_before(info, k + 1)
 }
 
 /// For each token, whether it lies inside a quotation (« », “ ”, "...") that
 /// closes later on the same line and is not the quotation's last token before
 /// its closing mark: terminators there end no sentence, so quoted speech of
 /// several sentences stays in the sentence that quotes it.
-fn quoted_continuations(text: &str, tokens: &[Token]) -> Vec<bool> {
+fn quoted_continuations(text: &str, tokens: &[Token], info: &[TokenInfo]) -> Vec<bool> {
     let mut inside = vec![false; tokens.len()];
     let mut stack: Vec<(usize, char)> = Vec::new();
-    let mut prev_end = 0usize;
     for (k, tok) in tokens.iter().enumerate() {
-        if line_break_between(text, prev_end, tok.span.start) {
+        if break_before(info, k) {
             stack.clear();
         }
-        prev_end = tok.span.end;
         if tok.kind != TokenKind::Punctuation {
             continue;
         }
@@ -639,7 +725,8 @@ fn quoted_continuations(text: &str, tokens: &[Token]) -> Vec<bool> {
 }
 
 /// Groups `tokens` into sentences, appending them to `out`.
-pub(super) fn sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
+/// `info` is the tokenizer's, one for each token.
+pub(super) fn sentences(text: &str, tokens: &[Token], info: &[TokenInfo], out: &mut Vec<Sentence>) {
     let n = tokens.len();
     let mut start = 0usize;
     let mut k = 0usize;
@@ -654,7 +741,7 @@ pub(super) fn sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
             });
         }
     };
-    let quoted = quoted_continuations(text, tokens);
+    let quoted = quoted_continuations(text, tokens, info);
     while k < n {
         let Some(tok) = tokens.get(k) else { break };
         let mut end = k + 1; // exclusive end of the sentence if it ends here
@@ -665,7 +752,7 @@ pub(super) fn sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
                 .is_some_and(is_terminator)
             && !is_non_final_period(text, tokens, k)
             && !quoted.get(k).copied().unwrap_or(false)
-            && !is_inner_ellipsis(text, tokens, k)
+            && !is_inner_ellipsis(text, tokens, info, k)
         {
             ends = true;
             // absorb adjacent closers ('"' only when no word follows it directly)
@@ -688,11 +775,7 @@ pub(super) fn sentences(text: &str, tokens: &[Token], out: &mut Vec<Sentence>) {
                 end += 1;
             }
         }
-        let last_end = tokens.get(end - 1).map_or(0, |t| t.span.end);
-        if !ends
-            && let Some(next) = tokens.get(end)
-            && line_break_between(text, last_end, next.span.start)
-        {
+        if !ends && end < n && break_before(info, end) {
             ends = true;
         }
         if ends || end >= n {

@@ -6,18 +6,8 @@
 use super::calendar::{days_from_hijri, in_year_range, iso_day_in_range, valid_date};
 use super::lexicon::{Sense, TimeUnit};
 use super::relative::relative;
-use super::scan::{Hit, Scanner};
-use crate::entities::EntityKind;
-
-/// What a date core denotes, for ranges.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Shape {
-    Year,
-    Month,
-    Day,
-    MonthName,
-    Other,
-}
+use super::scan::{Hit, Scanner, Shape};
+use crate::entities::kinds::EntityKind;
 
 /// A month name read at some token.
 pub(super) struct MonthName {

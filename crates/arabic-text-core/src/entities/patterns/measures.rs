@@ -4,7 +4,7 @@
 use super::lexicon::Sense;
 use super::numbers::{Num, shift};
 use super::scan::{Hit, Scanner};
-use crate::entities::EntityKind;
+use crate::entities::kinds::EntityKind;
 
 /// Currency symbols and their codes.
 const SYMBOLS: [(char, &str); 5] = [

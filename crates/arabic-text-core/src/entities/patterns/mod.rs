@@ -14,6 +14,7 @@
 pub mod calendar;
 mod dates;
 pub mod lexicon;
+mod matched;
 mod measures;
 mod numbers;
 mod relative;
@@ -21,33 +22,10 @@ mod scan;
 mod times;
 mod web;
 
-use super::EntityKind;
 use crate::offsets::Span;
 
 pub use calendar::{Reference, Zone, ZoneError, supported_zones};
-
-/// One pattern match.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PatternMatch {
-    /// Bytes in the text (attached proclitics such as و or ب excluded).
-    pub span: Span,
-    /// The kind.
-    pub kind: EntityKind,
-    /// The normalized value (see `docs/patterns.md`):
-    /// DATE `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, `--MM-DD`, `--MM`, `YYYY-Www`,
-    /// `199X` (decade), `19XX` (century), `A/B` (range), `P3D` (duration),
-    /// `XXXX-WXX-N` (weekday), a Hijri date `1445-07-15 AH` followed by the
-    /// Gregorian date when the day is known, or, without a reference time
-    /// (or when the resolved year would be outside 0001..9999), a relative
-    /// offset `P-1D` / `P0W` / `P1M` / `P-2Y`;
-    /// TIME `HH:MM[:SS]` with an optional zone (`Z`, `+03:00` or a space and
-    /// an IANA name), a duration `PT24H`, or a relative `PT-2H`;
-    /// NUMBER and ORDINAL a decimal with ASCII digits; PERCENT `N%`;
-    /// MONEY `AMOUNT CUR` (ISO 4217); QUANTITY `AMOUNT UNIT`;
-    /// URL/EMAIL as written; PHONE digits with a leading `+` if present;
-    /// HASHTAG/MENTION without `#`/`@`.
-    pub value: Option<String>,
-}
+pub use matched::PatternMatch;
 
 /// Options of [`find_with`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

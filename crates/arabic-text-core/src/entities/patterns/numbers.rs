@@ -4,7 +4,7 @@
 
 use super::lexicon::{Card, Sense};
 use super::scan::{Class, Hit, MAX_RUN, Scanner};
-use crate::entities::EntityKind;
+use crate::entities::kinds::EntityKind;
 
 /// A number read at some token.
 #[derive(Clone, Debug, PartialEq)]

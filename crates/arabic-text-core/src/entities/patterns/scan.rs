@@ -2,13 +2,24 @@
 //! single marks, looks each word up once, and runs the rule families at each
 //! token, keeping the longest match.
 
-use super::PatternMatch;
+use super::matched::PatternMatch;
 use super::calendar::Reference;
 use super::lexicon::{Sense, senses};
 use crate::chars::{digit_value, is_word_char, is_word_internal};
-use crate::entities::EntityKind;
+use crate::entities::kinds::EntityKind;
 use crate::entities::fold::{fold_into, orig_offset};
 use crate::offsets::Span;
+
+/// What a date core denotes, for ranges (read by the date and the
+/// relative-date rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Shape {
+    Year,
+    Month,
+    Day,
+    MonthName,
+    Other,
+}
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,6 +1,7 @@
 //! Unit tests per rule family.
 
 use super::*;
+use crate::entities::kinds::EntityKind;
 
 fn all(text: &str) -> Vec<(EntityKind, String, Option<String>)> {
     find(text)

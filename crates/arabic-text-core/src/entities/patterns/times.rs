@@ -4,7 +4,7 @@
 
 use super::lexicon::{Card, DayPart, Sense};
 use super::scan::{Hit, Scanner};
-use crate::entities::EntityKind;
+use crate::entities::kinds::EntityKind;
 
 /// The 24-hour hour of `h` (as written) in part of day `dp`.
 pub fn shift_hour(h: u32, dp: Option<DayPart>) -> u32 {

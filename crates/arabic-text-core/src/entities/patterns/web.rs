@@ -5,9 +5,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::PatternMatch;
+use super::matched::PatternMatch;
 use crate::chars::digit_value;
-use crate::entities::EntityKind;
+use crate::entities::kinds::EntityKind;
 use crate::offsets::Span;
 
 /// Any decimal digit.

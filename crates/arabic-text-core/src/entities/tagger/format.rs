@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::super::charnet::CharNet;
 use super::{L, Model};
-use crate::ModelError;
+use crate::error::ModelError;
 
 const MAGIC: &[u8; 8] = b"ARNER003";
 /// Tag of the optional trailing section holding the character network.

@@ -10,7 +10,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::super::features::{PART, TrainGazetteer, sentence_features};
-use super::super::knowledge::FxMap;
+use rustc_hash::FxHashMap as FxMap;
 use super::super::rng::SplitMix;
 use super::{L, Model, Sample, chunks, viterbi};
 

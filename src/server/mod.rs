@@ -4,6 +4,10 @@
 //! [`run`] takes its listener and its shutdown signal from the caller, so the
 //! binary passes SIGTERM/SIGINT and tests pass a channel.
 
+pub mod config;
+pub mod logwriter;
+pub mod metrics;
+
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -18,11 +22,11 @@ use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
-use crate::config::{Config, LogFormat};
+use self::config::{Config, LogFormat};
+use self::metrics::Metrics;
 use crate::grpc::observe::ObserveLayer;
 use crate::grpc::request::Limits;
 use crate::grpc::service::{ServiceOptions, TextAnalysis};
-use crate::metrics::{self, Metrics};
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisServiceServer;
 use arabic_text_core::Analyzer;
@@ -43,11 +47,11 @@ const HEALTH_WATCH_GRACE: Duration = Duration::from_millis(100);
 
 /// Sets up `tracing` from the configuration (text or JSON lines on stdout).
 /// Lines are batched and written by a background thread so a slow stdout never
-/// stalls a call ([`crate::logwriter`]); keep the returned guard alive until
+/// stalls a call ([`logwriter`]); keep the returned guard alive until
 /// exit (it writes what is left on drop).
-pub fn init_tracing(config: &Config) -> crate::logwriter::FlushGuard {
+pub fn init_tracing(config: &Config) -> logwriter::FlushGuard {
     let json = matches!(config.log_format, LogFormat::Json);
-    let (writer, guard) = crate::logwriter::batched(std::io::stdout(), json);
+    let (writer, guard) = logwriter::batched(std::io::stdout(), json);
     let filter = tracing_subscriber::EnvFilter::try_new(config.log_filter())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
@@ -72,7 +76,7 @@ pub enum LoadError {
     /// The operator's `--gazetteer` file cannot be read.
     #[error("cannot read the gazetteer file {path}")]
     Gazetteer {
-        /// The file.
+        /// The path the operator gave, so the message names it.
         path: std::path::PathBuf,
         /// The OS error.
         #[source]
@@ -173,42 +177,14 @@ pub async fn run_with_metrics(
     );
 
     // Load the models off the reactor; readiness flips when they are in.
-    let (load_failed_tx, mut load_failed_rx) = watch::channel(None::<String>);
-    {
-        let reporter = reporter.clone();
-        let config = config.clone();
-        tokio::spawn(async move {
-            let started = std::time::Instant::now();
-            match tokio::task::spawn_blocking(move || load_analyzer(&config)).await {
-                Ok(Ok(analyzer)) => {
-                    let _ = analyzer_cell.set(Arc::new(analyzer));
-                    set_ready(&reporter, ServingStatus::Serving).await;
-                    tracing::info!(
-                        elapsed_ms = started.elapsed().as_millis() as u64,
-                        "models loaded; ready"
-                    );
-                }
-                Ok(Err(e)) => {
-                    let _ = load_failed_tx.send(Some(error_chain(&e)));
-                }
-                Err(e) => {
-                    let e = LoadError::Panicked(e.to_string());
-                    let _ = load_failed_tx.send(Some(error_chain(&e)));
-                }
-            }
-        });
+    let load_failed = ModelLoader {
+        config: config.clone(),
+        cell: analyzer_cell,
+        reporter: reporter.clone(),
     }
+    .spawn();
 
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()?;
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()?;
+    let (reflection_v1, reflection_v1alpha) = reflection()?;
 
     let nonzero = |d: Duration| (!d.is_zero()).then_some(d);
     let mut builder = Server::builder()
@@ -245,45 +221,10 @@ pub async fn run_with_metrics(
         ))
     });
 
-    let (draining_tx, mut draining_rx) = watch::channel(false);
-    let signal = {
-        let mut reporter = reporter.clone();
-        async move {
-            shutdown.await;
-            tracing::info!("shutdown signal: draining in-flight calls");
-            // The drain timer starts now.
-            let _ = draining_tx.send(true);
-            set_ready(&reporter, ServingStatus::NotServing).await;
-            reporter
-                .set_service_status(LIVENESS, ServingStatus::NotServing)
-                .await;
-            // Let health watchers see NOT_SERVING, then end their Watch
-            // streams (dropping the statuses' senders): an open Watch would
-            // otherwise hold the drain until its timeout.
-            tokio::time::sleep(HEALTH_WATCH_GRACE).await;
-            for name in ["", SERVICE_NAME, READINESS, LIVENESS] {
-                reporter.clear_service_status(name).await;
-            }
-        }
-    };
+    let (draining_tx, draining_rx) = watch::channel(false);
+    let signal = drain_on(shutdown, reporter.clone(), draining_tx);
     let drain_timeout = config.drain_timeout.0;
-    let drain_deadline = async move {
-        if draining_rx.wait_for(|d| *d).await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        tokio::time::sleep(drain_timeout).await;
-    };
-    let load_failed = async move {
-        let failure = load_failed_rx
-            .wait_for(Option::is_some)
-            .await
-            .map(|message| message.clone().unwrap_or_default());
-        match failure {
-            Ok(message) => message,
-            // The loader succeeded and went away: never fires.
-            Err(_) => std::future::pending().await,
-        }
-    };
+    let drain_deadline = drain_deadline(draining_rx, drain_timeout);
 
     tracing::info!(address = ?local, "serving gRPC");
     let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
@@ -296,12 +237,124 @@ pub async fn run_with_metrics(
             tracing::warn!(timeout = ?drain_timeout, "drain timeout: exiting with calls still in flight");
             Ok(())
         }
-        message = load_failed => Err(anyhow::anyhow!(message)),
+        message = load_failed.failure() => Err(anyhow::anyhow!(message)),
     };
     if let Some(task) = metrics_task {
         task.abort();
     }
     outcome
+}
+
+/// Server reflection of the analysis API, health and the error details, in
+/// both versions (v1, and v1alpha that grpcurl and older clients ask for),
+/// from one list of descriptors.
+fn reflection() -> anyhow::Result<(
+    tonic_reflection::server::v1::ServerReflectionServer<
+        impl tonic_reflection::server::v1::ServerReflection,
+    >,
+    tonic_reflection::server::v1alpha::ServerReflectionServer<
+        impl tonic_reflection::server::v1alpha::ServerReflection,
+    >,
+)> {
+    let builder = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+    };
+    Ok((builder().build_v1()?, builder().build_v1alpha()?))
+}
+
+/// Loads the models off the reactor at start-up: readiness flips to SERVING
+/// when they are in, and a failure ends the server (see [`LoadFailure`]).
+struct ModelLoader {
+    /// Where the models come from (embedded, or the operator's files).
+    config: Config,
+    /// Where the loaded analyzer goes; the service reads it.
+    cell: Arc<OnceLock<Arc<Analyzer>>>,
+    /// Health, set to SERVING once loaded.
+    reporter: HealthReporter,
+}
+
+impl ModelLoader {
+    /// Starts loading; the returned [`LoadFailure`] resolves if it fails.
+    fn spawn(self) -> LoadFailure {
+        let (failed_tx, failed_rx) = watch::channel(None::<String>);
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let config = self.config;
+            match tokio::task::spawn_blocking(move || load_analyzer(&config)).await {
+                Ok(Ok(analyzer)) => {
+                    let _ = self.cell.set(Arc::new(analyzer));
+                    set_ready(&self.reporter, ServingStatus::Serving).await;
+                    tracing::info!(
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "models loaded; ready"
+                    );
+                }
+                Ok(Err(e)) => {
+                    let _ = failed_tx.send(Some(error_chain(&e)));
+                }
+                Err(e) => {
+                    let e = LoadError::Panicked(e.to_string());
+                    let _ = failed_tx.send(Some(error_chain(&e)));
+                }
+            }
+        });
+        LoadFailure(failed_rx)
+    }
+}
+
+/// The model loader's failure, if it fails: the message, to end the server.
+struct LoadFailure(watch::Receiver<Option<String>>);
+
+impl LoadFailure {
+    /// Resolves with the failure's message; never when loading succeeded.
+    async fn failure(mut self) -> String {
+        let failure = self
+            .0
+            .wait_for(Option::is_some)
+            .await
+            .map(|message| message.clone().unwrap_or_default());
+        match failure {
+            Ok(message) => message,
+            // The loader succeeded and went away: never fires.
+            Err(_) => std::future::pending().await,
+        }
+    }
+}
+
+/// The server's shutdown signal: waits for `shutdown`, starts the drain timer
+/// (`draining`), turns health NOT_SERVING, then ends the health Watch streams
+/// so that they do not hold the drain.
+async fn drain_on(
+    shutdown: impl Future<Output = ()>,
+    mut reporter: HealthReporter,
+    draining: watch::Sender<bool>,
+) {
+    shutdown.await;
+    tracing::info!("shutdown signal: draining in-flight calls");
+    // The drain timer starts now.
+    let _ = draining.send(true);
+    set_ready(&reporter, ServingStatus::NotServing).await;
+    reporter
+        .set_service_status(LIVENESS, ServingStatus::NotServing)
+        .await;
+    // Let health watchers see NOT_SERVING, then end their Watch
+    // streams (dropping the statuses' senders): an open Watch would
+    // otherwise hold the drain until its timeout.
+    tokio::time::sleep(HEALTH_WATCH_GRACE).await;
+    for name in ["", SERVICE_NAME, READINESS, LIVENESS] {
+        reporter.clear_service_status(name).await;
+    }
+}
+
+/// Resolves `timeout` after the drain started: the bound on the drain.
+async fn drain_deadline(mut draining: watch::Receiver<bool>, timeout: Duration) {
+    if draining.wait_for(|d| *d).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+    tokio::time::sleep(timeout).await;
 }
 
 /// Resolves on SIGTERM or SIGINT (Ctrl-C): the binary's shutdown signal.

@@ -38,7 +38,7 @@ struct Buffer {
 
 /// The shared buffer and the signal that wakes the writer thread.
 struct Shared {
-    /// The buffer.
+    /// Lines waiting for the writer thread, and whether the sink closed.
     buffer: Mutex<Buffer>,
     /// Notified when a batch is full or the sink closes.
     ready: Condvar,

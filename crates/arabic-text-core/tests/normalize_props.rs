@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use arabic_text_core::normalize::{NormalizeOptions, Rule, normalize};
 use arabic_text_core::offsets::Span;
-use arabic_text_train::conformance::invariant_violation;
+use arabic_text_invariants::check_normalized;
 use proptest::prelude::*;
 
 /// Characters every rule touches, and their neighbours.
@@ -57,7 +57,7 @@ proptest! {
         text in prop_oneof![any_text(), whitespace_soup()], o in options()
     ) {
         let n = normalize(&text, &o);
-        prop_assert_eq!(invariant_violation(&text, &n, &o), None);
+        prop_assert_eq!(check_normalized(&text, &o, &n), Ok(()));
     }
 
     #[test]

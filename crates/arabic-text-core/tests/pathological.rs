@@ -1,12 +1,9 @@
 //! Pathological inputs and property tests: no input may panic the core, and
 //! every documented invariant of normalize, segment, entities and analyze holds
-//! (checks shared with the fuzz targets in `fuzz/src/invariants.rs`).
+//! (checks shared with the fuzz targets in the `arabic-text-invariants` crate).
 //!
 //! Property tests run `PROPTEST_CASES` cases each (default 128), so CI can raise
-//! the budget: `PROPTEST_CASES=5000 cargo test --release --test pathological`.
-
-#[path = "../fuzz/src/invariants.rs"]
-mod invariants;
+//! the budget: `PROPTEST_CASES=5000 cargo test --release -p arabic-text-core --test tests pathological`.
 
 use std::sync::LazyLock;
 
@@ -17,7 +14,7 @@ use arabic_text_core::segment::{
     Segment, SegmentOptions, SegmentRole, Segmentation, Sentence, Token, TokenKind,
 };
 use arabic_text_core::{AnalyzeOptions, Analyzer};
-use invariants::{
+use arabic_text_invariants::{
     CLITIC_MODES, Check, alphabet_text, check_all, check_analyze, check_normalized,
     check_segmentation, check_word_segments, normalize_options,
 };

@@ -2,7 +2,7 @@
 //! every preset without a panic, with a faithful alignment.
 
 use arabic_text_core::normalize::{NormalizeOptions, Preset, normalize};
-use arabic_text_train::conformance::invariant_violation;
+use arabic_text_invariants::check_normalized;
 
 /// Every preset.
 const PRESETS: [Preset; 4] = [
@@ -19,7 +19,7 @@ fn check(text: &str) -> Vec<String> {
         .map(|&preset| {
             let options = NormalizeOptions::preset(preset);
             let n = normalize(text, &options);
-            assert_eq!(invariant_violation(text, &n, &options), None, "{preset:?}");
+            assert_eq!(check_normalized(text, &options, &n), Ok(()), "{preset:?}");
             n.text.into_owned()
         })
         .collect()

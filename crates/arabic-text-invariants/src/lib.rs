@@ -1,11 +1,9 @@
-//! Contract checks shared by the fuzz targets (`fuzz/`) and the pathological
-//! tests (`tests/pathological.rs`, through a `#[path]` include).
+//! Contract checks shared by the core's tests (`crates/arabic-text-core/tests`),
+//! the `conformance` command and the fuzz targets (`fuzz/`).
 //!
 //! Each check returns `Err(description)` at the first broken promise of the
 //! documented contract in `crates/arabic-text-core/src/`, so a failing fuzz input or proptest
 //! case names the exact rule it broke. All checks are linear in the text size.
-
-#![allow(dead_code)]
 
 use std::borrow::Cow;
 

@@ -4,7 +4,7 @@
 use arabic_text_train::conformance::{REFERENCES, check_line};
 
 /// The fixture: edge cases with CAMeL Tools / PyArabic outputs.
-const EDGE: &str = include_str!("data/camel_normalize_edge.jsonl");
+const EDGE: &str = include_str!("../../../tests/data/camel_normalize_edge.jsonl");
 
 #[test]
 fn camel_rules_match_reference_outputs_on_edge_cases() {

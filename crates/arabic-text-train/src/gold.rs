@@ -1,0 +1,692 @@
+//! The project's own entity gold (`data/entities/{test,dev,train}.jsonl`,
+//! annotated by hand after `docs/entities-convention.md`): reading and
+//! validating the files, scoring the whole extraction pipeline on them (each
+//! paragraph one request, as a caller sends it) and the consistency report
+//! of `check-entities`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use arabic_text_core::Analyzer;
+use arabic_text_core::entities::{EntityKind, EntityOptions};
+use serde::Deserialize;
+
+/// The name types, scored together as "names" (micro F1).
+pub const NAME_KINDS: [EntityKind; 4] = [
+    EntityKind::Person,
+    EntityKind::Location,
+    EntityKind::Organization,
+    EntityKind::Misc,
+];
+
+/// One gold mention as the file holds it.
+#[derive(Debug, Deserialize)]
+struct RawEntity {
+    start: usize,
+    end: usize,
+    #[serde(rename = "type")]
+    kind: String,
+    text: String,
+}
+
+/// One paragraph as the file holds it.
+#[derive(Debug, Deserialize)]
+struct RawParagraph {
+    id: String,
+    text: String,
+    entities: Vec<RawEntity>,
+}
+
+/// One gold mention: a half-open range of code points into its paragraph.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GoldMention {
+    /// First code point.
+    pub start: usize,
+    /// One past the last code point.
+    pub end: usize,
+    /// The mention's type.
+    pub kind: EntityKind,
+    /// The covered text (equal to the slice of the paragraph; checked on load).
+    pub text: String,
+}
+
+/// One annotated paragraph of the annotation pool.
+#[derive(Clone, Debug)]
+pub struct Paragraph {
+    /// The pool's identifier (`W` + Wikipedia line, `U` + UN line).
+    pub id: String,
+    /// The paragraph exactly as in the pool.
+    pub text: String,
+    /// Its mentions in text order; they never overlap.
+    pub mentions: Vec<GoldMention>,
+}
+
+/// Reads a gold file and checks every mention: the offsets slice to its
+/// `text`, the type is one of the API's, mentions are sorted and never overlap.
+pub fn read(path: &Path) -> anyhow::Result<Vec<Paragraph>> {
+    let data =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    parse(&data).with_context(|| format!("in {}", path.display()))
+}
+
+/// [`read`] on a file's contents.
+pub fn parse(data: &str) -> anyhow::Result<Vec<Paragraph>> {
+    let mut out = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (n, line) in data.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let raw: RawParagraph =
+            serde_json::from_str(line).with_context(|| format!("line {}", n + 1))?;
+        anyhow::ensure!(
+            ids.insert(raw.id.clone()),
+            "line {}: {} twice",
+            n + 1,
+            raw.id
+        );
+        let chars: Vec<char> = raw.text.chars().collect();
+        let mut mentions = Vec::with_capacity(raw.entities.len());
+        for e in raw.entities {
+            let kind = EntityKind::from_name(&e.kind)
+                .filter(|k| k.name() == e.kind)
+                .with_context(|| {
+                    format!("line {} ({}): unknown type {:?}", n + 1, raw.id, e.kind)
+                })?;
+            anyhow::ensure!(
+                e.start < e.end && e.end <= chars.len(),
+                "line {} ({}): offsets {}..{} outside the text",
+                n + 1,
+                raw.id,
+                e.start,
+                e.end
+            );
+            let got: String = chars[e.start..e.end].iter().collect();
+            anyhow::ensure!(
+                got == e.text,
+                "line {} ({}): offsets {}..{} give {got:?}, not {:?}",
+                n + 1,
+                raw.id,
+                e.start,
+                e.end,
+                e.text
+            );
+            mentions.push(GoldMention {
+                start: e.start,
+                end: e.end,
+                kind,
+                text: e.text,
+            });
+        }
+        for w in mentions.windows(2) {
+            anyhow::ensure!(
+                w[0].end <= w[1].start,
+                "line {} ({}): {:?} and {:?} overlap or are out of order",
+                n + 1,
+                raw.id,
+                w[0].text,
+                w[1].text
+            );
+        }
+        out.push(Paragraph {
+            id: raw.id,
+            text: raw.text,
+            mentions,
+        });
+    }
+    Ok(out)
+}
+
+/// Letters that attach to the next word as proclitics (و ف ب ك ل).
+const PROCLITICS: [char; 5] = ['و', 'ف', 'ب', 'ك', 'ل'];
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || ('\u{064B}'..='\u{065F}').contains(&c)
+        || c == '\u{0640}'
+        || c == '\u{0670}'
+}
+
+/// Boundary problems of the convention's general rules: a span must not
+/// start or end inside a word (except after proclitics, or before a pronoun
+/// suffix), must not start with a proclitic that belongs outside it
+/// (ومصر where مصر starts other name mentions and ومصر none).
+///
+/// `exempt` holds (paragraph id, mention text) pairs whose boundaries follow
+/// a typo of the source (a missing space: ثلاثمئة متركما, أوأجانيطس), read
+/// from `data/entities/source-typos.tsv` by [`read_exempt`].
+pub fn boundary_problems(
+    paragraphs: &[Paragraph],
+    exempt: &BTreeSet<(String, String)>,
+) -> Vec<String> {
+    // First words of every mention, to find proclitic + name elsewhere.
+    let first_words: BTreeSet<&str> = paragraphs
+        .iter()
+        .flat_map(|p| &p.mentions)
+        .filter(|m| NAME_KINDS.contains(&m.kind))
+        .filter_map(|m| m.text.split_whitespace().next())
+        .collect();
+    let mut out = Vec::new();
+    for p in paragraphs {
+        let chars: Vec<char> = p.text.chars().collect();
+        for m in &p.mentions {
+            if exempt.contains(&(p.id.clone(), m.text.clone())) {
+                continue;
+            }
+            let s = &chars[m.start..m.end];
+            let mut problem =
+                |what: String| out.push(format!("{} {} {:?}: {what}", p.id, m.kind.name(), m.text));
+            if s.first().is_some_and(|c| c.is_whitespace())
+                || s.last().is_some_and(|c| c.is_whitespace())
+            {
+                problem("leading or trailing space".into());
+            }
+            // Inside a word at the start: only proclitics (and a tatweel) may precede.
+            let mut k = m.start;
+            while k > 0 && is_word_char(chars[k - 1]) {
+                k -= 1;
+            }
+            let prefix: String = chars[k..m.start].iter().collect();
+            let core = prefix.trim_end_matches('\u{0640}');
+            // More than three letters before the span is a space missing in the
+            // source (الدكتوراحمد): the span starts where the name does.
+            if !prefix.is_empty()
+                && core.chars().count() <= 3
+                && (core.is_empty() || !core.chars().all(|c| PROCLITICS.contains(&c)))
+            {
+                problem(format!("starts inside the word after {prefix:?}"));
+            }
+            let mut k = m.end;
+            while k < chars.len() && is_word_char(chars[k]) {
+                k += 1;
+            }
+            let rest: String = chars[m.end..k].iter().collect();
+            if !rest.is_empty()
+                && !["ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي"].contains(&rest.as_str())
+            {
+                problem(format!("ends inside the word before {rest:?}"));
+            }
+            // A proclitic inside the span: the first word is a proclitic plus
+            // a word that starts other name mentions (ومصر where مصر does).
+            // After a ل inside the word (للأمم → ل + لأمم) the span's leading
+            // ل is the article's, as the convention writes it.
+            if prefix.ends_with('ل') {
+                continue;
+            }
+            let Some(first) = m.text.split_whitespace().next() else {
+                continue;
+            };
+            if !NAME_KINDS.contains(&m.kind) || first_words.contains(first) {
+                continue;
+            }
+            let letters: Vec<char> = first.chars().collect();
+            let lead = letters
+                .iter()
+                .take_while(|c| PROCLITICS.contains(c))
+                .count();
+            for cut in 1..=lead.min(2) {
+                let after: String = letters[cut..].iter().collect();
+                if after.chars().count() >= 3 && first_words.contains(after.as_str()) {
+                    let clitic: String = letters[..cut].iter().collect();
+                    problem(format!(
+                        "starts with the proclitic {clitic:?} (the rest, {after:?}, starts other mentions)"
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The words of `text` once folded: (first char, one past the last char, word),
+/// in folded code points.
+fn folded_words(text: &str) -> Vec<(usize, usize, String)> {
+    let chars: Vec<char> = fold(text).chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word_char(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_word_char(chars[i]) {
+            i += 1;
+        }
+        out.push((start, i, chars[start..i].iter().collect()));
+    }
+    out
+}
+
+/// The exempt (id, mention text) pairs of a `source-typos.tsv` file
+/// (`ID<TAB>mention<TAB>why` lines; `#` comments); empty when it is absent.
+pub fn read_exempt(path: &Path) -> BTreeSet<(String, String)> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((f.next()?.to_string(), f.next()?.to_string()))
+        })
+        .collect()
+}
+
+/// Reads a pool file (`ID<TAB>text` lines; `.xz` through `xz -dc`).
+pub fn read_pool(path: &Path) -> anyhow::Result<HashMap<String, String>> {
+    let text = if path.extension().is_some_and(|e| e == "xz") {
+        let out = std::process::Command::new("xz")
+            .arg("-dc")
+            .arg(path)
+            .output()
+            .with_context(|| format!("running xz -dc {}", path.display()))?;
+        anyhow::ensure!(out.status.success(), "xz -dc {} failed", path.display());
+        String::from_utf8(out.stdout)?
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+    };
+    Ok(text
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(id, t)| (id.to_string(), t.to_string()))
+        .collect())
+}
+
+/// Exact-match counts of one type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Gold mentions.
+    pub gold: usize,
+    /// Predicted mentions.
+    pub predicted: usize,
+    /// Predicted mentions with the gold span and type.
+    pub correct: usize,
+}
+
+impl Counts {
+    /// Precision, recall and F1 in percent.
+    pub fn prf(&self) -> (f64, f64, f64) {
+        let pct = |a: usize, b: usize| {
+            if b == 0 {
+                0.0
+            } else {
+                100.0 * a as f64 / b as f64
+            }
+        };
+        let (p, r) = (
+            pct(self.correct, self.predicted),
+            pct(self.correct, self.gold),
+        );
+        let f = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
+        (p, r, f)
+    }
+
+    fn add(&mut self, o: &Counts) {
+        self.gold += o.gold;
+        self.predicted += o.predicted;
+        self.correct += o.correct;
+    }
+}
+
+/// Scores of the pipeline on a gold set: per type, and names together.
+#[derive(Clone, Debug, Default)]
+pub struct Scores {
+    /// Per type.
+    pub per_kind: BTreeMap<EntityKind, Counts>,
+}
+
+impl Scores {
+    /// Counts of one type (zero when absent).
+    pub fn of(&self, kind: EntityKind) -> Counts {
+        self.per_kind.get(&kind).copied().unwrap_or_default()
+    }
+
+    /// The four name types pooled (micro).
+    pub fn names(&self) -> Counts {
+        let mut c = Counts::default();
+        for k in NAME_KINDS {
+            c.add(&self.of(k));
+        }
+        c
+    }
+
+    /// The report `eval-ner` prints.
+    pub fn table(&self) -> String {
+        let mut out = String::from(
+            "| type | gold | predicted | P | R | F1 |\n|---|---:|---:|---:|---:|---:|\n",
+        );
+        let row = |name: &str, c: Counts| {
+            let (p, r, f) = c.prf();
+            format!(
+                "| {name} | {} | {} | {p:.1} | {r:.1} | {f:.1} |\n",
+                c.gold, c.predicted
+            )
+        };
+        out.push_str(&row("**names (micro)**", self.names()));
+        for k in EntityKind::ALL {
+            let c = self.of(k);
+            if c.gold + c.predicted > 0 {
+                out.push_str(&row(k.name(), c));
+            }
+        }
+        out
+    }
+}
+
+/// A predicted mention in code points.
+type Predicted = (usize, usize, EntityKind);
+
+/// Runs the analyzer on each paragraph as one request (default options, as a
+/// caller sends it) and returns its mentions in code points.
+pub fn predict(analyzer: &Analyzer, paragraphs: &[Paragraph]) -> Vec<Vec<Predicted>> {
+    paragraphs
+        .iter()
+        .map(|p| {
+            let entities = analyzer.extract_entities(&p.text, &EntityOptions::default());
+            // Byte offset → code point, through one pass over the text.
+            let mut cp_of = vec![0usize; p.text.len() + 1];
+            let mut n = 0;
+            for (b, c) in p.text.char_indices() {
+                cp_of[b] = n;
+                n += 1;
+                for slot in &mut cp_of[b + 1..b + c.len_utf8()] {
+                    *slot = n;
+                }
+            }
+            cp_of[p.text.len()] = n;
+            let mut out: Vec<Predicted> = entities
+                .iter()
+                .flat_map(|e| &e.mentions)
+                .map(|m| (cp_of[m.span.start], cp_of[m.span.end], m.kind))
+                .collect();
+            out.sort_unstable();
+            out
+        })
+        .collect()
+}
+
+/// Exact span-and-type scores of `predicted` against the gold.
+pub fn score(paragraphs: &[Paragraph], predicted: &[Vec<Predicted>]) -> Scores {
+    let mut s = Scores::default();
+    for (p, pred) in paragraphs.iter().zip(predicted) {
+        let gold: BTreeSet<Predicted> = p
+            .mentions
+            .iter()
+            .map(|m| (m.start, m.end, m.kind))
+            .collect();
+        for g in &gold {
+            s.per_kind.entry(g.2).or_default().gold += 1;
+        }
+        for x in pred {
+            let c = s.per_kind.entry(x.2).or_default();
+            c.predicted += 1;
+            if gold.contains(x) {
+                c.correct += 1;
+            }
+        }
+    }
+    s
+}
+
+/// Every paragraph with a miss or a spurious mention, gold and prediction
+/// side by side (for error analysis on dev).
+pub fn error_report(paragraphs: &[Paragraph], predicted: &[Vec<Predicted>]) -> String {
+    let mut out = String::new();
+    for (p, pred) in paragraphs.iter().zip(predicted) {
+        let chars: Vec<char> = p.text.chars().collect();
+        let text = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+        let gold: BTreeSet<Predicted> = p
+            .mentions
+            .iter()
+            .map(|m| (m.start, m.end, m.kind))
+            .collect();
+        let pred: BTreeSet<Predicted> = pred.iter().copied().collect();
+        if gold == pred {
+            continue;
+        }
+        out.push_str(&format!("## {}\n{}\n", p.id, p.text));
+        for g in gold.difference(&pred) {
+            out.push_str(&format!("  missed   {} {:?}\n", g.2.name(), text(g.0, g.1)));
+        }
+        for x in pred.difference(&gold) {
+            out.push_str(&format!("  spurious {} {:?}\n", x.2.name(), text(x.0, x.1)));
+        }
+    }
+    out
+}
+
+/// Arguments of `check-entities`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Gold files to check together (the consistency report looks across all).
+    #[arg(default_values = ["data/entities/test.jsonl", "data/entities/dev.jsonl", "data/entities/train.jsonl"])]
+    pub files: Vec<PathBuf>,
+    /// The annotation pool: every paragraph's text must equal its pool line.
+    #[arg(long, default_value = "../shared/data/annotation-pool")]
+    pub pool: PathBuf,
+    /// Reviewed findings (`string<TAB>reason` lines): strings whose several
+    /// types or unmarked uses were checked against the convention and are right.
+    #[arg(long, default_value = "data/entities/consistency-reviewed.tsv")]
+    pub reviewed: PathBuf,
+    /// Exit non-zero when the consistency report has unreviewed findings
+    /// (validation problems always fail).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Folds a mention for comparison: no diacritics or tatweel.
+fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| {
+            !(('\u{064B}'..='\u{065F}').contains(c) || *c == '\u{0640}' || *c == '\u{0670}')
+        })
+        .collect()
+}
+
+/// `check-entities`: validates the gold files against the pool and the
+/// convention's boundary rules, then reports strings annotated with
+/// different types and strings marked in one place but left unmarked in
+/// another.
+pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
+    let mut sets = Vec::new();
+    let mut problems = Vec::new();
+    for f in &args.files {
+        if !f.exists() {
+            println!("{}: not present, skipped", f.display());
+            continue;
+        }
+        let paragraphs = read(f)?;
+        let split = f.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        let pool_file = ["tsv", "tsv.xz"]
+            .iter()
+            .map(|ext| args.pool.join(format!("{split}.{ext}")))
+            .find(|p| p.exists());
+        match pool_file {
+            Some(pf) => {
+                let pool = read_pool(&pf)?;
+                for p in &paragraphs {
+                    match pool.get(&p.id) {
+                        None => problems.push(format!(
+                            "{}: {} is not in {}",
+                            f.display(),
+                            p.id,
+                            pf.display()
+                        )),
+                        Some(t) if *t != p.text => problems.push(format!(
+                            "{}: {}: text differs from {}",
+                            f.display(),
+                            p.id,
+                            pf.display()
+                        )),
+                        Some(_) => {}
+                    }
+                }
+            }
+            None => println!(
+                "{}: no pool file for {split:?} under {}; text not compared",
+                f.display(),
+                args.pool.display()
+            ),
+        }
+        let n: usize = paragraphs.iter().map(|p| p.mentions.len()).sum();
+        println!(
+            "{}: {} paragraphs, {n} mentions",
+            f.display(),
+            paragraphs.len()
+        );
+        sets.push(paragraphs);
+    }
+    let all: Vec<Paragraph> = sets.into_iter().flatten().collect();
+    let exempt = read_exempt(
+        &args
+            .files
+            .first()
+            .and_then(|f| f.parent())
+            .unwrap_or(Path::new("."))
+            .join("source-typos.tsv"),
+    );
+    problems.extend(boundary_problems(&all, &exempt));
+    let reviewed: BTreeSet<String> = std::fs::read_to_string(&args.reviewed)
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next())
+        .map(fold)
+        .collect();
+    let findings = consistency(&all, &reviewed);
+    for p in &problems {
+        println!("problem: {p}");
+    }
+    for f in &findings {
+        println!("{f}");
+    }
+    println!(
+        "{} validation problems; {} unreviewed consistency findings ({} reviewed strings in {})",
+        problems.len(),
+        findings.len(),
+        reviewed.len(),
+        args.reviewed.display()
+    );
+    anyhow::ensure!(
+        problems.is_empty(),
+        "the gold files have {} validation problems",
+        problems.len()
+    );
+    anyhow::ensure!(
+        !args.strict || findings.is_empty(),
+        "{} consistency findings are not resolved (fix the gold or add the string to {})",
+        findings.len(),
+        args.reviewed.display()
+    );
+    Ok(())
+}
+
+/// The consistency findings: (1) a string annotated with more than one type;
+/// (2) a name string (two letters or more) annotated somewhere but left
+/// unmarked, as a whole word, elsewhere.
+pub fn consistency(paragraphs: &[Paragraph], reviewed: &BTreeSet<String>) -> Vec<String> {
+    let mut types: BTreeMap<String, BTreeMap<EntityKind, Vec<&str>>> = BTreeMap::new();
+    for p in paragraphs {
+        for m in &p.mentions {
+            types
+                .entry(fold(&m.text))
+                .or_default()
+                .entry(m.kind)
+                .or_default()
+                .push(&p.id);
+        }
+    }
+    let mut out = Vec::new();
+    for (s, kinds) in &types {
+        if kinds.len() > 1 && !reviewed.contains(s) {
+            let detail: Vec<String> = kinds
+                .iter()
+                .map(|(k, ids)| {
+                    format!(
+                        "{} ×{} ({})",
+                        k.name(),
+                        ids.len(),
+                        ids.iter().take(4).copied().collect::<Vec<_>>().join(" ")
+                    )
+                })
+                .collect();
+            out.push(format!("types: {s:?}: {}", detail.join("; ")));
+        }
+    }
+    // Unmarked uses of marked name strings (whole words, a proclitic allowed):
+    // an index of every folded word, and of the word without one or two
+    // proclitic letters, to its paragraph and word position.
+    let words: Vec<Vec<(usize, usize, String)>> =
+        paragraphs.iter().map(|p| folded_words(&p.text)).collect();
+    let covered: Vec<Vec<(usize, usize)>> = paragraphs
+        .iter()
+        .map(|p| {
+            p.mentions
+                .iter()
+                .map(|m| {
+                    let before: String = p.text.chars().take(m.start).collect();
+                    let a = fold(&before).chars().count();
+                    (a, a + fold(&m.text).chars().count())
+                })
+                .collect()
+        })
+        .collect();
+    let mut index: HashMap<&str, Vec<(usize, usize, usize)>> = HashMap::new();
+    for (pi, ws) in words.iter().enumerate() {
+        for (wi, (start, _, w)) in ws.iter().enumerate() {
+            let chars: Vec<(usize, char)> = w.char_indices().collect();
+            for cut in 0..=2.min(chars.len()) {
+                if cut > 0 && !PROCLITICS.contains(&chars[cut - 1].1) {
+                    break;
+                }
+                let byte = chars.get(cut).map_or(w.len(), |c| c.0);
+                index
+                    .entry(&w[byte..])
+                    .or_default()
+                    .push((pi, wi, start + cut));
+            }
+        }
+    }
+    for (s, kinds) in &types {
+        if reviewed.contains(s)
+            || s.chars().count() < 3
+            || !kinds.keys().any(|k| NAME_KINDS.contains(k))
+        {
+            continue;
+        }
+        let parts: Vec<&str> = s.split_whitespace().collect();
+        let Some(first) = parts.first() else { continue };
+        let mut unmarked = Vec::new();
+        for &(pi, wi, start) in index.get(first).map(Vec::as_slice).unwrap_or(&[]) {
+            let ws = &words[pi];
+            if wi + parts.len() > ws.len() || (1..parts.len()).any(|j| ws[wi + j].2 != parts[j]) {
+                continue;
+            }
+            let end = ws[wi + parts.len() - 1].1;
+            if !covered[pi].iter().any(|&(a, b)| a <= start && end <= b) {
+                unmarked.push(paragraphs[pi].id.as_str());
+            }
+        }
+        if !unmarked.is_empty() {
+            let marked: usize = kinds.values().map(Vec::len).sum();
+            out.push(format!(
+                "unmarked: {s:?} marked {marked}× ({}) but unmarked {}× ({})",
+                kinds.keys().map(|k| k.name()).collect::<Vec<_>>().join("/"),
+                unmarked.len(),
+                unmarked
+                    .iter()
+                    .take(6)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,5 @@
+//! The training crate's integration tests, one module per subject, in one
+//! test binary.
+
+mod normalize_conformance;
+mod patterns_set;
