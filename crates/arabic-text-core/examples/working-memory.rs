@@ -1,8 +1,10 @@
-//! The working memory of `Analyzer::analyze` on 1 MiB texts of several
-//! shapes, measured as the heap high-water of a cold call (a counting global
-//! allocator), next to `memory::working_memory_estimate`: the table of the
-//! `memory` module's docs. Each shape runs in a fresh process (this binary
-//! re-runs itself), so the tagger's per-thread word memo starts empty.
+//! The working memory of `Analyzer::analyze` and `Analyzer::normalize` on
+//! 1 MiB texts of several shapes, measured as the heap high-water of a cold
+//! call (a counting global allocator), next to
+//! `memory::working_memory_estimate` and `memory::normalize_memory_estimate`:
+//! the tables of the `memory` module's docs. Each shape runs in a fresh
+//! process (this binary re-runs itself), so the tagger's per-thread word memo
+//! starts empty.
 //!
 //! ```sh
 //! cargo run --release -p arabic-text-core --example working-memory
@@ -11,8 +13,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-use arabic_text_core::Analyzer;
-use arabic_text_core::memory::Shape;
+use arabic_text_core::memory::{Shape, normalize_memory_estimate};
+use arabic_text_core::{Analyzer, NormalizeOptions, Preset};
 
 /// The system allocator, counting live bytes and their high-water mark.
 struct Counting;
@@ -51,6 +53,9 @@ fn shapes() -> Vec<(&'static str, String)> {
         ("`1 `", "1 ".repeat(MIB / 2)),
         ("`ب.`", "ب.".repeat(MIB / 3)),
         ("`.`", ".".repeat(MIB)),
+        // Normalization's worst: an edit every other char (alef with hamza
+        // folded, then a letter it keeps).
+        ("`أب`", "أب".repeat(MIB / 4)),
     ]
 }
 
@@ -62,25 +67,41 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         let (name, text) = shapes().swap_remove(i);
         let analyzer = Analyzer::embedded()?;
+        let shape = Shape::of(&text);
+        // Normalization first: its high-water is far below analysis'.
         let base = LIVE.load(Relaxed);
         PEAK.store(base, Relaxed);
-        let analysis = analyzer.analyze(&text, &Default::default());
-        drop(analysis);
-        let used = PEAK.load(Relaxed) - base;
-        let shape = Shape::of(&text);
+        // Every rule on (the default is none, which copies nothing).
+        let search = NormalizeOptions::preset(Preset::Search);
+        drop(analyzer.normalize(&text, &search));
+        let normalize = PEAK.load(Relaxed) - base;
+        let base = LIVE.load(Relaxed);
+        PEAK.store(base, Relaxed);
+        drop(analyzer.analyze(&text, &Default::default()));
+        let analyze = PEAK.load(Relaxed) - base;
         println!(
-            "| {name} ({:.1} MB) | {} | {:.0} MB | {:.0} MB |",
+            "| {name} ({:.1} MB) | {} | {:.0} MB | {:.0} MB | {:.1} MB | {:.1} MB |",
             mb(text.len()),
             shape.units,
-            mb(used),
-            mb(shape.working_memory())
+            mb(analyze),
+            mb(shape.working_memory()),
+            mb(normalize),
+            mb(normalize_memory_estimate(&text)),
         );
-        if used > shape.working_memory() {
-            return Err(format!("{name}: {used} bytes used, over the estimate").into());
+        if analyze > shape.working_memory() {
+            return Err(format!("{name}: analyze used {analyze} bytes, over the estimate").into());
+        }
+        if normalize > normalize_memory_estimate(&text) {
+            return Err(
+                format!("{name}: normalize used {normalize} bytes, over its estimate").into(),
+            );
         }
         return Ok(());
     }
-    println!("| 1 MiB of | units | measured | estimate |\n| --- | ---: | ---: | ---: |");
+    println!(
+        "| 1 MiB of | units | analyze | estimate | normalize | estimate |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: |"
+    );
     let me = std::env::current_exe()?;
     let mut failed = false;
     for i in 0..shapes().len() {

@@ -14,15 +14,16 @@
 //! working-memory` (the heap high-water of a cold `analyze`, counted by a
 //! global allocator, next to this estimate):
 //!
-//! | 1 MiB of | units | measured | estimate |
-//! | --- | ---: | ---: | ---: |
-//! | news (one sentence repeated) | 121,568 | 45 MB | 63 MB |
-//! | `﷽` (one token) | 1 | 74 MB | 87 MB |
-//! | `﷽ ` | 262,144 | 129 MB | 185 MB |
-//! | `ب ` | 349,525 | 132 MB | 165 MB |
-//! | `1 ` | 524,288 | 200 MB | 243 MB |
-//! | `ب.` | 699,050 | 259 MB | 322 MB |
-//! | `.` | 1,048,576 | 265 MB | 478 MB |
+//! | 1 MiB of | units | analyze | estimate | normalize (search) | estimate |
+//! | --- | ---: | ---: | ---: | ---: | ---: |
+//! | news (one sentence repeated) | 129,166 | 45 MB | 66 MB | 3.1 MB | 25.2 MB |
+//! | `﷽` (one token) | 43,691 | 74 MB | 106 MB | 27.3 MB | 58.7 MB |
+//! | `﷽ ` | 262,144 | 129 MB | 185 MB | 41.9 MB | 50.3 MB |
+//! | `ب ` | 349,525 | 132 MB | 165 MB | 5.2 MB | 25.2 MB |
+//! | `1 ` | 524,288 | 200 MB | 243 MB | 5.2 MB | 25.2 MB |
+//! | `ب.` | 699,050 | 259 MB | 322 MB | 0.0 MB | 25.2 MB |
+//! | `.` | 1,048,576 | 265 MB | 478 MB | 0.0 MB | 25.2 MB |
+//! | `أب` (one word) | 65,537 | 34 MB | 38 MB | 13.6 MB | 25.2 MB |
 //!
 //! The estimate is an upper bound on these shapes (the example fails if it
 //! is not), within 1.8× of what was measured; it does not include the caller's own copies (the request and
@@ -38,6 +39,11 @@ pub const BYTES_PER_UNIT: usize = 448;
 /// folded forms (`﷽` is 3 bytes and 40 once expanded).
 pub const BYTES_PER_PRESENTATION_FORM: usize = 224;
 
+/// Chars of one word run counted as one unit: a long run (1 MiB of `أب`
+/// with no space is one word) costs per char in the clitic analysis and the
+/// folded forms, not per run.
+pub const CHARS_PER_LONG_WORD_UNIT: usize = 8;
+
 /// Bytes per byte of text (copies of the text in its normalized and folded
 /// forms).
 pub const BYTES_PER_TEXT_BYTE: usize = 8;
@@ -50,7 +56,8 @@ fn wordish(c: char) -> bool {
 /// The shape of a text that its working memory follows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Shape {
-    /// Word runs plus punctuation and symbol chars (whitespace excluded).
+    /// Word runs (one more per [`CHARS_PER_LONG_WORD_UNIT`] chars of a run)
+    /// plus punctuation and symbol chars (whitespace excluded).
     pub units: usize,
     /// Presentation-form chars.
     pub presentation_forms: usize,
@@ -66,6 +73,7 @@ impl Shape {
             ..Shape::default()
         };
         let mut in_word = false;
+        let mut run = 0usize;
         for c in text.chars() {
             if is_presentation_form(c) {
                 shape.presentation_forms += 1;
@@ -74,6 +82,11 @@ impl Shape {
                 if !in_word {
                     shape.units += 1;
                     in_word = true;
+                    run = 0;
+                }
+                run += 1;
+                if run.is_multiple_of(CHARS_PER_LONG_WORD_UNIT) {
+                    shape.units += 1;
                 }
             } else {
                 in_word = false;
@@ -104,6 +117,24 @@ pub fn working_memory_estimate(text: &str) -> usize {
     Shape::of(text).working_memory()
 }
 
+/// Bytes per byte of text that normalization may take: the normalized copy
+/// and an alignment edit (32 bytes) as often as every other char.
+pub const NORMALIZE_BYTES_PER_TEXT_BYTE: usize = 24;
+
+/// Bytes per presentation-form char that normalization may take on top: its
+/// expansion (up to 40 bytes for `﷽`) and its edit.
+pub const NORMALIZE_BYTES_PER_PRESENTATION_FORM: usize = 96;
+
+/// The estimated working memory of normalizing `text` alone
+/// ([`crate::Analyzer::normalize`]), in bytes: far below analysis', since
+/// nothing is kept per word.
+pub fn normalize_memory_estimate(text: &str) -> usize {
+    let presentation_forms = text.chars().filter(|&c| is_presentation_form(c)).count();
+    text.len()
+        .saturating_mul(NORMALIZE_BYTES_PER_TEXT_BYTE)
+        .saturating_add(presentation_forms.saturating_mul(NORMALIZE_BYTES_PER_PRESENTATION_FORM))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,7 +158,12 @@ mod tests {
     fn the_estimate_follows_shape_not_bytes() {
         let dots = working_memory_estimate(&".".repeat(1000));
         let word = working_memory_estimate(&"ب".repeat(500));
-        assert!(dots > 50 * word, "{dots} vs {word}");
+        assert!(dots > 10 * word, "{dots} vs {word}");
+        // A long word costs per char (1 MiB of `أب` in one word took 34 MB).
+        assert_eq!(
+            Shape::of(&"ب".repeat(500)).units,
+            1 + 500 / CHARS_PER_LONG_WORD_UNIT
+        );
         assert_eq!(
             working_memory_estimate("ab"),
             BYTES_PER_UNIT + 2 * BYTES_PER_TEXT_BYTE
