@@ -8,3 +8,4 @@ mod server_drain;
 mod server_gazetteer;
 mod server_hostile;
 mod server_pathological;
+mod server_tls;

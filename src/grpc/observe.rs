@@ -1,10 +1,14 @@
-//! A tower layer around every gRPC call: the concurrency gate with load
-//! shedding, a `tracing` span and one log line per call (method, request and
-//! response bytes, latency, status code), the call metrics, and the caller's
-//! deadline (answered DEADLINE_EXCEEDED).
+//! A tower layer around every gRPC call: a `tracing` span and one log line
+//! per call (method, request and response bytes, latency, status code), the
+//! call metrics, the caller's deadline (answered DEADLINE_EXCEEDED), and what
+//! a request body may hold while it arrives: the request-memory budget
+//! (bytes of messages not yet complete, shared fairly between connections)
+//! and the idle timeout (a body that sends nothing for that long ends).
 //!
 //! It sits outside tonic's routing so it sees every call, including the ones
 //! tonic answers itself (decode errors, message too large, unknown methods).
+//! The analysis permits are taken later, when a call's request is complete
+//! ([`super::admission`]).
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -13,18 +17,18 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use http_body::{Body as HttpBody, Frame, SizeHint};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::OwnedSemaphorePermit;
+use tokio::time::Sleep;
 use tonic::body::Body;
 use tonic::codegen::Bytes;
 use tower::{Layer, Service};
 use tracing::Instrument as _;
 
+use super::admission::{FairPool, Refusal, Share};
 use super::deadline::parse_grpc_timeout;
+use super::errors;
+use crate::server::conn::{ConnInfo, ConnLoad};
 use crate::server::metrics::{CallLabels, MethodLabels, Metrics};
-
-/// Path prefix of the analysis service: only its calls are gated and shed
-/// (health checks and reflection must keep working under overload).
-const GATED_PREFIX: &str = "/arabic.text.v1.TextAnalysisService/";
 
 /// Largest data frame handed to HTTP/2 at once: hyper asks for the next one
 /// only when the peer's flow-control window has room, so a response that is
@@ -38,15 +42,24 @@ const MAX_DATA_FRAME: usize = 64 * 1024;
 #[derive(Clone, Debug)]
 pub struct HeldResponse(pub Arc<OwnedSemaphorePermit>);
 
+/// What a request body may hold while it arrives.
+#[derive(Clone, Debug)]
+pub struct BodyLimits {
+    /// KiB of request messages not yet complete, shared by every call (each
+    /// connection up to its share); `None`: no budget.
+    pub budget: Option<Arc<FairPool>>,
+    /// A body that sends nothing for this long ends with DEADLINE_EXCEEDED;
+    /// zero: never.
+    pub idle_timeout: Duration,
+}
+
 /// Shared state of the layer.
 #[derive(Debug)]
 struct Shared {
     /// Where call metrics go.
     metrics: Arc<Metrics>,
-    /// Permits for analysis calls in flight; `None` means no limit.
-    gate: Option<Arc<Semaphore>>,
-    /// The configured limit, for the shed message.
-    limit: usize,
+    /// The request-memory budget and the idle timeout.
+    limits: BodyLimits,
 }
 
 /// Builds [`Observe`] services.
@@ -57,15 +70,11 @@ pub struct ObserveLayer {
 }
 
 impl ObserveLayer {
-    /// A layer reporting to `metrics` that admits at most `max_concurrency`
-    /// analysis calls at once (0: no limit).
-    pub fn new(metrics: Arc<Metrics>, max_concurrency: usize) -> Self {
+    /// A layer reporting to `metrics` whose request bodies are held to
+    /// `limits`.
+    pub fn new(metrics: Arc<Metrics>, limits: BodyLimits) -> Self {
         Self {
-            shared: Arc::new(Shared {
-                metrics,
-                gate: (max_concurrency > 0).then(|| Arc::new(Semaphore::new(max_concurrency))),
-                limit: max_concurrency,
-            }),
+            shared: Arc::new(Shared { metrics, limits }),
         }
     }
 }
@@ -196,18 +205,11 @@ struct CallRecord {
     response_bytes: u64,
     /// The status code once known.
     code: Option<i32>,
-    /// The admission permit, released when the call ends.
-    _permit: Option<OwnedSemaphorePermit>,
 }
 
 impl CallRecord {
     /// Starts recording a call.
-    fn new(
-        metrics: Arc<Metrics>,
-        path: String,
-        timeout: Option<Duration>,
-        permit: Option<OwnedSemaphorePermit>,
-    ) -> Self {
+    fn new(metrics: Arc<Metrics>, path: String, timeout: Option<Duration>) -> Self {
         metrics.in_flight.inc();
         let span = tracing::info_span!("grpc", method = %path);
         Self {
@@ -220,7 +222,6 @@ impl CallRecord {
             cancelled: Arc::new(AtomicBool::new(false)),
             response_bytes: 0,
             code: None,
-            _permit: permit,
         }
     }
 }
@@ -269,7 +270,50 @@ impl Drop for CallRecord {
     }
 }
 
-/// A request body that counts its bytes.
+/// Where a request body is in the gRPC framing (a 5-byte prefix, flag and
+/// length, then the message), so the request budget is held only for a
+/// message still arriving.
+#[derive(Debug, Default)]
+struct Framing {
+    /// Prefix bytes seen of the current message (0..5).
+    prefix_len: usize,
+    /// The prefix so far.
+    prefix: [u8; 5],
+    /// Message bytes still to come once the prefix is complete.
+    remaining: usize,
+}
+
+impl Framing {
+    /// Follows `data` through the framing.
+    fn feed(&mut self, mut data: &[u8]) {
+        while !data.is_empty() {
+            if self.remaining > 0 {
+                let n = self.remaining.min(data.len());
+                self.remaining -= n;
+                data = &data[n..];
+                continue;
+            }
+            let n = (5 - self.prefix_len).min(data.len());
+            self.prefix[self.prefix_len..self.prefix_len + n].copy_from_slice(&data[..n]);
+            self.prefix_len += n;
+            data = &data[n..];
+            if self.prefix_len == 5 {
+                let [_, a, b, c, d] = self.prefix;
+                self.remaining = u32::from_be_bytes([a, b, c, d]) as usize;
+                self.prefix_len = 0;
+            }
+        }
+    }
+
+    /// Whether the bytes so far end exactly at a message's end.
+    fn at_boundary(&self) -> bool {
+        self.prefix_len == 0 && self.remaining == 0
+    }
+}
+
+/// A request body that counts its bytes, holds the request budget for a
+/// message still arriving, and ends when it sends nothing for the idle
+/// timeout.
 struct CountedRequest {
     /// The real body.
     inner: Body,
@@ -277,6 +321,59 @@ struct CountedRequest {
     bytes: Arc<AtomicU64>,
     /// Set when the client reset the stream before its body ended.
     cancelled: Arc<AtomicBool>,
+    /// Where the body is in the gRPC framing.
+    framing: Framing,
+    /// Bytes received of the messages not yet complete.
+    partial: usize,
+    /// The request budget held for them (KiB); `None`: no budget.
+    held: Option<Share>,
+    /// The idle timeout (zero: none).
+    idle_timeout: Duration,
+    /// When the last data arrived (or the call started).
+    last_data: tokio::time::Instant,
+    /// The idle timer, made the first time the body waits.
+    idle: Option<Pin<Box<Sleep>>>,
+    /// Set once this wrapper ended the body with an error of its own.
+    failed: bool,
+}
+
+impl CountedRequest {
+    /// Counts a data frame against the budget; the error ends the body.
+    fn hold(&mut self, data: &[u8]) -> Result<(), tonic::Status> {
+        self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+        self.last_data = tokio::time::Instant::now();
+        self.framing.feed(data);
+        let Some(held) = &mut self.held else {
+            return Ok(());
+        };
+        if self.framing.at_boundary() {
+            self.partial = 0;
+            held.release();
+            return Ok(());
+        }
+        self.partial += data.len();
+        let kib = self.partial.div_ceil(1024);
+        match held.grow(kib.saturating_sub(held.units())) {
+            Ok(()) => Ok(()),
+            Err(Refusal::Full) => Err(errors::request_budget_exhausted(None)),
+            Err(Refusal::OverShare(share)) => Err(errors::request_budget_exhausted(Some(share))),
+        }
+    }
+
+    /// Whether the idle timer has fired (registering the waker if not).
+    fn idle_expired(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.idle_timeout.is_zero() {
+            return false;
+        }
+        let at = self.last_data + self.idle_timeout;
+        let sleep = self
+            .idle
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)));
+        if sleep.deadline() != at {
+            sleep.as_mut().reset(at);
+        }
+        sleep.as_mut().poll(cx).is_ready()
+    }
 }
 
 impl HttpBody for CountedRequest {
@@ -287,25 +384,45 @@ impl HttpBody for CountedRequest {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
-        let poll = Pin::new(&mut self.inner).poll_frame(cx);
+        let this = &mut *self;
+        if this.failed {
+            return Poll::Ready(None);
+        }
+        let poll = Pin::new(&mut this.inner).poll_frame(cx);
         match &poll {
             Poll::Ready(Some(Ok(frame))) => {
-                if let Some(data) = frame.data_ref() {
-                    self.bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
+                if let Some(data) = frame.data_ref()
+                    && let Err(status) = this.hold(data)
+                {
+                    this.failed = true;
+                    return Poll::Ready(Some(Err(status)));
                 }
             }
             // The client reset the stream or its connection went away: no
             // status reaches it, and the call is counted CANCELLED.
             Poll::Ready(Some(Err(_))) => {
-                self.cancelled.store(true, Ordering::Relaxed);
+                this.cancelled.store(true, Ordering::Relaxed);
             }
-            _ => {}
+            Poll::Ready(None) => {
+                if let Some(held) = &mut this.held {
+                    held.release();
+                }
+            }
+            Poll::Pending => {
+                if this.idle_expired(cx) {
+                    this.failed = true;
+                    if let Some(held) = &mut this.held {
+                        held.release();
+                    }
+                    return Poll::Ready(Some(Err(errors::request_idle(this.idle_timeout))));
+                }
+            }
         }
         poll
     }
 
     fn is_end_stream(&self) -> bool {
-        self.inner.is_end_stream()
+        self.failed || self.inner.is_end_stream()
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -407,45 +524,27 @@ where
             .and_then(|v| v.to_str().ok())
             .and_then(parse_grpc_timeout);
         let shared = &self.shared;
-        let mut permit = None;
-        if let Some(gate) = shared
-            .gate
-            .as_ref()
-            .filter(|_| path.starts_with(GATED_PREFIX))
-        {
-            match Arc::clone(gate).try_acquire_owned() {
-                Ok(p) => permit = Some(p),
-                Err(_) => {
-                    shared
-                        .metrics
-                        .shed
-                        .get_or_create(&MethodLabels {
-                            method: crate::server::metrics::method_label(&path).to_owned(),
-                        })
-                        .inc();
-                    let mut record =
-                        CallRecord::new(Arc::clone(&shared.metrics), path, timeout, None);
-                    let status = super::errors::overloaded(shared.limit);
-                    record.code = Some(status.code() as i32);
-                    let response = status.into_http::<Body>();
-                    return Box::pin(std::future::ready(Ok(response.map(|inner| {
-                        Body::new(ObservedResponse {
-                            inner,
-                            record,
-                            rest: Bytes::new(),
-                            _held: None,
-                        })
-                    }))));
-                }
-            }
-        }
-        let mut record = CallRecord::new(Arc::clone(&shared.metrics), path, timeout, permit);
+        let mut record = CallRecord::new(Arc::clone(&shared.metrics), path, timeout);
         let span = record.span.clone();
+        let held = shared.limits.budget.as_ref().map(|budget| {
+            let conn = req
+                .extensions()
+                .get::<ConnInfo>()
+                .map_or_else(ConnLoad::detached, |c| Arc::clone(&c.load));
+            budget.share_for(conn)
+        });
         let req = req.map(|inner| {
             Body::new(CountedRequest {
                 inner,
                 bytes: Arc::clone(&record.request_bytes),
                 cancelled: Arc::clone(&record.cancelled),
+                framing: Framing::default(),
+                partial: 0,
+                held,
+                idle_timeout: shared.limits.idle_timeout,
+                last_data: tokio::time::Instant::now(),
+                idle: None,
+                failed: false,
             })
         });
         // The clone is ready only if polled; swap so the ready one is used.
@@ -525,5 +624,21 @@ mod tests {
         fix_caller_errors(&mut headers, false);
         assert_eq!(grpc_status(&headers), Some(3));
         assert_eq!(percent_decode("a%20b%ZZ%"), "a b%ZZ%");
+    }
+
+    #[test]
+    fn framing_finds_message_ends_across_frames() {
+        let mut f = Framing::default();
+        f.feed(&[0, 0, 0]);
+        assert!(!f.at_boundary());
+        f.feed(&[0, 3, b'a']);
+        assert!(!f.at_boundary());
+        f.feed(b"bc");
+        assert!(f.at_boundary());
+        // Two messages (one empty) and the start of a third in one frame.
+        f.feed(&[0, 0, 0, 0, 0, 0, 0, 0, 0, 1, b'x', 0, 0]);
+        assert!(!f.at_boundary());
+        f.feed(&[0, 0, 0]);
+        assert!(f.at_boundary());
     }
 }

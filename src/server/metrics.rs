@@ -74,6 +74,14 @@ pub struct CallLabels {
     pub code: String,
 }
 
+/// Labels of refused connections.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RefusedLabels {
+    /// Why: `limit` (the connection limit was reached) or `handshake` (no
+    /// TLS handshake or HTTP/2 preface in time, or a failed handshake).
+    pub reason: String,
+}
+
 /// Labels of per-method metrics.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct MethodLabels {
@@ -96,7 +104,8 @@ pub struct Metrics {
     pub latency: Family<MethodLabels, Histogram, HistogramFn>,
     /// Calls currently in flight.
     pub in_flight: Gauge,
-    /// Calls shed at once because the concurrency limit was reached.
+    /// Calls shed at once because the concurrency limit (or the connection's
+    /// share of it) was reached.
     pub shed: Family<MethodLabels, Counter>,
     /// Encoded request bytes received.
     pub request_bytes: Counter,
@@ -104,6 +113,10 @@ pub struct Metrics {
     pub response_bytes: Counter,
     /// Document text bytes analysed (UTF-8).
     pub text_bytes: Counter,
+    /// Client connections open (past their handshake).
+    pub connections: Gauge,
+    /// Client connections closed by the server before serving them, by reason.
+    pub connections_refused: Family<RefusedLabels, Counter>,
 }
 
 impl Default for Metrics {
@@ -125,6 +138,8 @@ impl Metrics {
         let request_bytes = Counter::default();
         let response_bytes = Counter::default();
         let text_bytes = Counter::default();
+        let connections = Gauge::default();
+        let connections_refused = Family::<RefusedLabels, Counter>::default();
         registry.register(
             "grpc_calls",
             "Finished gRPC calls by method and status code",
@@ -142,7 +157,7 @@ impl Metrics {
         );
         registry.register(
             "grpc_calls_shed",
-            "gRPC calls rejected with RESOURCE_EXHAUSTED at the concurrency limit",
+            "gRPC calls rejected with RESOURCE_EXHAUSTED at the concurrency limit or the connection's share of it",
             shed.clone(),
         );
         registry.register(
@@ -160,6 +175,21 @@ impl Metrics {
             "Document text bytes analysed",
             text_bytes.clone(),
         );
+        registry.register(
+            "connections",
+            "Client connections open on the gRPC port",
+            connections.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Client connections closed before being served, by reason (limit, handshake)",
+            connections_refused.clone(),
+        );
+        for reason in ["limit", "handshake"] {
+            let _ = connections_refused.get_or_create(&RefusedLabels {
+                reason: reason.to_owned(),
+            });
+        }
         for method in KNOWN_METHODS.iter().chain(&[UNKNOWN_METHOD]) {
             let method = (*method).to_owned();
             for code in CODE_NAMES {
@@ -181,7 +211,18 @@ impl Metrics {
             request_bytes,
             response_bytes,
             text_bytes,
+            connections,
+            connections_refused,
         }
+    }
+
+    /// Counts a connection refused for `reason` (`limit` or `handshake`).
+    pub fn connection_refused(&self, reason: &'static str) {
+        self.connections_refused
+            .get_or_create(&RefusedLabels {
+                reason: reason.to_owned(),
+            })
+            .inc();
     }
 
     /// The metrics in the OpenMetrics text format.
