@@ -9,17 +9,19 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tonic::body::Body;
 use tonic::codegen::Bytes;
 use tower::{Layer, Service};
-use tracing::Instrument as _;
 
 use super::deadline::parse_grpc_timeout;
-use crate::server::metrics::{CallLabels, MethodLabels, Metrics};
+use crate::server::access::{self, AccessEntry, AccessLog, Verdict};
+use crate::server::config::OkLines;
+use crate::server::logwriter;
+use crate::server::metrics::{MethodId, Metrics};
 
 /// Path prefix of the analysis service: only its calls are gated and shed
 /// (health checks and reflection must keep working under overload).
@@ -46,6 +48,8 @@ struct Shared {
     gate: Option<Arc<Semaphore>>,
     /// The configured limit, for the shed message.
     limit: usize,
+    /// Which calls get an access-log line.
+    access: AccessLog,
 }
 
 /// Builds [`Observe`] services.
@@ -57,13 +61,15 @@ pub struct ObserveLayer {
 
 impl ObserveLayer {
     /// A layer reporting to `metrics` that admits at most `max_concurrency`
-    /// analysis calls at once (0: no limit).
-    pub fn new(metrics: Arc<Metrics>, max_concurrency: usize) -> Self {
+    /// analysis calls at once (0: no limit) and logs the successful calls
+    /// `ok_lines` says.
+    pub fn new(metrics: Arc<Metrics>, max_concurrency: usize, ok_lines: OkLines) -> Self {
         Self {
             shared: Arc::new(Shared {
                 metrics,
                 gate: (max_concurrency > 0).then(|| Arc::new(Semaphore::new(max_concurrency))),
                 limit: max_concurrency,
+                access: AccessLog::new(ok_lines),
             }),
         }
     }
@@ -89,34 +95,17 @@ pub struct Observe<S> {
     shared: Arc<Shared>,
 }
 
-/// The name of a numeric gRPC status code (as in `google.rpc.Code`).
-fn code_name(code: i32) -> String {
-    match tonic::Code::from_i32(code) {
-        tonic::Code::Ok => "OK",
-        tonic::Code::Cancelled => "CANCELLED",
-        tonic::Code::Unknown => "UNKNOWN",
-        tonic::Code::InvalidArgument => "INVALID_ARGUMENT",
-        tonic::Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
-        tonic::Code::NotFound => "NOT_FOUND",
-        tonic::Code::AlreadyExists => "ALREADY_EXISTS",
-        tonic::Code::PermissionDenied => "PERMISSION_DENIED",
-        tonic::Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
-        tonic::Code::FailedPrecondition => "FAILED_PRECONDITION",
-        tonic::Code::Aborted => "ABORTED",
-        tonic::Code::OutOfRange => "OUT_OF_RANGE",
-        tonic::Code::Unimplemented => "UNIMPLEMENTED",
-        tonic::Code::Internal => "INTERNAL",
-        tonic::Code::Unavailable => "UNAVAILABLE",
-        tonic::Code::DataLoss => "DATA_LOSS",
-        tonic::Code::Unauthenticated => "UNAUTHENTICATED",
-    }
-    .to_owned()
-}
+/// The `grpc-status` header, named once (a `&str` name is parsed at every
+/// lookup).
+static GRPC_STATUS: http::HeaderName = http::HeaderName::from_static("grpc-status");
+
+/// The `grpc-timeout` header.
+static GRPC_TIMEOUT: http::HeaderName = http::HeaderName::from_static("grpc-timeout");
 
 /// The grpc-status of a header map, if present.
 fn grpc_status(headers: &http::HeaderMap) -> Option<i32> {
     headers
-        .get("grpc-status")
+        .get(&GRPC_STATUS)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
 }
@@ -170,12 +159,12 @@ fn fix_caller_errors(headers: &mut http::HeaderMap, cancelled: bool) {
 /// (response finished, failed, or abandoned by the client).
 #[derive(Debug)]
 struct CallRecord {
-    /// Where the numbers go.
-    metrics: Arc<Metrics>,
-    /// The call's span, parent of the log line.
-    span: tracing::Span,
-    /// The request path.
-    path: String,
+    /// Where the numbers and the log line go.
+    shared: Arc<Shared>,
+    /// The method, found once from the request path.
+    method: MethodId,
+    /// The request path when it is not a known method (for the log line).
+    other_path: Option<Box<str>>,
     /// When the request headers arrived.
     start: Instant,
     /// The caller's deadline, if any.
@@ -193,19 +182,19 @@ struct CallRecord {
 }
 
 impl CallRecord {
-    /// Starts recording a call.
+    /// Starts recording a call to `path`.
     fn new(
-        metrics: Arc<Metrics>,
-        path: String,
+        shared: Arc<Shared>,
+        path: &str,
         timeout: Option<Duration>,
         permit: Option<OwnedSemaphorePermit>,
     ) -> Self {
-        metrics.in_flight.inc();
-        let span = tracing::info_span!("grpc", method = %path);
+        shared.metrics.in_flight.inc();
+        let method = MethodId::of_path(path);
         Self {
-            metrics,
-            span,
-            path,
+            shared,
+            method,
+            other_path: method.known().is_none().then(|| path.into()),
             start: Instant::now(),
             timeout,
             request_bytes: Arc::new(AtomicU64::new(0)),
@@ -219,7 +208,8 @@ impl CallRecord {
 
 impl Drop for CallRecord {
     fn drop(&mut self) {
-        let latency = self.start.elapsed();
+        let end = Instant::now();
+        let latency = end.saturating_duration_since(self.start);
         let code = self.code.unwrap_or_else(|| {
             // No status was sent: the deadline fired (tonic answers it outside
             // this layer) or the client went away.
@@ -229,35 +219,35 @@ impl Drop for CallRecord {
                 tonic::Code::Cancelled as i32
             }
         });
-        let code = code_name(code);
-        let method = crate::server::metrics::method_label(&self.path).to_owned();
+        let code = tonic::Code::from_i32(code);
         let request_bytes = self.request_bytes.load(Ordering::Relaxed);
-        self.metrics.in_flight.dec();
-        self.metrics.request_bytes.inc_by(request_bytes);
-        self.metrics.response_bytes.inc_by(self.response_bytes);
-        self.metrics
-            .latency
-            .get_or_create(&MethodLabels {
-                method: method.clone(),
-            })
-            .observe(latency.as_secs_f64());
-        self.metrics
-            .calls
-            .get_or_create(&CallLabels {
-                method,
-                code: code.clone(),
-            })
-            .inc();
-        tracing::info!(
-            target: "arabic_text::access",
-            parent: &self.span,
-            method = %self.path,
-            code = %code,
-            latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+        let metrics = &self.shared.metrics;
+        metrics.in_flight.dec();
+        metrics.request_bytes.inc_by(request_bytes);
+        metrics.response_bytes.inc_by(self.response_bytes);
+        metrics.record_call(self.method, code, latency);
+        if !access::enabled() {
+            return;
+        }
+        let Verdict::Log { skipped } = self.shared.access.admit(code == tonic::Code::Ok, end)
+        else {
+            return;
+        };
+        let entry = AccessEntry {
+            time: SystemTime::now(),
+            method: self.method,
+            other_path: self.other_path.take(),
+            code,
+            latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
             request_bytes,
-            response_bytes = self.response_bytes,
-            "call"
-        );
+            response_bytes: self.response_bytes,
+            skipped,
+        };
+        // Formatted by the log writer's thread; a `tracing` event where the
+        // server's log writer is not installed.
+        if let Err(entry) = logwriter::push_access(entry) {
+            entry.emit_event();
+        }
     }
 }
 
@@ -390,10 +380,10 @@ where
     }
 
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        let path = req.uri().path().to_owned();
+        let path = req.uri().path();
         let timeout = req
             .headers()
-            .get("grpc-timeout")
+            .get(&GRPC_TIMEOUT)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_grpc_timeout);
         let shared = &self.shared;
@@ -406,15 +396,8 @@ where
             match Arc::clone(gate).try_acquire_owned() {
                 Ok(p) => permit = Some(p),
                 Err(_) => {
-                    shared
-                        .metrics
-                        .shed
-                        .get_or_create(&MethodLabels {
-                            method: crate::server::metrics::method_label(&path).to_owned(),
-                        })
-                        .inc();
-                    let mut record =
-                        CallRecord::new(Arc::clone(&shared.metrics), path, timeout, None);
+                    let mut record = CallRecord::new(Arc::clone(shared), path, timeout, None);
+                    shared.metrics.record_shed(record.method);
                     let status = super::errors::overloaded(shared.limit);
                     record.code = Some(status.code() as i32);
                     let response = status.into_http::<Body>();
@@ -429,8 +412,7 @@ where
                 }
             }
         }
-        let mut record = CallRecord::new(Arc::clone(&shared.metrics), path, timeout, permit);
-        let span = record.span.clone();
+        let mut record = CallRecord::new(Arc::clone(shared), path, timeout, permit);
         let req = req.map(|inner| {
             Body::new(CountedRequest {
                 inner,
@@ -441,24 +423,21 @@ where
         // The clone is ready only if polled; swap so the ready one is used.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        Box::pin(
-            async move {
-                let mut response = inner.call(req).await?;
-                let cancelled = record.cancelled.load(Ordering::Relaxed);
-                fix_caller_errors(response.headers_mut(), cancelled);
-                record.code = grpc_status(response.headers());
-                let held = response.extensions_mut().remove::<HeldResponse>();
-                Ok(response.map(|inner| {
-                    Body::new(ObservedResponse {
-                        inner,
-                        record,
-                        rest: Bytes::new(),
-                        _held: held,
-                    })
-                }))
-            }
-            .instrument(span),
-        )
+        Box::pin(async move {
+            let mut response = inner.call(req).await?;
+            let cancelled = record.cancelled.load(Ordering::Relaxed);
+            fix_caller_errors(response.headers_mut(), cancelled);
+            record.code = grpc_status(response.headers());
+            let held = response.extensions_mut().remove::<HeldResponse>();
+            Ok(response.map(|inner| {
+                Body::new(ObservedResponse {
+                    inner,
+                    record,
+                    rest: Bytes::new(),
+                    _held: held,
+                })
+            }))
+        })
     }
 }
 
