@@ -13,6 +13,8 @@ project commits (code-point offsets into the pool paragraph, half-open), checkin
   markup.py render JSONL [IDS...]                   print paragraphs of a JSONL file back in the markup
 
 Types: the API's EntityType names without the prefix, or the short codes PER LOC ORG NUM ORD QTY PCT.
+A type followed by ~ (⟦DATE~ 15 آب 1947⟧ in في15 آب 1947) marks a span whose boundary lies inside a written
+word because the source lacks a space; the boundary check skips it and `jsonl` lists it in OUT.typos.tsv.
 """
 import json
 import lzma
@@ -29,6 +31,8 @@ SHORT_OF = {"PERSON": "PER", "LOCATION": "LOC", "ORGANIZATION": "ORG", "NUMBER":
             "QUANTITY": "QTY", "PERCENT": "PCT"}
 PROCLITICS = set("وفبكل")
 TATWEEL = "\u0640"
+# (id, mention) pairs whose boundary follows a typo of the source, marked ⟦TYPE~ text⟧.
+TYPOS = []
 
 
 def read_pool(path):
@@ -63,12 +67,14 @@ def parse(marked):
         if OPEN in inner:
             raise ValueError(f"nested {OPEN} at {i}")
         code, sep, body = inner.partition(" ")
+        typo = code.endswith("~")
+        code = code.rstrip("~")
         typ = SHORT.get(code, code)
         if not sep or typ not in TYPES:
             raise ValueError(f"bad type {code!r} in {OPEN}{inner}{CLOSE}")
         if not body:
             raise ValueError(f"empty span {OPEN}{inner}{CLOSE}")
-        spans.append((pos, pos + len(body), typ))
+        spans.append((pos, pos + len(body), typ, typo))
         out.append(body)
         pos += len(body)
         i = j + 1
@@ -91,7 +97,7 @@ def span_problems(text, start, end, typ):
         k -= 1
     prefix = text[k:start]
     if prefix:
-        core = prefix.rstrip(TATWEEL)
+        core = "".join(ch for ch in prefix if ch in PROCLITICS or unicodedata.category(ch) != "Mn").rstrip(TATWEEL)
         if len(core) > 3:
             pass  # a missing space in the source (الدكتوراحمد): the span starts where the name does
         elif not core or any(ch not in PROCLITICS for ch in core):
@@ -140,11 +146,14 @@ def check_files(pool_path, marked_paths):
                     errors.append(f"{where}: {pid}: the text differs from the pool at char {i}: "
                                   f"marked …{a[max(0, i - 15):i + 15]!r}… pool …{b[max(0, i - 15):i + 15]!r}…")
                     continue
-                for (s, e, t) in spans:
+                for (s, e, t, typo) in spans:
+                    if typo:
+                        TYPOS.append(f"{pid}\t{text[s:e]}\tmarked by the annotator as following a typo of the source")
+                        continue
                     for p in span_problems(text, s, e, t):
                         errors.append(f"{where}: {pid}: {t} {text[s:e]!r}: {p}")
                 records[pid] = {"id": pid, "text": text,
-                                "entities": [{"start": s, "end": e, "type": t, "text": text[s:e]} for s, e, t in spans]}
+                                "entities": [{"start": s, "end": e, "type": t, "text": text[s:e]} for s, e, t, _ in spans]}
     return order, records, errors
 
 
@@ -248,6 +257,10 @@ def main(argv):
                 if pid in records:
                     f.write(json.dumps(records[pid], ensure_ascii=False) + "\n")
         print(f"wrote {len(records)} paragraphs to {out}")
+        if TYPOS:
+            with open(out + ".typos.tsv", "w", encoding="utf-8") as f:
+                f.write("\n".join(TYPOS) + "\n")
+            print(f"{len(TYPOS)} mentions marked as following a typo of the source: {out}.typos.tsv")
         return 0
     if cmd == "agree":
         agree(argv[2], argv[3], "--list" in argv)

@@ -9,8 +9,8 @@ use anyhow::Context;
 
 use super::anercorp;
 use super::gold;
-use arabic_text_core::entities::EntityKind;
 use super::ner::*;
+use arabic_text_core::entities::EntityKind;
 use arabic_text_core::entities::document::{self, Rules};
 use arabic_text_core::entities::features;
 use arabic_text_core::entities::tagger::{Model, Sample};
@@ -98,7 +98,10 @@ fn eval_gold(args: &EvalArgs) -> anyhow::Result<()> {
     let predicted = gold::predict(&analyzer, &paragraphs);
     let secs = t.elapsed().as_secs_f64();
     let s = gold::score(&paragraphs, &predicted);
-    let words: usize = paragraphs.iter().map(|p| p.text.split_whitespace().count()).sum();
+    let words: usize = paragraphs
+        .iter()
+        .map(|p| p.text.split_whitespace().count())
+        .sum();
     println!(
         "== project gold {} ({} paragraphs, {words} words), exact span and type, each paragraph one request \
          ({:.0} words/s, first pass)",
@@ -125,7 +128,10 @@ fn eval_gold(args: &EvalArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(min) = args.min_gold_pattern_f1 {
-        for k in EntityKind::ALL.iter().filter(|k| !gold::NAME_KINDS.contains(k)) {
+        for k in EntityKind::ALL
+            .iter()
+            .filter(|k| !gold::NAME_KINDS.contains(k))
+        {
             let c = s.of(*k);
             if c.gold >= 20 && c.prf().2 < min {
                 failed.push(format!(
@@ -136,7 +142,11 @@ fn eval_gold(args: &EvalArgs) -> anyhow::Result<()> {
             }
         }
     }
-    anyhow::ensure!(failed.is_empty(), "project gold gates: {}", failed.join("; "));
+    anyhow::ensure!(
+        failed.is_empty(),
+        "project gold gates: {}",
+        failed.join("; ")
+    );
     Ok(())
 }
 

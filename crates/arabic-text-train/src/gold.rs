@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use arabic_text_core::Analyzer;
 use arabic_text_core::entities::{EntityKind, EntityOptions};
+use arabic_text_core::segment::{SegmentOptions, SegmentRole, Segmenter};
 use serde::Deserialize;
 
 /// The name types, scored together as "names" (micro F1).
@@ -141,6 +142,10 @@ pub fn parse(data: &str) -> anyhow::Result<Vec<Paragraph>> {
 /// Letters that attach to the next word as proclitics (و ف ب ك ل).
 const PROCLITICS: [char; 5] = ['و', 'ف', 'ب', 'ك', 'ل'];
 
+fn is_mark(c: char) -> bool {
+    ('\u{064B}'..='\u{065F}').contains(&c) || c == '\u{0670}' || c == '\u{0640}'
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
         || ('\u{064B}'..='\u{065F}').contains(&c)
@@ -155,7 +160,7 @@ fn is_word_char(c: char) -> bool {
 ///
 /// `exempt` holds (paragraph id, mention text) pairs whose boundaries follow
 /// a typo of the source (a missing space: ثلاثمئة متركما, أوأجانيطس), read
-/// from `data/entities/source-typos.tsv` by [`read_exempt`].
+/// from `data/entities/boundary-reviewed.tsv` by [`read_exempt`].
 pub fn boundary_problems(
     paragraphs: &[Paragraph],
     exempt: &BTreeSet<(String, String)>,
@@ -168,10 +173,16 @@ pub fn boundary_problems(
         .filter_map(|m| m.text.split_whitespace().next())
         .collect();
     let mut out = Vec::new();
+    let segmenter = match Segmenter::embedded() {
+        Ok(s) => s,
+        Err(e) => return vec![format!("the embedded segmenter does not load: {e}")],
+    };
     for p in paragraphs {
         let chars: Vec<char> = p.text.chars().collect();
         for m in &p.mentions {
-            if exempt.contains(&(p.id.clone(), m.text.clone())) {
+            if exempt.contains(&(p.id.clone(), m.text.clone()))
+                || exempt.contains(&("*".to_string(), m.text.clone()))
+            {
                 continue;
             }
             let s = &chars[m.start..m.end];
@@ -188,7 +199,12 @@ pub fn boundary_problems(
                 k -= 1;
             }
             let prefix: String = chars[k..m.start].iter().collect();
-            let core = prefix.trim_end_matches('\u{0640}');
+            // Proclitic letters may carry a mark (لِسنة).
+            let core: String = prefix
+                .chars()
+                .filter(|c| PROCLITICS.contains(c) || !is_mark(*c))
+                .collect();
+            let core = core.trim_end_matches('\u{0640}');
             // More than three letters before the span is a space missing in the
             // source (الدكتوراحمد): the span starts where the name does.
             if !prefix.is_empty()
@@ -217,22 +233,30 @@ pub fn boundary_problems(
             let Some(first) = m.text.split_whitespace().next() else {
                 continue;
             };
-            if !NAME_KINDS.contains(&m.kind) || first_words.contains(first) {
+            if !NAME_KINDS.contains(&m.kind) {
                 continue;
             }
-            let letters: Vec<char> = first.chars().collect();
-            let lead = letters
+            // Flagged when the segmenter splits a proclitic off the word and
+            // the rest is a name elsewhere or carries the article (والعراق):
+            // words such as لجنة or وسام keep their first letter.
+            let segs = segmenter.segment(first, &SegmentOptions::default());
+            let split = segs
+                .segments
                 .iter()
-                .take_while(|c| PROCLITICS.contains(c))
-                .count();
-            for cut in 1..=lead.min(2) {
-                let after: String = letters[cut..].iter().collect();
-                if after.chars().count() >= 3 && first_words.contains(after.as_str()) {
-                    let clitic: String = letters[..cut].iter().collect();
+                .filter(|g| g.role == SegmentRole::Proclitic)
+                .map(|g| g.span.end)
+                .max();
+            if let Some(cut) = split {
+                let after = &first[cut..];
+                // Short rests (يان in بيان, الي in والي) are too often
+                // words of their own to tell.
+                if (after.starts_with("ال") && after.chars().count() >= 5)
+                    || (after.chars().count() >= 4 && first_words.contains(after))
+                {
                     problem(format!(
-                        "starts with the proclitic {clitic:?} (the rest, {after:?}, starts other mentions)"
+                        "starts with the proclitic {:?} (the rest is {after:?})",
+                        &first[..cut]
                     ));
-                    break;
                 }
             }
         }
@@ -260,8 +284,9 @@ fn folded_words(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
-/// The exempt (id, mention text) pairs of a `source-typos.tsv` file
-/// (`ID<TAB>mention<TAB>why` lines; `#` comments); empty when it is absent.
+/// The exempt (id, mention text) pairs of a `boundary-reviewed.tsv` file
+/// (`ID<TAB>mention<TAB>why` lines, `*` for every paragraph; `#` comments);
+/// empty when it is absent.
 pub fn read_exempt(path: &Path) -> BTreeSet<(String, String)> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
@@ -549,7 +574,7 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
             .first()
             .and_then(|f| f.parent())
             .unwrap_or(Path::new("."))
-            .join("source-typos.tsv"),
+            .join("boundary-reviewed.tsv"),
     );
     problems.extend(boundary_problems(&all, &exempt));
     let reviewed: BTreeSet<String> = std::fs::read_to_string(&args.reviewed)
@@ -689,4 +714,74 @@ pub fn consistency(paragraphs: &[Paragraph], reviewed: &BTreeSet<String>) -> Vec
         }
     }
     out
+}
+
+/// The label of a name kind's first token (B-) in the tagger's label set; its
+/// inside label is one more.
+fn begin_label(kind: EntityKind) -> Option<u8> {
+    NAME_KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .map(|t| 2 * t as u8 + 1)
+}
+
+/// The paragraphs as the tagger's training sentences: each paragraph is
+/// segmented and split into units exactly as a request is at run time
+/// (`units::units`), one sample per sentence, and each unit gets the BIO label
+/// of the name mention it overlaps (a unit that starts with a proclitic the
+/// span leaves out still carries the label, as ANERcorp tokens do). Pattern
+/// types are `O` for the tagger. Returns, per paragraph, its samples (a
+/// paragraph is one document for the document pass).
+pub fn to_samples(
+    paragraphs: &[Paragraph],
+) -> anyhow::Result<Vec<Vec<arabic_text_core::entities::tagger::Sample>>> {
+    use arabic_text_core::entities::{fold::canonical, tagger::Sample, units};
+    let segmenter = Segmenter::embedded()?;
+    let mut out = Vec::with_capacity(paragraphs.len());
+    for p in paragraphs {
+        // Code point → byte offsets of the mentions.
+        let bytes: Vec<usize> = p
+            .text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([p.text.len()])
+            .collect();
+        let spans: Vec<(usize, usize, u8)> = p
+            .mentions
+            .iter()
+            .filter_map(|m| Some((bytes[m.start], bytes[m.end], begin_label(m.kind)?)))
+            .collect();
+        let seg = segmenter.segment(&p.text, &SegmentOptions::default());
+        let us = units::units(&p.text, &seg);
+        let mut samples: Vec<Sample> = Vec::new();
+        let mut sentence = usize::MAX;
+        let mut prev: Option<usize> = None;
+        for u in &us {
+            if u.sentence != sentence {
+                sentence = u.sentence;
+                samples.push(Sample {
+                    tokens: Vec::new(),
+                    labels: Vec::new(),
+                });
+            }
+            let Some(s) = samples.last_mut() else {
+                continue;
+            };
+            let hit = spans
+                .iter()
+                .position(|&(a, b, _)| u.span.start < b && a < u.span.end);
+            let label = match hit {
+                Some(i) if prev == Some(i) && !s.labels.is_empty() => spans[i].2 + 1,
+                Some(i) => spans[i].2,
+                None => 0,
+            };
+            prev = hit;
+            s.tokens
+                .push(canonical(&p.text[u.span.start..u.span.end]).into_owned());
+            s.labels.push(label);
+        }
+        samples.retain(|s| !s.tokens.is_empty());
+        out.push(samples);
+    }
+    Ok(out)
 }

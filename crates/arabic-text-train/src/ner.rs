@@ -84,6 +84,21 @@ pub struct TrainArgs {
     /// ANERcorp train only.
     #[arg(long, value_name = "PATH")]
     pub newsfane: Option<PathBuf>,
+    /// The project's own annotated paragraphs (docs/entities-convention.md),
+    /// trained on beside ANERcorp train and cross-validated with it (each
+    /// fold holds out a block of each); skipped when the file is absent or
+    /// the path is empty.
+    #[arg(long, default_value = "data/entities/train.jsonl")]
+    pub gold_train: PathBuf,
+    /// Leave ANERcorp train in its own convention instead of harmonising it
+    /// to the project's (`harmonise.rs`: designators inside names,
+    /// institutions with a nationality adjective, no currency MISC).
+    #[arg(long)]
+    pub no_harmonise: bool,
+    /// Write every ANERcorp train sentence the harmonisation changed, with
+    /// the rules that fired, here.
+    #[arg(long)]
+    pub harmonise_report: Option<PathBuf>,
     /// Leave ANERcorp train's labels as they are, without the reviewed fixes
     /// of `crates/arabic-text-train/data/anercorp-label-fixes.tsv` (to
     /// measure them).
@@ -332,7 +347,31 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
     features::set_cluster_features(args.cluster_features);
     features::clear_word_memo();
     let split = load_split(&args.data, !args.no_label_fixes)?;
-    let anercorp_train = split.full_train();
+    let mut anercorp_train = split.full_train();
+    if !args.no_harmonise {
+        let report = harmonise_all(&mut anercorp_train);
+        if let Some(path) = &args.harmonise_report {
+            std::fs::write(path, report).with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    let project: Vec<Sample> =
+        if !args.gold_train.as_os_str().is_empty() && args.gold_train.exists() {
+            let paragraphs = super::gold::read(&args.gold_train)?;
+            let samples: Vec<Sample> = super::gold::to_samples(&paragraphs)?
+                .into_iter()
+                .flatten()
+                .collect();
+            eprintln!(
+                "project gold {}: {} paragraphs, {} sentences, {} tokens",
+                args.gold_train.display(),
+                paragraphs.len(),
+                samples.len(),
+                samples.iter().map(|s| s.tokens.len()).sum::<usize>()
+            );
+            samples
+        } else {
+            Vec::new()
+        };
     let extra = match &args.newsfane {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -368,8 +407,25 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         miss_cost: args.miss_cost,
     };
     let k = args.cv.max(2);
-    let parts = folds(&anercorp_train, &extra, k);
-    let full: Vec<Sample> = anercorp_train.iter().chain(&extra).cloned().collect();
+    // Each fold holds out a contiguous block of ANERcorp train and one of the
+    // project's paragraphs: the corpus is laid out block by block.
+    let mut cv_corpus: Vec<Sample> = Vec::with_capacity(anercorp_train.len() + project.len());
+    let mut bounds = Vec::with_capacity(k);
+    for f in 0..k {
+        let lo = cv_corpus.len();
+        for src in [&anercorp_train, &project] {
+            let n = src.len();
+            cv_corpus.extend_from_slice(&src[n * f / k..n * (f + 1) / k]);
+        }
+        bounds.push((lo, cv_corpus.len()));
+    }
+    let parts = folds_at(&cv_corpus, &bounds, &extra);
+    let full: Vec<Sample> = anercorp_train
+        .iter()
+        .chain(&project)
+        .chain(&extra)
+        .cloned()
+        .collect();
     // 1. Pooled held-out F1 after every epoch.
     let curves = per_fold(&parts, |held, rest| {
         let mut curve = Vec::new();
@@ -581,6 +637,47 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         args.out.display()
     );
     Ok(())
+}
+
+/// Harmonises ANERcorp train in place (`harmonise.rs`) and returns the
+/// report of changed sentences (before and after, with the rules).
+fn harmonise_all(samples: &mut [Sample]) -> String {
+    use std::collections::BTreeMap;
+    let mut counts: BTreeMap<super::harmonise::Rule, usize> = BTreeMap::new();
+    let mut report = String::new();
+    let mut changed = 0;
+    for s in samples.iter_mut() {
+        let before = s.labels.clone();
+        let fired = super::harmonise::harmonise(s);
+        if fired.is_empty() {
+            continue;
+        }
+        changed += 1;
+        for r in &fired {
+            *counts.entry(*r).or_default() += 1;
+        }
+        let show = |labels: &[u8]| -> String {
+            s.tokens
+                .iter()
+                .zip(labels)
+                .map(|(t, &l)| {
+                    if l == 0 {
+                        t.clone()
+                    } else {
+                        format!("{t}/{}", tagger::LABELS[l as usize])
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        report.push_str(&format!(
+            "{fired:?}\n- {}\n+ {}\n",
+            show(&before),
+            show(&s.labels)
+        ));
+    }
+    eprintln!("ANERcorp train harmonised: {changed} sentences changed; rules fired: {counts:?}");
+    report
 }
 
 /// One block per sentence whose predicted entities differ from gold: the

@@ -48,27 +48,16 @@ pub(crate) fn shared(s: &Sample, grams: &std::collections::HashSet<u64>) -> f64 
 
 /// The contiguous blocks of a K-fold split: (held-out block, the rest and
 /// those `extra` sentences that do not repeat the held-out block's text).
-pub(crate) fn folds<'a>(
+/// Cross-validation parts with the held-out blocks at `bounds` of `samples`
+/// (each block one fold), `extra` added to every training part.
+pub(crate) fn folds_at<'a>(
     samples: &'a [Sample],
+    bounds: &[(usize, usize)],
     extra: &[Sample],
-    k: usize,
 ) -> Vec<(&'a [Sample], Vec<Sample>)> {
-    let n = samples.len();
-    (0..k)
-        .map(|f| {
-            let (lo, hi) = (n * f / k, n * (f + 1) / k);
-            let held = text_grams(&samples[lo..hi]);
-            let extra: Vec<&Sample> = extra
-                .iter()
-                .filter(|s| shared(s, &held) < SHARED_MAX)
-                .collect();
-            if !extra.is_empty() {
-                eprintln!(
-                    "fold {}: {} extra sentences that do not repeat its held-out text",
-                    f + 1,
-                    extra.len()
-                );
-            }
+    bounds
+        .iter()
+        .map(|&(lo, hi)| {
             let rest = samples[..lo]
                 .iter()
                 .chain(&samples[hi..])

@@ -65,6 +65,15 @@ declare_entity_kinds! {
 }
 
 impl EntityKind {
+    /// Whether the kind is a name the tagger finds (PERSON, LOCATION,
+    /// ORGANIZATION, MISC) rather than a pattern kind.
+    pub const fn is_name(self) -> bool {
+        matches!(
+            self,
+            EntityKind::Person | EntityKind::Location | EntityKind::Organization | EntityKind::Misc
+        )
+    }
+
     /// The kind called `name` (see [`EntityKind::name`]), in any case.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL

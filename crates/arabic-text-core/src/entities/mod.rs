@@ -161,10 +161,37 @@ impl EntityExtractor {
             });
         }
         cands.extend(units::tag(&self.model, text, &units));
+        drop_parts_of_names(&mut cands);
         let wanted = |k: EntityKind| options.kinds.is_empty() || options.kinds.contains(&k);
         cands.retain(|m| wanted(m.kind) && m.confidence >= options.min_confidence);
         resolve_overlaps(cands)
     }
+}
+
+/// Flat output keeps the outermost mention (docs/entities-convention.md):
+/// a number, ordinal or date the patterns found strictly inside a name the
+/// model or a gazetteer found (الحرب العالمية الثانية، كأس العالم 2022، ثورة
+/// 25 يناير) is part of that name, not a mention of its own. Money,
+/// percentages, quantities and times keep their precedence over a name.
+fn drop_parts_of_names(cands: &mut Vec<Mention>) {
+    let names: Vec<crate::offsets::Span> = cands
+        .iter()
+        .filter(|m| m.source != MentionSource::Pattern && m.kind.is_name())
+        .map(|m| m.span)
+        .collect();
+    if names.is_empty() {
+        return;
+    }
+    cands.retain(|m| {
+        !(m.source == MentionSource::Pattern
+            && matches!(
+                m.kind,
+                EntityKind::Number | EntityKind::Ordinal | EntityKind::Date
+            )
+            && names
+                .iter()
+                .any(|n| n.start <= m.span.start && m.span.end <= n.end && n.len() > m.span.len()))
+    });
 }
 
 fn source_rank(s: MentionSource) -> u8 {
