@@ -8,7 +8,8 @@
 //! the server's CPU on a two-core machine. Here a line costs a `memcpy`, and
 //! a second of access logs a few hundred writes. Callers never block on
 //! stdout: when it cannot keep up and [`MAX_BUFFERED`] bytes are waiting,
-//! lines are dropped and counted, and the count is reported in the stream.
+//! lines are dropped and counted, and the count is reported in the stream
+//! and in the `log_lines_dropped` metric.
 //!
 //! Access-log entries ([`AccessEntry`]) come in unformatted ([`push_access`]):
 //! the writer thread formats them in their place among the other lines, so
@@ -22,6 +23,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::access::AccessEntry;
+use super::metrics::LOG_LINES_DROPPED;
 
 /// Bytes buffered before the writer thread is woken at once.
 const BATCH: usize = 64 << 10;
@@ -223,6 +225,7 @@ impl BatchedWriter {
         let queued = buf.pending.len() + buf.entries.len() * ENTRY_BYTES;
         if queued + ENTRY_BYTES > MAX_BUFFERED {
             buf.dropped += 1;
+            LOG_LINES_DROPPED.inc();
             return;
         }
         let at = buf.pending.len();
@@ -296,6 +299,7 @@ impl Write for LineWriter<'_> {
         let queued = buf.pending.len() + buf.entries.len() * ENTRY_BYTES;
         if queued + line.len() > MAX_BUFFERED {
             buf.dropped += 1;
+            LOG_LINES_DROPPED.inc();
             return Ok(line.len());
         }
         buf.pending.extend_from_slice(line);
@@ -429,6 +433,7 @@ mod tests {
                 .unwrap_or_else(PoisonError::into_inner);
             assert!(buf.pending.len() <= MAX_BUFFERED);
             assert!(buf.dropped > 0);
+            assert!(LOG_LINES_DROPPED.get() >= buf.dropped);
         }
         *gate.0.lock().unwrap_or_else(PoisonError::into_inner) = true;
         gate.1.notify_all();

@@ -6,7 +6,7 @@
 //! is `unknown`), and every known method × code series exists at zero from
 //! start-up, so `rate()` alerts see them before the first call.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::Duration;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -54,6 +54,11 @@ pub const CODE_NAMES: &[&str] = &[
     "DATA_LOSS",
     "UNAUTHENTICATED",
 ];
+
+/// Log lines (access lines included) the log writer dropped because its
+/// output could not keep up ([`super::logwriter::MAX_BUFFERED`]). One per
+/// process, as the log writer is; every [`Metrics`] registry shows it.
+pub static LOG_LINES_DROPPED: LazyLock<Counter> = LazyLock::new(Counter::default);
 
 /// The name of a gRPC status code, as [`CODE_NAMES`] spells it.
 pub fn code_name(code: tonic::Code) -> &'static str {
@@ -198,6 +203,11 @@ impl Metrics {
             "text_bytes",
             "Document text bytes analysed",
             text_bytes.clone(),
+        );
+        registry.register(
+            "log_lines_dropped",
+            "Log lines dropped because the log output could not keep up",
+            LOG_LINES_DROPPED.clone(),
         );
         let mut series = Vec::with_capacity(KNOWN_METHODS.len() + 1);
         for method in KNOWN_METHODS.iter().chain(&[UNKNOWN_METHOD]) {
@@ -420,6 +430,7 @@ mod tests {
         ] {
             assert!(text.contains(series), "missing {series} in\n{text}");
         }
+        assert!(text.contains("\narabic_text_log_lines_dropped_total "));
     }
 
     #[test]
