@@ -1,9 +1,11 @@
-//! A tower layer around every gRPC call: a `tracing` span and one log line
-//! per call (method, request and response bytes, latency, status code), the
-//! call metrics, the caller's deadline (answered DEADLINE_EXCEEDED), and what
-//! a request body may hold while it arrives: the request-memory budget
-//! (bytes of messages not yet complete, shared fairly between connections)
-//! and the idle timeout (a body that sends nothing for that long ends).
+//! A tower layer around every gRPC call: one access-log line per call
+//! (method, request and response bytes, latency, status code), handed to the
+//! log writer unformatted ([`crate::server::access`]), the call metrics
+//! (series resolved once per method, [`MethodId`]), the caller's deadline
+//! (answered DEADLINE_EXCEEDED), and what a request body may hold while it
+//! arrives: the request-memory budget (bytes of messages not yet complete,
+//! shared fairly between connections) and the idle timeout (a body that
+//! sends nothing for that long ends).
 //!
 //! It sits outside tonic's routing so it sees every call, including the ones
 //! tonic answers itself (decode errors, message too large, unknown methods).
@@ -14,7 +16,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use http_body::{Body as HttpBody, Frame, SizeHint};
 use tokio::sync::OwnedSemaphorePermit;
@@ -22,13 +24,15 @@ use tokio::time::Sleep;
 use tonic::body::Body;
 use tonic::codegen::Bytes;
 use tower::{Layer, Service};
-use tracing::Instrument as _;
 
 use super::admission::{FairPool, Refusal, Share};
 use super::deadline::parse_grpc_timeout;
 use super::errors;
+use crate::server::access::{self, AccessEntry, AccessLog, Verdict};
+use crate::server::config::OkLines;
 use crate::server::conn::{ConnInfo, ConnLoad};
-use crate::server::metrics::{CallLabels, MethodLabels, Metrics};
+use crate::server::logwriter;
+use crate::server::metrics::{MethodId, Metrics};
 
 /// Largest data frame handed to HTTP/2 at once: hyper asks for the next one
 /// only when the peer's flow-control window has room, so a response that is
@@ -60,6 +64,8 @@ struct Shared {
     metrics: Arc<Metrics>,
     /// The request-memory budget and the idle timeout.
     limits: BodyLimits,
+    /// Which calls get an access-log line.
+    access: AccessLog,
 }
 
 /// Builds [`Observe`] services.
@@ -71,10 +77,14 @@ pub struct ObserveLayer {
 
 impl ObserveLayer {
     /// A layer reporting to `metrics` whose request bodies are held to
-    /// `limits`.
-    pub fn new(metrics: Arc<Metrics>, limits: BodyLimits) -> Self {
+    /// `limits` and which logs the successful calls `ok_lines` says.
+    pub fn new(metrics: Arc<Metrics>, limits: BodyLimits, ok_lines: OkLines) -> Self {
         Self {
-            shared: Arc::new(Shared { metrics, limits }),
+            shared: Arc::new(Shared {
+                metrics,
+                limits,
+                access: AccessLog::new(ok_lines),
+            }),
         }
     }
 }
@@ -99,34 +109,17 @@ pub struct Observe<S> {
     shared: Arc<Shared>,
 }
 
-/// The name of a numeric gRPC status code (as in `google.rpc.Code`).
-fn code_name(code: i32) -> String {
-    match tonic::Code::from_i32(code) {
-        tonic::Code::Ok => "OK",
-        tonic::Code::Cancelled => "CANCELLED",
-        tonic::Code::Unknown => "UNKNOWN",
-        tonic::Code::InvalidArgument => "INVALID_ARGUMENT",
-        tonic::Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
-        tonic::Code::NotFound => "NOT_FOUND",
-        tonic::Code::AlreadyExists => "ALREADY_EXISTS",
-        tonic::Code::PermissionDenied => "PERMISSION_DENIED",
-        tonic::Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
-        tonic::Code::FailedPrecondition => "FAILED_PRECONDITION",
-        tonic::Code::Aborted => "ABORTED",
-        tonic::Code::OutOfRange => "OUT_OF_RANGE",
-        tonic::Code::Unimplemented => "UNIMPLEMENTED",
-        tonic::Code::Internal => "INTERNAL",
-        tonic::Code::Unavailable => "UNAVAILABLE",
-        tonic::Code::DataLoss => "DATA_LOSS",
-        tonic::Code::Unauthenticated => "UNAUTHENTICATED",
-    }
-    .to_owned()
-}
+/// The `grpc-status` header, named once (a `&str` name is parsed at every
+/// lookup).
+static GRPC_STATUS: http::HeaderName = http::HeaderName::from_static("grpc-status");
+
+/// The `grpc-timeout` header.
+static GRPC_TIMEOUT: http::HeaderName = http::HeaderName::from_static("grpc-timeout");
 
 /// The grpc-status of a header map, if present.
 fn grpc_status(headers: &http::HeaderMap) -> Option<i32> {
     headers
-        .get("grpc-status")
+        .get(&GRPC_STATUS)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
 }
@@ -187,12 +180,12 @@ fn fix_caller_errors(headers: &mut http::HeaderMap, cancelled: bool) {
 /// (response finished, failed, or abandoned by the client).
 #[derive(Debug)]
 struct CallRecord {
-    /// Where the numbers go.
-    metrics: Arc<Metrics>,
-    /// The call's span, parent of the log line.
-    span: tracing::Span,
-    /// The request path.
-    path: String,
+    /// Where the numbers and the log line go.
+    shared: Arc<Shared>,
+    /// The method, found once from the request path.
+    method: MethodId,
+    /// The request path when it is not a known method (for the log line).
+    other_path: Option<Box<str>>,
     /// When the request headers arrived.
     start: Instant,
     /// The caller's deadline, if any.
@@ -208,14 +201,14 @@ struct CallRecord {
 }
 
 impl CallRecord {
-    /// Starts recording a call.
-    fn new(metrics: Arc<Metrics>, path: String, timeout: Option<Duration>) -> Self {
-        metrics.in_flight.inc();
-        let span = tracing::info_span!("grpc", method = %path);
+    /// Starts recording a call to `path`.
+    fn new(shared: Arc<Shared>, path: &str, timeout: Option<Duration>) -> Self {
+        shared.metrics.in_flight.inc();
+        let method = MethodId::of_path(path);
         Self {
-            metrics,
-            span,
-            path,
+            shared,
+            method,
+            other_path: method.known().is_none().then(|| path.into()),
             start: Instant::now(),
             timeout,
             request_bytes: Arc::new(AtomicU64::new(0)),
@@ -228,7 +221,8 @@ impl CallRecord {
 
 impl Drop for CallRecord {
     fn drop(&mut self) {
-        let latency = self.start.elapsed();
+        let end = Instant::now();
+        let latency = end.saturating_duration_since(self.start);
         let code = self.code.unwrap_or_else(|| {
             // No status was sent: the deadline fired (tonic answers it outside
             // this layer) or the client went away.
@@ -238,35 +232,35 @@ impl Drop for CallRecord {
                 tonic::Code::Cancelled as i32
             }
         });
-        let code = code_name(code);
-        let method = crate::server::metrics::method_label(&self.path).to_owned();
+        let code = tonic::Code::from_i32(code);
         let request_bytes = self.request_bytes.load(Ordering::Relaxed);
-        self.metrics.in_flight.dec();
-        self.metrics.request_bytes.inc_by(request_bytes);
-        self.metrics.response_bytes.inc_by(self.response_bytes);
-        self.metrics
-            .latency
-            .get_or_create(&MethodLabels {
-                method: method.clone(),
-            })
-            .observe(latency.as_secs_f64());
-        self.metrics
-            .calls
-            .get_or_create(&CallLabels {
-                method,
-                code: code.clone(),
-            })
-            .inc();
-        tracing::info!(
-            target: "arabic_text::access",
-            parent: &self.span,
-            method = %self.path,
-            code = %code,
-            latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+        let metrics = &self.shared.metrics;
+        metrics.in_flight.dec();
+        metrics.request_bytes.inc_by(request_bytes);
+        metrics.response_bytes.inc_by(self.response_bytes);
+        metrics.record_call(self.method, code, latency);
+        if !access::enabled() {
+            return;
+        }
+        let Verdict::Log { skipped } = self.shared.access.admit(code == tonic::Code::Ok, end)
+        else {
+            return;
+        };
+        let entry = AccessEntry {
+            time: SystemTime::now(),
+            method: self.method,
+            other_path: self.other_path.take(),
+            code,
+            latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
             request_bytes,
-            response_bytes = self.response_bytes,
-            "call"
-        );
+            response_bytes: self.response_bytes,
+            skipped,
+        };
+        // Formatted by the log writer's thread; a `tracing` event where the
+        // server's log writer is not installed.
+        if let Err(entry) = logwriter::push_access(entry) {
+            entry.emit_event();
+        }
     }
 }
 
@@ -517,15 +511,14 @@ where
     }
 
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        let path = req.uri().path().to_owned();
+        let path = req.uri().path();
         let timeout = req
             .headers()
-            .get("grpc-timeout")
+            .get(&GRPC_TIMEOUT)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_grpc_timeout);
         let shared = &self.shared;
-        let mut record = CallRecord::new(Arc::clone(&shared.metrics), path, timeout);
-        let span = record.span.clone();
+        let mut record = CallRecord::new(Arc::clone(shared), path, timeout);
         let held = shared.limits.budget.as_ref().map(|budget| {
             let conn = req
                 .extensions()
@@ -556,46 +549,43 @@ where
         // answers CANCELLED "Timeout expired"; this timer starts before it,
         // so it fires first (and in the same timer tick at the latest).
         let expiry = timeout.map(tokio::time::sleep);
-        Box::pin(
-            async move {
-                let outcome = match expiry {
-                    None => Some(call.await),
-                    Some(expiry) => tokio::select! {
-                        biased;
-                        result = call => Some(result),
-                        () = expiry => None,
-                    },
-                };
-                let Some(result) = outcome else {
-                    let status = tonic::Status::deadline_exceeded(
-                        "the deadline passed before the call finished",
-                    );
-                    record.code = Some(status.code() as i32);
-                    return Ok(status.into_http::<Body>().map(|inner| {
-                        Body::new(ObservedResponse {
-                            inner,
-                            record,
-                            rest: Bytes::new(),
-                            _held: None,
-                        })
-                    }));
-                };
-                let mut response = result?;
-                let cancelled = record.cancelled.load(Ordering::Relaxed);
-                fix_caller_errors(response.headers_mut(), cancelled);
-                record.code = grpc_status(response.headers());
-                let held = response.extensions_mut().remove::<HeldResponse>();
-                Ok(response.map(|inner| {
+        Box::pin(async move {
+            let outcome = match expiry {
+                None => Some(call.await),
+                Some(expiry) => tokio::select! {
+                    biased;
+                    result = call => Some(result),
+                    () = expiry => None,
+                },
+            };
+            let Some(result) = outcome else {
+                let status = tonic::Status::deadline_exceeded(
+                    "the deadline passed before the call finished",
+                );
+                record.code = Some(status.code() as i32);
+                return Ok(status.into_http::<Body>().map(|inner| {
                     Body::new(ObservedResponse {
                         inner,
                         record,
                         rest: Bytes::new(),
-                        _held: held,
+                        _held: None,
                     })
-                }))
-            }
-            .instrument(span),
-        )
+                }));
+            };
+            let mut response = result?;
+            let cancelled = record.cancelled.load(Ordering::Relaxed);
+            fix_caller_errors(response.headers_mut(), cancelled);
+            record.code = grpc_status(response.headers());
+            let held = response.extensions_mut().remove::<HeldResponse>();
+            Ok(response.map(|inner| {
+                Body::new(ObservedResponse {
+                    inner,
+                    record,
+                    rest: Bytes::new(),
+                    _held: held,
+                })
+            }))
+        })
     }
 }
 

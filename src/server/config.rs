@@ -16,6 +16,52 @@ pub enum LogFormat {
     Json,
 }
 
+/// Which successful calls get an access-log line (calls that fail are always
+/// logged): `all`, `none`, or at most `N` lines a second (`N` or `N/s`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OkLines {
+    /// Every call gets a line.
+    #[default]
+    All,
+    /// Only failed calls get a line.
+    None,
+    /// At most this many successful calls a second get a line; each line
+    /// then says how many were skipped since the previous one.
+    PerSecond(u32),
+}
+
+impl FromStr for OkLines {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("all") {
+            return Ok(Self::All);
+        }
+        if s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("off") {
+            return Ok(Self::None);
+        }
+        let number = s.strip_suffix("/s").unwrap_or(s).trim();
+        match number.parse::<u32>() {
+            Ok(0) => Ok(Self::None),
+            Ok(n) => Ok(Self::PerSecond(n)),
+            Err(_) => Err(format!(
+                "invalid access-log setting {s:?}: expected all, none or a number of lines a second (e.g. 100/s)"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for OkLines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::All => f.write_str("all"),
+            Self::None => f.write_str("none"),
+            Self::PerSecond(n) => write!(f, "{n}/s"),
+        }
+    }
+}
+
 /// A duration given as `20s`, `500ms`, `2m`, `1h` or a bare number of seconds;
 /// `0` or `off` means zero (the feature is off where that applies).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -135,6 +181,13 @@ pub struct Config {
     /// `arabic_text=debug`); falls back to RUST_LOG, then `info`.
     #[arg(long, env = "ARABIC_TEXT_LOG")]
     pub log: Option<String>,
+
+    /// Which successful calls get a line in the access log (target
+    /// `arabic_text::access`; failed calls always do): `all`, `none`, or at
+    /// most N lines a second (`100/s`), each saying how many successful calls
+    /// it stands for (`skipped`). Bounds the log volume at any traffic.
+    #[arg(long, env = "ARABIC_TEXT_ACCESS_LOG_OK", default_value_t)]
+    pub access_log_ok: OkLines,
 
     /// A NER model file to use instead of the embedded one (e.g. a model
     /// retrained on in-house data); the embedded model when unset.
@@ -289,6 +342,7 @@ impl Default for Config {
             drain_timeout: ConfigDuration(Duration::from_secs(20)),
             log_format: LogFormat::Text,
             log: None,
+            access_log_ok: OkLines::All,
             ner_model: None,
             gazetteer: None,
             max_concurrency: 256,
@@ -372,6 +426,21 @@ mod tests {
     }
 
     #[test]
+    fn access_log_settings_parse() {
+        let p = |s: &str| s.parse::<OkLines>();
+        assert_eq!(p("all"), Ok(OkLines::All));
+        assert_eq!(p("none"), Ok(OkLines::None));
+        assert_eq!(p("0"), Ok(OkLines::None));
+        assert_eq!(p("100"), Ok(OkLines::PerSecond(100)));
+        assert_eq!(p("100/s"), Ok(OkLines::PerSecond(100)));
+        assert!(p("1/10").is_err());
+        assert!(p("-1").is_err());
+        for v in [OkLines::All, OkLines::None, OkLines::PerSecond(7)] {
+            assert_eq!(p(&v.to_string()), Ok(v));
+        }
+    }
+
+    #[test]
     fn metrics_address_can_be_switched_off() {
         assert_eq!("off".parse::<OptionalAddr>(), Ok(OptionalAddr(None)));
         assert_eq!("".parse::<OptionalAddr>(), Ok(OptionalAddr(None)));
@@ -417,6 +486,7 @@ mod tests {
         assert_eq!(parsed.work_budget_bytes, default.work_budget_bytes);
         assert_eq!(parsed.tls_reload_interval, default.tls_reload_interval);
         assert_eq!(parsed.health_listen, default.health_listen);
+        assert_eq!(parsed.access_log_ok, default.access_log_ok);
         assert_eq!(
             parsed.http2_keepalive_interval,
             default.http2_keepalive_interval

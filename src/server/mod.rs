@@ -6,6 +6,7 @@
 //! [`run`] takes its listener and its shutdown signal from the caller, so the
 //! binary passes SIGTERM/SIGINT and tests pass a channel.
 
+pub mod access;
 pub mod config;
 pub mod conn;
 pub mod incoming;
@@ -58,26 +59,21 @@ const HEALTH_MAX_CONNECTIONS: usize = 16;
 
 /// Sets up `tracing` from the configuration (text or JSON lines on stdout).
 /// Lines are batched and written by a background thread so a slow stdout never
-/// stalls a call ([`logwriter`]); keep the returned guard alive until
-/// exit (it writes what is left on drop).
+/// stalls a call ([`logwriter`]), and the access log's entries go to the same
+/// sink unformatted ([`access`]); keep the returned guard alive until exit
+/// (it writes what is left on drop).
 pub fn init_tracing(config: &Config) -> logwriter::FlushGuard {
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let json = matches!(config.log_format, LogFormat::Json);
     let (writer, guard) = logwriter::batched(std::io::stdout(), json);
     let filter = tracing_subscriber::EnvFilter::try_new(config.log_filter())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer);
-    let _ = if json {
-        builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(false)
-            .try_init()
-    } else {
-        builder.with_ansi(false).try_init()
-    };
+    if logwriter::subscriber(json, filter, writer.clone())
+        .try_init()
+        .is_ok()
+    {
+        logwriter::install_access_sink(writer);
+    }
     guard
 }
 
@@ -230,6 +226,7 @@ pub async fn run_with_metrics(
         .layer(ObserveLayer::new(
             Arc::clone(&metrics),
             body_limits(&config),
+            config.access_log_ok,
         ))
         .add_service(health_service.clone())
         .add_service(reflection_v1)
