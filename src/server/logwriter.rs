@@ -328,6 +328,9 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for BatchedWriter {
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
+    use super::super::metrics::MethodId;
     use super::*;
 
     /// A `Write` that appends to a shared vector.
@@ -344,6 +347,101 @@ mod tests {
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Collect {
+        type Writer = Self;
+        fn make_writer(&'a self) -> Self {
+            self.clone()
+        }
+    }
+
+    /// The line `tracing-subscriber` makes of an access entry's event, as
+    /// the server's subscriber is configured (the line the writer thread
+    /// must reproduce).
+    fn via_tracing(entry: &AccessEntry, json: bool) -> String {
+        let out = Collect::default();
+        let filter = tracing_subscriber::EnvFilter::new("info");
+        let subscriber = subscriber(json, filter, out.clone());
+        tracing::subscriber::with_default(subscriber, || entry.emit_event());
+        let text = out.0.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        String::from_utf8(text).unwrap_or_default()
+    }
+
+    /// The line the log writer makes of the entry.
+    fn direct(entry: &AccessEntry, json: bool) -> String {
+        let mut out = Vec::new();
+        if json {
+            entry.write_json(&mut out);
+        } else {
+            entry.write_text(&mut out);
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The line without its timestamp (the event takes the time it is
+    /// formatted; the timestamp's format is tested in `access`).
+    fn untimed(line: &str, json: bool) -> String {
+        if json {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+            let keys: Vec<String> = v
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("timestamp");
+            }
+            format!("{keys:?} {v}")
+        } else {
+            line.split_once(' ')
+                .map(|(_, rest)| rest.to_owned())
+                .unwrap_or_default()
+        }
+    }
+
+    #[test]
+    fn lines_are_those_the_tracing_event_made() {
+        let entries = [
+            AccessEntry {
+                time: SystemTime::now(),
+                method: MethodId::of_path("/arabic.text.v1.TextAnalysisService/Normalize"),
+                other_path: None,
+                code: tonic::Code::Ok,
+                latency_us: 197,
+                request_bytes: 1035,
+                response_bytes: 1149,
+                skipped: None,
+            },
+            AccessEntry {
+                time: SystemTime::now(),
+                method: MethodId::UNKNOWN,
+                other_path: Some("/x.Y/Z\"q%22\\é".into()),
+                code: tonic::Code::Unimplemented,
+                latency_us: 23,
+                request_bytes: 0,
+                response_bytes: 0,
+                skipped: None,
+            },
+            AccessEntry {
+                time: SystemTime::now(),
+                method: MethodId::of_path("/grpc.health.v1.Health/Check"),
+                other_path: None,
+                code: tonic::Code::Ok,
+                latency_us: u64::MAX,
+                request_bytes: 5,
+                response_bytes: 7,
+                skipped: Some(12_345),
+            },
+        ];
+        for entry in &entries {
+            for json in [false, true] {
+                let ours = direct(entry, json);
+                let theirs = via_tracing(entry, json);
+                assert!(ours.ends_with('\n') && ours.matches('\n').count() == 1);
+                assert_eq!(untimed(&ours, json), untimed(&theirs, json), "json={json}");
+                assert_eq!(ours.len(), theirs.len(), "{ours} vs {theirs}");
+            }
         }
     }
 
