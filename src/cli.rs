@@ -71,6 +71,12 @@ pub enum Command {
     /// Learn word clusters for the named-entity tagger from unlabelled text.
     #[cfg(feature = "train")]
     TrainEmbeddings(arabic_text_train::embeddings::Args),
+    /// Train the entity context encoder over the subword vectors; its weight is chosen on dev.
+    #[cfg(feature = "train")]
+    TrainEncoder(arabic_text_train::encoder_train::Args),
+    /// Write the unlabelled text as the name tagger reads it (folded forms and stems), for the vector trainer.
+    #[cfg(feature = "train")]
+    DumpCorpus(arabic_text_train::dump_corpus::Args),
     /// Precompute the segmenter's analysis of every lexicon form (models/segment-analyses.bin.gz).
     #[cfg(feature = "train")]
     TrainSegment(arabic_text_train::train_segment::Args),
@@ -328,6 +334,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => arabic_text_train::bench::run(&args),
         #[cfg(feature = "train")]
         Command::TrainEmbeddings(args) => arabic_text_train::embeddings::run(&args),
+        #[cfg(feature = "train")]
+        Command::TrainEncoder(args) => arabic_text_train::encoder_train::run(&args),
+        #[cfg(feature = "train")]
+        Command::DumpCorpus(args) => arabic_text_train::dump_corpus::run(&args),
         #[cfg(feature = "train")]
         Command::TrainSegment(args) => arabic_text_train::train_segment::run(&args),
     }

@@ -232,17 +232,31 @@ pub fn score_running(model: &Model, samples: &[Sample]) -> Scores {
 /// [`score_running`] with `window` sentences either side as each sentence's
 /// document (0: sentence by sentence, each its own request).
 pub fn score_windowed(model: &Model, samples: &[Sample], window: usize) -> Scores {
+    score_windowed_mapped(model, samples, window, |_, labels| labels)
+}
+
+/// [`score_windowed`] with each sentence's predicted labels passed through
+/// `map` before scoring (for example [`crate::harmonise::to_anercorp`], to
+/// score the project's convention against ANERcorp's marking).
+pub fn score_windowed_mapped(
+    model: &Model,
+    samples: &[Sample],
+    window: usize,
+    map: impl Fn(&Sample, Vec<u8>) -> Vec<u8>,
+) -> Scores {
     let dec = decode(model, samples);
-    score_labels(
-        samples,
-        &with_document_window(
-            model,
-            &dec,
-            Some(&Rules::default()),
-            window,
-            OrgPhrases::default(),
-        ),
+    let preds: Vec<Vec<u8>> = with_document_window(
+        model,
+        &dec,
+        Some(&Rules::default()),
+        window,
+        OrgPhrases::default(),
     )
+    .into_iter()
+    .zip(samples)
+    .map(|(labels, sample)| map(sample, labels))
+    .collect();
+    score_labels(samples, &preds)
 }
 
 /// Scores predicted labels against the samples' gold ones.

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use super::fold::{fold, split_greedy, stem_with_article};
+use super::fold::{fold, shape, split_greedy, stem_with_article};
 use super::knowledge::{Knowledge, MAX_PLACE_WORDS};
 use rustc_hash::FxHashMap as FxMap;
 
@@ -176,29 +176,6 @@ fn trigger(stem: &str) -> u8 {
         .unwrap_or(b'-')
 }
 
-/// A word's shape class: digits, Latin, Arabic, punctuation, mixed.
-fn shape(word: &str) -> u8 {
-    let (mut ar, mut la, mut di, mut ot) = (false, false, false, false);
-    for c in word.chars() {
-        if c.is_ascii_digit() {
-            di = true;
-        } else if c.is_ascii_alphabetic() {
-            la = true;
-        } else if crate::chars::is_arabic_letter(c) {
-            ar = true;
-        } else {
-            ot = true;
-        }
-    }
-    match (ar, la, di, ot) {
-        (true, false, false, false) => b'a',
-        (false, true, false, false) => b'l',
-        (false, false, true, false) => b'd',
-        (false, false, false, true) => b'p',
-        (false, false, true, true) => b'n',
-        _ => b'm',
-    }
-}
 
 /// Per-token facts computed once and used by several templates.
 #[derive(Default)]
@@ -246,6 +223,9 @@ pub(crate) struct Word {
     /// The character network's projection of the word, for the network
     /// last used on it ([`super::tagger::emit`]; empty until then).
     pub(crate) projection: RefCell<Option<Rc<super::charnet::Projection>>>,
+    /// The context encoder's projection of the word, for the encoder last
+    /// used on it ([`super::encoder`]; empty until then).
+    pub(crate) encoded: RefCell<Option<Rc<super::encoder::Projection>>>,
 }
 
 /// A token in its sentence: what the word is anywhere ([`Word`], shared
@@ -260,6 +240,12 @@ pub(crate) struct Tok {
     pub(crate) gaz: u8,
     /// Type of the stem as a single-word gazetteer part ([`PART`]), 0 none.
     pub(crate) part: u8,
+    /// Mined-name match code of a whole designator-headed phrase
+    /// ([`super::mined::MinedNames::marks`], low bits), 0 none.
+    pub(crate) mined: u8,
+    /// Mined-name match code of a phrase without its designator (high bits
+    /// of the marks), 0 none.
+    pub(crate) mined_tail: u8,
 }
 
 impl std::ops::Deref for Tok {
@@ -344,6 +330,7 @@ fn analyse(w: &str, k: &Knowledge) -> Word {
         pro,
         rows: RefCell::new(None),
         projection: RefCell::new(None),
+        encoded: RefCell::new(None),
     }
 }
 
@@ -537,6 +524,8 @@ pub(crate) fn sentence_toks(tokens: &[&str], gaz: &TrainGazetteer, k: &Knowledge
                 part,
                 place: 0,
                 gaz: 0,
+                mined: 0,
+                mined_tail: 0,
             }
         })
         .collect();
@@ -557,9 +546,12 @@ pub(crate) fn sentence_toks(tokens: &[&str], gaz: &TrainGazetteer, k: &Knowledge
         |p| gaz.get(p),
         &mut gz,
     );
-    for (t, (p, g)) in toks.iter_mut().zip(places.into_iter().zip(gz)) {
+    let mined = k.mined.marks(&stems);
+    for (t, ((p, g), m)) in toks.iter_mut().zip(places.into_iter().zip(gz).zip(mined)) {
         t.place = p;
         t.gaz = g;
+        t.mined = m & 15;
+        t.mined_tail = m >> 4;
     }
     toks
 }
@@ -716,6 +708,7 @@ pub(crate) fn sentence_features_with(
         );
         f.push(H::new(56).b(t.name).done());
         f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
+        mined_features(p1, t, n1, f);
         // Word clusters (learned from unlabelled text).
         if clusters >= 1 {
             for p in CLUSTER_PREFIXES {
@@ -766,6 +759,42 @@ pub(crate) fn sentence_features_with(
             );
         }
         ends.push(feats.len());
+    }
+}
+
+/// The mined-name features of token `t` between `p1` and `n1`
+/// ([`super::mined`]): where a mined phrase, or its name without the
+/// designator, begins, continues and ends, alone and conjoined with the
+/// word's frequency, the place list, the neighbours' matches and the word
+/// before, so the perceptron learns where a match is a name in this context.
+/// Shared by [`sentence_features`] and the tagger's emission split.
+pub(crate) fn mined_features(p1: &Tok, t: &Tok, n1: &Tok, f: &mut Vec<u64>) {
+    f.push(H::new(200).b(t.mined).done());
+    f.push(H::new(201).b(p1.mined).b(t.mined).b(n1.mined).done());
+    f.push(H::new(202).b(t.mined).b(t.stem_freq).done());
+    f.push(H::new(203).b(t.mined_tail).b(t.place).done());
+    f.push(
+        H::new(204)
+            .b(p1.mined_tail)
+            .b(t.mined_tail)
+            .b(n1.mined_tail)
+            .done(),
+    );
+    f.push(
+        H::new(205)
+            .b(t.mined_tail)
+            .b(t.stem_freq)
+            .b(p1.trig)
+            .done(),
+    );
+    if t.mined != 0 || t.mined_tail != 0 {
+        f.push(
+            H::new(206)
+                .b(t.mined)
+                .b(t.mined_tail)
+                .s(&p1.folded)
+                .done(),
+        );
     }
 }
 

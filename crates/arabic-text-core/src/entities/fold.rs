@@ -108,6 +108,30 @@ pub fn canonical(word: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A word's shape class: digits, Latin, Arabic, punctuation, mixed.
+pub(crate) fn shape(word: &str) -> u8 {
+    let (mut ar, mut la, mut di, mut ot) = (false, false, false, false);
+    for c in word.chars() {
+        if c.is_ascii_digit() {
+            di = true;
+        } else if c.is_ascii_alphabetic() {
+            la = true;
+        } else if crate::chars::is_arabic_letter(c) {
+            ar = true;
+        } else {
+            ot = true;
+        }
+    }
+    match (ar, la, di, ot) {
+        (true, false, false, false) => b'a',
+        (false, true, false, false) => b'l',
+        (false, false, true, false) => b'd',
+        (false, false, false, true) => b'p',
+        (false, false, true, true) => b'n',
+        _ => b'm',
+    }
+}
+
 /// Proclitic strings a word may start with, longest first (folded forms),
 /// in the order a gazetteer match prefers them. `ال` is handled separately
 /// as the article.

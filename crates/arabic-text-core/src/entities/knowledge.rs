@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap as FxMap;
 
 use super::clusters::Clusters;
+use super::mined::MinedNames;
 
 /// GeoNames city and CLDR territory names, gzip'd TSV `phrase<TAB>LOC`.
 static PLACES_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-places.tsv.gz");
@@ -46,6 +47,9 @@ pub struct Knowledge {
     /// Cluster paths of folded forms and stems (empty if the embedded file
     /// were unreadable, which a test rules out).
     pub clusters: Clusters,
+    /// Organisation and facility names mined from unlabelled text
+    /// ([`MinedNames`]), evidence for names the annotated text never saw.
+    pub mined: MinedNames,
 }
 
 /// The decompressed text, kept for the life of the process (the maps borrow
@@ -124,6 +128,7 @@ impl Knowledge {
                 zipf,
                 names,
                 clusters,
+                mined: MinedNames::embedded(),
             }
         })
     }

@@ -20,15 +20,18 @@ crate::macros::internal_mods! {
     charnet;
     clusters;
     document;
+    encoder;
     features;
     fold;
     group;
     knowledge;
     labels;
+    mined;
     orgs;
     patterns;
     tagger;
     units;
+    vectors;
 }
 
 use std::path::Path;
@@ -72,19 +75,29 @@ impl EntityExtractor {
         })
     }
 
-    /// Loads a model written by `arabic-text train-ner` (`--ner-model PATH`).
+    /// Loads a model written by `arabic-text train-ner` (`--ner-model PATH`),
+    /// with the embedded context encoder beside it.
     pub fn from_model_file(path: &Path) -> Result<Self, ModelError> {
         let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
             path: path.display().to_string(),
             source,
         })?;
+        let mut model = tagger::Model::from_bytes(&path.display().to_string(), &bytes)?;
+        model.encoder = Some(encoder::Encoder::embedded()?);
         Ok(Self {
-            model: Arc::new(tagger::Model::from_bytes(
-                &path.display().to_string(),
-                &bytes,
-            )?),
+            model: Arc::new(model),
             gazetteer: gazetteer::Gazetteer::default(),
         })
+    }
+
+    /// An extractor on a tagger model built in memory (the evaluations'
+    /// ablations).
+    #[cfg(feature = "train")]
+    pub fn from_model(model: tagger::Model) -> Self {
+        Self {
+            model: Arc::new(model),
+            gazetteer: gazetteer::Gazetteer::default(),
+        }
     }
 
     /// Adds the operator gazetteer in `path`: UTF-8 lines `phrase<TAB>TYPE`
@@ -246,9 +259,10 @@ pub fn embedded_model() -> Result<&'static tagger::Model, ModelError> {
 fn embedded_arc() -> Result<&'static Arc<tagger::Model>, ModelError> {
     static M: OnceLock<Result<Arc<tagger::Model>, String>> = OnceLock::new();
     M.get_or_init(|| {
-        tagger::Model::from_bytes("embedded ner-model.bin.gz", EMBEDDED_MODEL)
-            .map(Arc::new)
-            .map_err(|e| e.to_string())
+        let mut model = tagger::Model::from_bytes("embedded ner-model.bin.gz", EMBEDDED_MODEL)
+            .map_err(|e| e.to_string())?;
+        model.encoder = Some(encoder::Encoder::embedded().map_err(|e| e.to_string())?);
+        Ok(Arc::new(model))
     })
     .as_ref()
     .map_err(|reason| ModelError::Invalid {

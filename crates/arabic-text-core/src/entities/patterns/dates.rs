@@ -9,6 +9,18 @@ use super::relative::relative;
 use super::scan::{Hit, Scanner, Shape};
 use crate::entities::kinds::EntityKind;
 
+/// Era markers written as more than one token (folded; a one-character
+/// entry that is not a letter is a punctuation token). One-word markers
+/// (م، هـ، ميلادي، للهجرة) are [`Sense::Era`] in the lexicon.
+const ERA_PHRASES: [(&[&str], bool); 6] = [
+    (&["ق", ".", "م"], false),
+    (&["ق", "م"], false),
+    (&["قبل", "الميلاد"], false),
+    (&["بعد", "الميلاد"], false),
+    (&["ب", ".", "م"], false),
+    (&["قبل", "الهجره"], true),
+];
+
 /// A month name read at some token.
 pub(super) struct MonthName {
     n: u32,
@@ -161,7 +173,35 @@ impl Scanner<'_> {
         Some((y, hijri, next))
     }
 
+    /// A year after a cue word at `j` (عام 84 هجرية, العام 72, سنة 1948م):
+    /// one to four digits, with an optional era.
+    pub(super) fn cued_year(&self, j: usize) -> Option<(i64, bool, usize)> {
+        let d = self.digits(j)?;
+        if d.len() > 4 || (self.touch(j) && self.digits(j + 1).is_some()) || self.is_code(j) {
+            return None;
+        }
+        let y: i64 = d.parse().ok()?;
+        if y == 0 {
+            return None;
+        }
+        let (hijri, next) = self.era(j + 1).map_or((false, j + 1), |(h, n)| (h, n));
+        Some((y, hijri, next))
+    }
+
     pub(super) fn era(&self, k: usize) -> Option<(bool, usize)> {
+        // ق.م, ق م, قبل الميلاد, بعد الميلاد: two or three tokens.
+        for (words, hijri) in ERA_PHRASES {
+            let fits = words.iter().enumerate().all(|(n, w)| {
+                let t = k + n;
+                match w.chars().next() {
+                    Some(c) if w.len() == 1 && !c.is_alphabetic() => self.punct(t, &[c]),
+                    _ => self.fw(t) == *w && self.toks.get(t).is_some_and(|x| x.cut == x.start),
+                }
+            });
+            if fits {
+                return Some((hijri, k + words.len()));
+            }
+        }
         let h = self.pick(k, |s| match s {
             Sense::Era { hijri } => Some(*hijri),
             _ => None,
@@ -175,10 +215,12 @@ impl Scanner<'_> {
     /// A date core at `i`; `licensed` when a range or cue makes bare months
     /// and years dates.
     pub(super) fn date_core(&self, i: usize, licensed: bool) -> Option<(Hit, Shape)> {
-        let licensed = licensed || self.is_prep_before(i);
-        // In a range (من 661 إلى 750) years of three digits count too.
-        let in_range =
-            i > 0 && self.has(i - 1, |s| matches!(s, Sense::RangeOpen | Sense::RangeSep));
+        // The second end of a range, or the first when a second follows
+        // (من 661 إلى 750): years of three digits count too.
+        let opens = i > 0 && self.has(i - 1, |s| *s == Sense::RangeOpen);
+        let in_range = self.range_next.get() == i
+            || (opens && self.year_at(self.after_range_sep(i + 1)).is_some());
+        let licensed = licensed || in_range || opens || self.is_prep_before(i);
         let min_year = if in_range { 100 } else { 1000 };
         // Numeric: 22/1/2024, 22-01-2024, 22.1.2024, 2024-01-22, 2024/1/22.
         if let Some(a) = self.digits(i)
@@ -256,8 +298,17 @@ impl Scanner<'_> {
         }
         // عام 2024, سنة 1948م, العام 1445 هـ
         if self.has(i, |s| *s == Sense::YearCue)
-            && let Some((y, hijri, next)) = self.year_at(i + 1)
+            && let Some((y, hijri, mut next)) = self.cued_year(i + 1)
         {
+            // موسم 2004-2005, عام 2012-2013: one written token.
+            if self.punct(next, &['-', '–', '/'])
+                && self.touch(next - 1)
+                && self.touch(next)
+                && self.digits(next + 1).is_some_and(|d| d.len() == 4 || d.len() == 2)
+                && !(self.touch(next + 1) && self.punct(next + 2, &['-', '/']))
+            {
+                next += 2;
+            }
             let v = if hijri {
                 format!("{y:04} AH")
             } else {
@@ -266,8 +317,12 @@ impl Scanner<'_> {
             return Some((self.hit(i, next, EntityKind::Date, Some(v)), Shape::Year));
         }
         // A bare year after في/منذ/حتى..., or with an era, or in a range.
+        // (1974): a year alone in brackets, as the UN cites resolutions
+        // and Wikipedia gives the Gregorian year beside the Hijri.
+        let bracketed = |next: usize| i > 0 && self.punct(i - 1, &['(']) && self.punct(next, &[')', '=']);
         if let Some((y, hijri, next)) = self.year_at(i)
-            && (next > i + 1 || (licensed && (min_year..=2100).contains(&y)))
+            && (next > i + 1
+                || ((licensed || bracketed(next)) && (min_year..=2100).contains(&y)))
             && !self.is_code(i)
         {
             let v = if hijri {
@@ -372,6 +427,9 @@ impl Scanner<'_> {
 
     /// A DATE (or a clock duration, which is a TIME) starting at `i`.
     pub fn date(&self, i: usize) -> Option<Hit> {
+        if let Some(h) = self.named_date(i) {
+            return Some(h);
+        }
         if let Some(h) = self.weekday_date(i) {
             return Some(h);
         }
@@ -429,38 +487,55 @@ impl Scanner<'_> {
     }
 
     pub(super) fn range_or_core(&self, i: usize) -> Option<Hit> {
-        // من 2010 إلى 2015, بين 2010 و2015, 2010-2015
+        // Each end of a range is its own mention and the preposition is
+        // outside (من ⟦2010⟧ إلى ⟦2015⟧); one written token is one mention
+        // (⟦2010-2015⟧), and so is a range whose first end is a bare day
+        // that takes its month from the second (⟦10 - 15 مارس 2024⟧).
         let open = self.has(i, |s| *s == Sense::RangeOpen);
-        let between = open && self.fw(i) == "بين";
-        let a_at = if open { i + 1 } else { i };
-        // 2010-2015: a dash licenses a bare year only as a range.
-        let dashed = !open
-            && self.year_at(a_at).is_some()
-            && self.punct(a_at + 1, &['-', '–', '—'])
-            && self.year_at(a_at + 2).is_some();
-        let (a, shape_a) = self.date_core(a_at, open || dashed)?;
-        let j = a.next;
-        let is_sep = (self.has(j, |s| *s == Sense::RangeSep) && open && !between)
-            || self.punct(j, &['-', '–', '—'])
-            || (between && self.fw(j) == "و" && self.touch(j));
-        let sep_next = is_sep.then_some(j + 1);
-        if let Some(b_at) = sep_next
-            && let Some((b, shape_b)) = self.date_core(b_at, true)
-            && shape_a == shape_b
-            && shape_a != Shape::Other
-            && (b.value > a.value || shape_a == Shape::MonthName)
+        if open && self.toks.get(i).is_some_and(|t| t.cut == t.start) {
+            return None;
+        }
+        if let Some(h) = self.day_range(i) {
+            return Some(h);
+        }
+        let dashed = self.year_at(i).is_some()
+            && self.punct(i + 1, &['-', '–', '—'])
+            && self.touch(i)
+            && self.touch(i + 1)
+            && self.year_at(i + 2).is_some();
+        let (a, shape_a) = self.date_core(i, dashed)?;
+        if dashed
+            && a.next == i + 1
+            && let Some((b, _)) = self.date_core(i + 2, true)
+            && shape_a == Shape::Year
         {
             let value = match (&a.value, &b.value) {
                 (Some(x), Some(y)) => Some(format!("{x}/{y}")),
                 _ => None,
             };
-            let first = if open { i } else { a_at };
-            return Some(self.hit(first, b.next, EntityKind::Date, value));
-        }
-        if open || (dashed && a.next == a_at + 1 && !self.is_prep_before(a_at)) {
-            return None;
+            return Some(self.hit(i, b.next, EntityKind::Date, value));
         }
         Some(a)
+    }
+
+    /// A bare day, a separator and a day-month date: ⟦1-6 سبتمبر 1961⟧.
+    fn day_range(&self, i: usize) -> Option<Hit> {
+        let d = self.int(i, 2).filter(|d| (1..=31).contains(d))?;
+        let sep = i + 1;
+        let is_sep = self.punct(sep, &['-', '–', '—'])
+            || matches!(self.fw(sep), "الي" | "حتي" | "و");
+        if !is_sep || self.month_name(i + 1).is_some() {
+            return None;
+        }
+        let (b, shape) = self.date_core(sep + 1, true)?;
+        if shape != Shape::Day || self.digits(sep + 1).is_none() {
+            return None;
+        }
+        let value = b.value.map(|v| {
+            let cut = v.len().saturating_sub(2);
+            format!("{}{d:02}/{v}", &v[..cut])
+        });
+        Some(self.hit(i, b.next, EntityKind::Date, value))
     }
 
     /// الأيام المقبلة, الأشهر الستة الماضية, الساعات الـ24 الماضية: a

@@ -101,10 +101,32 @@ impl Scanner<'_> {
         if self.toks.get(j).is_some_and(|t| t.cut != t.start) {
             return None;
         }
+        // 35 مئوية: degrees with the scale word alone.
+        if self.pick(j, |s| match s {
+            Sense::MeasureAdj(c) => Some(*c),
+            _ => None,
+        }) == Some("C")
+            && self.fw(j) == "مئويه"
+        {
+            return Some(("degC".to_string(), j + 1));
+        }
         let unit = self.pick(j, |s| match s {
             Sense::Measure(c) => Some(*c),
             _ => None,
         })?;
+        // كم2, كم², م3: the power written on the unit.
+        if self.touch(j)
+            && (self.digits(j + 1).is_some_and(|d| d == "2" || d == "3")
+                || self.punct(j + 1, &['²', '³']))
+            && !(self.touch(j + 1) && self.digits(j + 2).is_some())
+        {
+            let p = if self.punct(j + 1, &['³']) || self.digits(j + 1) == Some("3") {
+                "3"
+            } else {
+                "2"
+            };
+            return Some((format!("{unit}{p}"), j + 2));
+        }
         let adj = self.pick(j + 1, |s| match s {
             Sense::MeasureAdj(c) => Some(*c),
             _ => None,
@@ -132,8 +154,32 @@ impl Scanner<'_> {
             .then_some(j + 2)
     }
 
-    /// PERCENT, MONEY or QUANTITY starting at `i`.
+    /// PERCENT, MONEY or QUANTITY starting at `i`. Two amounts that share
+    /// one unit, sign or currency are one mention (⟦830-880 مترا⟧,
+    /// ⟦27 و 30٪⟧, ⟦10.9 و 10.4 نقطة مئوية⟧, ⟦9 إلى 17 درجة⟧).
     pub fn measure(&self, i: usize) -> Option<Hit> {
+        if let Some(a) = self.number(i)
+            && self.measure_one(i).is_none()
+        {
+            let sep = a.next;
+            let is_sep = self.punct(sep, &['-', '–'])
+                || matches!(self.fw(sep), "و" | "الي" | "حتي" | "او");
+            if is_sep
+                && let Some(b) = self.measure_one(sep + 1)
+                && self.number(sep + 1).is_some_and(|n| n.next < b.next)
+            {
+                let value = b.value.map(|v| match v.split_once(' ') {
+                    Some((n, unit)) => format!("{}/{n} {unit}", a.value),
+                    None => format!("{}/{v}", a.value),
+                });
+                return Some(self.hit(i, b.next, b.kind, value));
+            }
+        }
+        self.measure_one(i)
+    }
+
+    /// One amount with its unit, sign or currency at `i`.
+    fn measure_one(&self, i: usize) -> Option<Hit> {
         // A symbol or code before the amount: $5, US$ 5, USD 5, € 3.5 مليار.
         let pre = self.symbol(i).map(|c| (c, i + 1)).or_else(|| {
             if self.fw(i) == "us" && self.symbol(i + 1) == Some("USD") && self.touch(i) {

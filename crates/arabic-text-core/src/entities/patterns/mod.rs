@@ -16,6 +16,7 @@ mod dates;
 pub mod lexicon;
 mod matched;
 mod measures;
+mod named;
 mod numbers;
 mod relative;
 mod scan;

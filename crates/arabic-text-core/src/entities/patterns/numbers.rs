@@ -80,18 +80,41 @@ impl Scanner<'_> {
         let mut j = i + 1;
         let mut plain = true;
         let mut groups = 0;
+        // Thousands: 1,000,000, 15،000, 24٬140, and 4.480.000 (dots only
+        // with two groups or more: 4.480 is a decimal).
+        let dotted = self.punct(j, &['.'])
+            && self.punct(j + 2, &['.'])
+            && (0..2).all(|g| {
+                let k = j + 2 * g;
+                self.touch(k - 1) && self.touch(k) && self.digits(k + 1).is_some_and(|d| d.len() == 3)
+            });
+        let seps: &[char] = if dotted { &['.'] } else { &[',', '٬', '،'] };
         while groups < MAX_RUN
-            && self.punct(j, &[',', '٬'])
+            && self.punct(j, seps)
             && self.touch(j - 1)
             && self.touch(j)
             && self.digits(j + 1).is_some_and(|g| g.len() == 3)
+            && !(self.touch(j + 1) && self.digits(j + 2).is_some())
         {
             value.push_str(self.digits(j + 1).unwrap_or(""));
             j += 2;
             groups += 1;
             plain = false;
         }
-        if self.punct(j, &['.', '٫'])
+        // A decimal comma (51,2%, 81،9): one or two digits after it.
+        if !dotted
+            && self.punct(j, &[',', '،'])
+            && self.touch(j - 1)
+            && self.touch(j)
+            && let Some(f) = self.digits(j + 1).filter(|f| f.len() <= 2)
+            && !(self.touch(j + 1) && self.punct(j + 2, &[',', '،']))
+        {
+            value.push('.');
+            value.push_str(f);
+            j += 2;
+            plain = false;
+        }
+        if !dotted && self.punct(j, &['.', '٫'])
             && self.touch(j - 1)
             && self.touch(j)
             && let Some(f) = self.digits(j + 1)
@@ -291,9 +314,50 @@ impl Scanner<'_> {
         score || verse
     }
 
+    /// Whether digit token `i` is a label rather than a count: a paragraph
+    /// or list number opening a line (`23 -`, `1.`, `2)`) or a footnote
+    /// mark (`[41]`).
+    fn is_label(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        let line_start = self.text[..t.start]
+            .trim_end_matches([' ', '\t', '\u{200f}', '\u{200e}'])
+            .ends_with('\n')
+            || self.text[..t.start].trim().is_empty();
+        let footnote = i > 0 && self.punct(i - 1, &['[']) && self.punct(i + 1, &[']']);
+        let decimal = self.touch(i + 1) && self.digits(i + 2).is_some();
+        footnote || (line_start && !decimal && self.punct(i + 1, &['-', '–', '.', ')']))
+    }
+
+    /// Whether digit token `i` is part of a symbol or reference written
+    /// with a slash or a colon (A/70/1, 4/ 740, مز27:102-28, p.265/3).
+    fn in_symbol(&self, i: usize) -> bool {
+        let marks = ['/', ':', '\\'];
+        let opens = |k: usize| {
+            self.touch(k)
+                && self.punct(k + 1, &marks)
+                && (self.digits(k + 2).is_some() || self.latin(k + 2))
+        };
+        let closes = |k: usize| {
+            k >= 2
+                && self.punct(k - 1, &marks)
+                && self.touch(k - 2)
+                && (self.digits(k - 2).is_some() || self.latin(k - 2))
+        };
+        let chained = i >= 2
+            && self.punct(i - 1, &['-', '–'])
+            && self.touch(i - 1)
+            && self.touch(i - 2)
+            && closes(i - 2);
+        opens(i) || closes(i) || chained
+    }
+
     /// A NUMBER on its own.
     pub fn plain_number(&self, i: usize) -> Option<Hit> {
-        if self.digits(i).is_some() && self.score_or_verse(i) {
+        if self.digits(i).is_some()
+            && (self.score_or_verse(i) || self.is_label(i) || self.in_symbol(i))
+        {
             return None;
         }
         if let Some(n) = self.number(i) {
@@ -307,8 +371,8 @@ impl Scanner<'_> {
             Sense::DefCard(v) => Some(*v),
             _ => None,
         })?;
-        // مجموعة السبع (G7) is a name.
-        if i > 0 && self.fw(i - 1) == "مجموعه" {
+        // مجموعة السبع, مجموعة الدول الثماني (G7, G8) are names.
+        if (1..=2).any(|b| i >= b && self.fw(i - b) == "مجموعه") {
             return None;
         }
         Some(self.hit(i, i + 1, EntityKind::Number, Some(v.to_string())))

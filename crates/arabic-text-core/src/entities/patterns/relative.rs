@@ -211,6 +211,10 @@ impl Scanner<'_> {
             _ => None,
         });
         let j = if dir.is_some() { i + 1 } else { i };
+        // كل أربع سنوات: a frequency, not a date.
+        if j > 0 && self.fw(j - 1) == "كل" {
+            return None;
+        }
         let period = |k: usize| {
             self.pick(k, |s| match s {
                 Sense::Period {
@@ -242,25 +246,6 @@ impl Scanner<'_> {
             && matches!(self.fw(j + 1), "واحد" | "واحده")
         {
             ("1".to_string(), unit, j + 2)
-        } else if dir.is_some()
-            && let Some((unit, 0)) = period(j)
-            && matches!(
-                self.fw(j),
-                "يوم"
-                    | "اسبوع"
-                    | "شهر"
-                    | "عام"
-                    | "سنه"
-                    | "ساعه"
-                    | "دقيقه"
-                    | "عقد"
-                    | "قرن"
-            )
-            && self.digits(j + 1).is_none()
-            && !self.has(j + 1, |s| matches!(s, Sense::Weekday(_) | Sense::RelDay(_)))
-            && self.month_name(j + 1).is_none()
-        {
-            ("1".to_string(), unit, j + 1)
         } else {
             return None;
         };
@@ -281,7 +266,9 @@ impl Scanner<'_> {
             && self.has(next, |s| *s == Sense::Card(Card::Fraction(2)));
         // قبل ثلاث ساعات من الإقلاع: before an event, not before now.
         let dir = dir.filter(|_| self.fw(next) != "من");
-        let i = if dir.is_none() { j } else { i };
+        // The preposition governs the duration and stays outside (منذ
+        // ⟦ثلاثة أيام⟧); it still gives the value its direction.
+        let i = j;
         let value = match (dir, whole) {
             (Some(d), Some(c)) if !half => relative(self.reference, unit, i64::from(d) * c),
             (Some(_), _) => return None,

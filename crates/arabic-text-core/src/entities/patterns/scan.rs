@@ -2,6 +2,8 @@
 //! single marks, looks each word up once, and runs the rule families at each
 //! token, keeping the longest match.
 
+use std::cell::Cell;
+
 use super::matched::PatternMatch;
 use super::calendar::Reference;
 use super::lexicon::{Sense, senses};
@@ -17,7 +19,6 @@ pub(super) enum Shape {
     Year,
     Month,
     Day,
-    MonthName,
     Other,
 }
 
@@ -84,6 +85,11 @@ pub struct Scanner<'t> {
     pub folded: String,
     /// The reference moment, if the caller gave one.
     pub reference: Option<Reference>,
+    /// The token after the separator that follows the last DATE (من 2010
+    /// إلى |2015, 1912 و|1913): the convention marks each end of a range
+    /// as its own mention, so the second end is read as a date there even
+    /// when it is a bare year.
+    pub range_next: Cell<usize>,
 }
 
 const PROCLITICS: [(&str, bool); 11] = [
@@ -160,6 +166,7 @@ impl<'t> Scanner<'t> {
             toks,
             folded,
             reference,
+            range_next: Cell::new(usize::MAX),
         };
         s.look_up();
         s
@@ -315,13 +322,31 @@ impl<'t> Scanner<'t> {
         }
     }
 
+    /// The token after a range separator at `k` (إلى, حتى, و, a dash; or
+    /// و written on the next word), or `usize::MAX` when there is none.
+    pub(super) fn after_range_sep(&self, k: usize) -> usize {
+        let Some(t) = self.toks.get(k) else {
+            return usize::MAX;
+        };
+        if self.punct(k, &['-', '–', '—']) || matches!(self.fw(k), "و" | "او") {
+            return k + 1;
+        }
+        if self.has(k, |s| *s == Sense::RangeSep) {
+            return k + 1;
+        }
+        if t.wa && t.cut > t.start {
+            return k;
+        }
+        usize::MAX
+    }
+
     /// Runs every rule family at every token, keeping the longest match
     /// (first family wins a tie), and appends the matches to `out`.
     pub fn run(&self, out: &mut Vec<PatternMatch>) {
         let mut i = 0;
         while i < self.toks.len() {
             let t = &self.toks[i];
-            if t.blocked || (t.class == Class::Word && t.senses.is_empty()) {
+            if t.blocked || (t.class == Class::Word && t.senses.is_empty() && !self.named_head(i)) {
                 i += 1;
                 continue;
             }
@@ -340,6 +365,9 @@ impl<'t> Scanner<'t> {
             }
             match best {
                 Some(h) if h.next > i && h.end > h.start => {
+                    if h.kind == EntityKind::Date {
+                        self.range_next.set(self.after_range_sep(h.next));
+                    }
                     out.push(PatternMatch {
                         span: Span::new(h.start, h.end),
                         kind: h.kind,

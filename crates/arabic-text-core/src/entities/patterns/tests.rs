@@ -146,12 +146,41 @@ fn years_ranges_decades_and_centuries() {
     is("في عام ١٩٤٨ هجر", EntityKind::Date, "عام ١٩٤٨", "1948");
     is("سنة 1948م", EntityKind::Date, "سنة 1948م", "1948");
     is("منذ 2011 تعيش", EntityKind::Date, "2011", "2011");
-    is(
-        "الفترة من 2010 إلى 2015 شهدت",
-        EntityKind::Date,
-        "من 2010 إلى 2015",
-        "2010/2015",
+    // Each end of a range is its own mention, the preposition outside.
+    let spans = |t: &str| all(t).into_iter().map(|m| (m.0, m.1)).collect::<Vec<_>>();
+    assert_eq!(
+        spans("الفترة من 2010 إلى 2015 شهدت"),
+        [
+            (EntityKind::Date, "2010".to_string()),
+            (EntityKind::Date, "2015".to_string())
+        ]
     );
+    assert_eq!(
+        spans("في 1912 و1913 وقعت"),
+        [
+            (EntityKind::Date, "1912".to_string()),
+            (EntityKind::Date, "1913".to_string())
+        ]
+    );
+    assert_eq!(
+        spans("بين عامي 1412 - 1413 م حكم"),
+        [
+            (EntityKind::Date, "عامي 1412".to_string()),
+            (EntityKind::Date, "1413 م".to_string())
+        ]
+    );
+    // A bare day takes its month from the second end: one mention.
+    is(
+        "خلال الفترة من 1-6 سبتمبر 1961",
+        EntityKind::Date,
+        "1-6 سبتمبر 1961",
+        "1961-09-01/1961-09-06",
+    );
+    // Eras of more than one token, a cue with a short year, a year in brackets.
+    is("ولدت سنة 161 ق.م. وماتت", EntityKind::Date, "سنة 161 ق.م", "0161");
+    is("نحو 3500 قبل الميلاد تقدم", EntityKind::Date, "3500 قبل الميلاد", "3500");
+    is("في عام 84 هجرية", EntityKind::Date, "عام 84 هجرية", "0084 AH");
+    is("في قراره 350 (1974)، ومدد", EntityKind::Date, "1974", "1974");
     is(
         "خلال الفترة 2010-2015 شهدت",
         EntityKind::Date,
@@ -187,8 +216,16 @@ fn relative_dates_without_and_with_a_reference() {
     is("قال أمس إن", EntityKind::Date, "أمس", "P-1D");
     is("الأسبوع الماضي", EntityKind::Date, "الأسبوع الماضي", "P-1W");
     is("الشهر المقبل", EntityKind::Date, "الشهر المقبل", "P1M");
-    is("منذ ثلاثة أيام", EntityKind::Date, "منذ ثلاثة أيام", "P-3D");
-    is("بعد أسبوعين", EntityKind::Date, "بعد أسبوعين", "P2W");
+    // The preposition is outside; it still gives the direction.
+    is("منذ ثلاثة أيام", EntityKind::Date, "ثلاثة أيام", "P-3D");
+    is("بعد أسبوعين", EntityKind::Date, "أسبوعين", "P2W");
+    // A unit alone and a frequency are not dates.
+    assert!(all("بعد قرن من الزمن").is_empty());
+    assert!(
+        all("تعقد كل أربع سنوات")
+            .iter()
+            .all(|m| m.0 != EntityKind::Date)
+    );
     is("يوم الاثنين", EntityKind::Date, "يوم الاثنين", "XXXX-WXX-1");
     is("استمر ثلاثة أيام", EntityKind::Date, "ثلاثة أيام", "P3D");
     is("خلال 24 ساعة", EntityKind::Time, "24 ساعة", "PT24H");
@@ -460,4 +497,42 @@ fn hostile_input_stays_linear() {
         let _ = find(t);
         assert!(start.elapsed().as_secs() < 5);
     }
+}
+
+#[test]
+fn eras_holidays_and_anaphoric_dates() {
+    let date = |t: &str, span: &str| {
+        let found = all(t);
+        assert!(
+            found.iter().any(|m| m.0 == EntityKind::Date && m.1 == span),
+            "{t}: {found:?}"
+        );
+    };
+    date("منذ العصور الوسطى كما", "العصور الوسطى");
+    date("تعود إلى العصر الحجري الحديث.", "العصر الحجري الحديث");
+    date("في عصر النهضة", "عصر النهضة");
+    date("وفي نفس العام، وقع", "نفس العام");
+    date("في العام نفسه", "العام نفسه");
+    date("حتى يومنا هذا", "يومنا هذا");
+    date("خلال هذه الحقبة.", "هذه الحقبة");
+    date("أما عيد الفصح فمرتبط", "عيد الفصح");
+    date("الاحتفال باليوم الدولي للغابات.", "اليوم الدولي للغابات");
+    // A reign is the person's, not an era.
+    assert!(all("في عهد الملك فيصل").is_empty());
+}
+
+#[test]
+fn labels_symbols_and_shared_units() {
+    // Paragraph numbers, footnote marks and references are not counts.
+    assert!(all("23 - وينبغي للمؤتمر").is_empty());
+    assert!(all("الوطني الحر. [37] [38] جنبا").is_empty());
+    assert!(all("(مز27:102-28)").is_empty());
+    assert!(all("ابن إياس، 1/343").is_empty());
+    is("حوالي 15،000 جندي", EntityKind::Number, "15،000", "15000");
+    is("تقدر بـ 4.480.000 كم2 أي", EntityKind::Quantity, "4.480.000 كم2", "4480000 km2");
+    is("تمثل 51,2% من", EntityKind::Percent, "51,2%", "51.2%");
+    // Amounts that share one unit or sign are one mention.
+    is("بين 830-880 مترا.", EntityKind::Quantity, "830-880 مترا", "830/880 m");
+    is("بين 27 و 30٪ من", EntityKind::Percent, "27 و 30٪", "27/30%");
+    is("تتعدى 35 مئوية", EntityKind::Quantity, "35 مئوية", "35 degC");
 }

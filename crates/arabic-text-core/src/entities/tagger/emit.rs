@@ -26,9 +26,10 @@ use std::rc::Rc;
 
 use super::super::features::{
     CLUSTER_PREFIXES, H, MAX_GAZ_WORDS, PART, Tok, Word, cluster_features, cluster_prefix,
-    mark_matches_by, prefix, suffix, word,
+    mark_matches_by, mined_features, prefix, suffix, word,
 };
 use super::super::charnet::WordFacts;
+use super::super::encoder::{Encoder, Projection, WordInput};
 use super::super::knowledge::{Knowledge, MAX_PLACE_WORDS};
 use super::{L, Model};
 
@@ -360,6 +361,7 @@ fn context_features<'a>(
             .done(),
     );
     f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
+    mined_features(p1, t, n1, f);
     if clusters >= 3 {
         f.push(
             H::new(68)
@@ -404,15 +406,18 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
         |p| gaz.get(p),
         &mut gz,
     );
+    let mined = k.mined.marks(&stems);
     let toks: Vec<Tok> = words
         .iter()
         .zip(&rows)
-        .zip(places.into_iter().zip(gz))
-        .map(|((w, r), (place, gaz))| Tok {
+        .zip(places.into_iter().zip(gz).zip(mined))
+        .map(|((w, r), ((place, gaz), m))| Tok {
             word: Rc::clone(w),
             place,
             gaz,
             part: r.part,
+            mined: m & 15,
+            mined_tail: m >> 4,
         })
         .collect();
     let empty_word = EMPTY.with(Rc::clone);
@@ -498,7 +503,36 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
         out.push(e);
         begin = end;
     }
+    if let Some(enc) = &model.encoder {
+        add_encoder_scores(enc, &words, &mut out);
+    }
     out
+}
+
+/// The encoder's projection of `w`, memoized with the word.
+fn encoded(enc: &Encoder, w: &Word) -> Rc<Projection> {
+    if let Some(p) = w.encoded.borrow().as_ref().filter(|p| enc.owns(p)) {
+        return Rc::clone(p);
+    }
+    let input = WordInput {
+        folded: &w.folded,
+        stem: &w.stem,
+        form_freq: w.form_freq,
+        stem_freq: w.stem_freq,
+        stem_name: w.stem_name,
+        place: w.place_single,
+    };
+    let p = Rc::new(enc.projection(&input));
+    *w.encoded.borrow_mut() = Some(Rc::clone(&p));
+    p
+}
+
+/// Adds the encoder's scores of the sentence of `words` to `em`, from the
+/// words' memoized projections.
+pub(crate) fn add_encoder_scores(enc: &Encoder, words: &[Rc<Word>], em: &mut [[f32; L]]) {
+    let proj: Vec<Rc<Projection>> = words.iter().map(|w| encoded(enc, w)).collect();
+    let refs: Vec<&Projection> = proj.iter().map(|p| &**p).collect();
+    enc.add_scores(&refs, em);
 }
 
 #[cfg(test)]
@@ -554,6 +588,43 @@ mod tests {
         let _ = model.emissions(&toks);
         assert_eq!(other.emissions(&toks), other.emissions_reference(&toks));
         assert_ne!(other.emissions(&toks), model.emissions(&toks));
+    }
+
+    /// The encoder's scores as the tagger adds them (through the word memo)
+    /// against the trainer's own forward pass (`train-encoder`'s check
+    /// file): the same tags, scores within 1e-4, cold and warm.
+    #[test]
+    fn encoder_scores_through_the_word_memo_are_the_trainers() {
+        let gz = include_bytes!("../../../tests/data/encoder-check.tsv.gz");
+        let text = crate::gz::decompress("check", gz).expect("check file");
+        let text = String::from_utf8(text).expect("utf-8");
+        let enc = Encoder::embedded().expect("embedded encoder");
+        let unit = enc.clone_with(1.0, 0.0);
+        let k = Knowledge::get();
+        let argmax = |s: &[f32]| (0..L).fold(0, |b, l| if s[l] > s[b] { l } else { b });
+        for round in 0..2 {
+            if round == 0 {
+                clear_word_memo();
+            }
+            let mut n = 0;
+            for line in text.lines().filter(|l| !l.starts_with('#')) {
+                let (toks, nums) = line.split_once('\t').expect("two fields");
+                let toks: Vec<&str> = toks.split(' ').collect();
+                let want: Vec<f32> = nums.split(' ').map(|x| x.parse().expect("score")).collect();
+                let words: Vec<Rc<Word>> = toks.iter().map(|t| word(t, k)).collect();
+                let mut em = vec![[0f32; L]; toks.len()];
+                add_encoder_scores(&unit, &words, &mut em);
+                assert_eq!(em.len() * L, want.len(), "{toks:?}");
+                for (g, w) in em.iter().zip(want.chunks_exact(L)) {
+                    for (a, b) in g.iter().zip(w) {
+                        assert!((a - b).abs() <= 1e-4, "{toks:?}: {a} against {b}");
+                    }
+                    assert_eq!(argmax(g), argmax(w), "{toks:?}");
+                }
+                n += 1;
+            }
+            assert!(n >= 200, "{n} sentences checked");
+        }
     }
 
     #[test]

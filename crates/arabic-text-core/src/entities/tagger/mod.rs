@@ -20,6 +20,7 @@
 use std::sync::Arc;
 
 use super::charnet::CharNet;
+use super::encoder::Encoder;
 use super::features::TrainGazetteer;
 #[cfg(test)]
 use super::features::sentence_features;
@@ -64,6 +65,9 @@ pub struct Model {
     pub charnet: Option<Arc<CharNet>>,
     /// Weight of the network's logits (fit by cross-validation on train).
     pub net_weight: f32,
+    /// The context encoder, a scorer of its own file whose scores (times
+    /// its own weight) are added to the emissions before Viterbi.
+    pub encoder: Option<Arc<Encoder>>,
     /// Identifies the feature weights in per-word memos
     /// ([`emit`](mod@emit)): new for every model built or read, kept by
     /// clones (same weights).
@@ -138,6 +142,7 @@ impl Model {
             gazetteer,
             charnet: None,
             net_weight: 0.0,
+            encoder: None,
             id: next_id(),
         }
     }
@@ -209,6 +214,11 @@ impl Model {
             e[0] -= self.o_bias;
             out.push(e);
             begin = end;
+        }
+        if let Some(enc) = &self.encoder {
+            let k = super::knowledge::Knowledge::get();
+            let words: Vec<_> = tokens.iter().map(|t| super::features::word(t, k)).collect();
+            emit::add_encoder_scores(enc, &words, &mut out);
         }
         out
     }
