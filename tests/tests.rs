@@ -3,6 +3,7 @@
 
 mod cli_local;
 mod common;
+mod config_docs;
 mod server_api;
 mod server_drain;
 mod server_gazetteer;

@@ -1,6 +1,7 @@
 //! The server's configuration: one struct, read from flags and environment
 //! variables (flags win), each field with its default and the reason it exists.
-//! The README's Configuration section is the same table for operators.
+//! The README's Configuration section is the same table for operators, checked
+//! against this declaration by `tests/config_docs.rs` (flags, variables, defaults).
 
 use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
