@@ -1,7 +1,8 @@
 //! The server's flags are declared once, in `arabic_text::server::config::Config`
 //! (which `serve --help` prints): the README's Configuration table must list
 //! exactly those flags, each with the declared environment variable and
-//! default, and the docs and manifests may only name declared variables.
+//! default, and the docs and manifests may only name declared variables; and
+//! docs/api.md names every metric the server registers.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -168,4 +169,31 @@ fn docs_and_manifests_name_only_declared_variables() {
         }
     }
     assert!(unknown.is_empty(), "undeclared variables: {unknown:?}");
+}
+
+#[test]
+fn docs_api_names_every_metric() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let api = std::fs::read_to_string(root.join("docs/api.md")).expect("docs/api.md");
+    let text = arabic_text::server::metrics::Metrics::new().encode();
+    let mut missing = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("# TYPE ") else {
+            continue;
+        };
+        let mut parts = rest.split_whitespace();
+        let (Some(name), Some(kind)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        // Counters' series end in `_total`, as Prometheus shows them.
+        let series = if kind == "counter" {
+            format!("{name}_total")
+        } else {
+            name.to_owned()
+        };
+        if !api.contains(&format!("`{series}`")) && !api.contains(&format!("`{series}{{")) {
+            missing.push(series);
+        }
+    }
+    assert!(missing.is_empty(), "docs/api.md does not name {missing:?}");
 }
