@@ -52,6 +52,11 @@ ENV RUSTFLAGS="-C target-feature=+crt-static" \
     CARGO_TERM_COLOR=never \
     CARGO_INCREMENTAL=0
 WORKDIR /src
+# make: the jemalloc allocator's C build (tikv-jemalloc-sys runs its configure script and make); the slim image
+# has gcc and libc6-dev only. Pinned to bookworm's version.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends make=4.3-4.1 \
+ && rm -rf /var/lib/apt/lists/*
 
 # Dependency layer: fetch and compile every dependency against stub sources, so that a change to the crate's own
 # code reuses this layer and recompiles only the crate. Cargo reads the path of every target the manifest

@@ -2,6 +2,8 @@
 //! generates the tonic client and server with `tonic-prost-build`. The encoded
 //! file descriptor set is written to `OUT_DIR` for server reflection, and
 //! `pbjson-build` generates the proto3 JSON mapping (serde) the CLI prints.
+//! Well-known types (`google.protobuf.Timestamp`) come from `pbjson-types`,
+//! which carries their JSON mapping too (a Timestamp is an RFC 3339 string).
 
 use std::{env, fs, path::PathBuf};
 
@@ -19,6 +21,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
+        .compile_well_known_types(true)
+        .extern_path(".google.protobuf", "::pbjson_types")
+        // prost decoding behind a wire-format check (src/grpc/codec.rs).
+        .codec_path("crate::grpc::codec::CheckedCodec")
         .compile_fds(fds)?;
     pbjson_build::Builder::new()
         .register_descriptors(&descriptor_bytes)?

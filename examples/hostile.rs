@@ -238,6 +238,47 @@ async fn main() -> anyhow::Result<()> {
         &mut [t.elapsed()],
     );
 
+    // 2,000,000 empty gazetteer entries in a gzip request (~3.9 KB on the
+    // wire, 4 MB inflated, ~64 MiB if decoded): counted on the wire first.
+    let mut gz = TextAnalysisServiceClient::new(channel.clone())
+        .send_compressed(CompressionEncoding::Gzip)
+        .max_encoding_message_size(usize::MAX);
+    let t = Instant::now();
+    let r = gz
+        .extract_entities(pb::ExtractEntitiesRequest {
+            document: doc("نص"),
+            options: Some(pb::EntityOptions {
+                gazetteer: vec![pb::GazetteerEntry::default(); 2_000_000],
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await;
+    row(
+        pid,
+        "2,000,000 empty gazetteer entries, gzip (~3.9 KB sent)",
+        &code(&r),
+        &mut [t.elapsed()],
+    );
+    // 4,000,000 entity types (4 MB packed): one violation each if decoded.
+    let t = Instant::now();
+    let r = client
+        .extract_entities(pb::ExtractEntitiesRequest {
+            document: doc("نص"),
+            options: Some(pb::EntityOptions {
+                types: vec![0; 4_000_000],
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await;
+    row(
+        pid,
+        "4,000,000 ENTITY_TYPE_UNSPECIFIED types (4 MB)",
+        &code(&r),
+        &mut [t.elapsed()],
+    );
+
     // Undecodable requests.
     let path = "/arabic.text.v1.TextAnalysisService/Analyze";
     let frame = |flag: u8, m: &[u8]| {

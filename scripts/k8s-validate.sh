@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Kubernetes manifests check (CI), offline:
 #  0. yamllint the sources;
-#  1. render deploy/kubernetes with `kubectl kustomize` (what `kubectl apply -k deploy/kubernetes` applies);
+#  1. render deploy/kubernetes with `kubectl kustomize` (what `kubectl apply -k deploy/kubernetes` applies), and
+#     an overlay of it with the tls and mtls components (deploy/kubernetes/components/);
 #  2. validate every rendered object with `kubernetes-validate --strict` (schemas of each Kubernetes version,
 #     unknown fields rejected) against the oldest version the manifests need (1.30: the native preStop sleep
-#     action is on by default from 1.30) up to the newest the installed package knows;
+#     action is on by default from 1.30) up to the newest the installed package knows; the cert-manager
+#     Certificate (a CRD the package has no schema for) is checked field by field against cert-manager v1's
+#     spec fields in step 3;
 #  3. check what a schema cannot: the objects agree with each other and with the server (selectors match the
-#     pod labels, Service target ports exist, probes use the gRPC port and the health service names, the grace
-#     period covers preStop sleep + drain timeout, security context, resources, HPA/PDB targets).
+#     pod labels, Service target ports exist, probes use the gRPC port (the plaintext health port with TLS) and
+#     the health service names, the grace period covers preStop sleep + drain timeout, security context,
+#     resources, HPA/PDB targets, the NetworkPolicy admits only labelled callers to gRPC and the monitoring
+#     namespace to metrics and allows no egress, the TLS files the server is told to read are in the mounted
+#     cert-manager Secret).
 # Usage: scripts/k8s-validate.sh [OUTPUT.yaml]   (installs kubernetes-validate with pip when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,20 +38,23 @@ yamllint -s -d '{extends: default, rules: {line-length: {max: 120}, document-sta
   { echo "FAIL yamllint $DIR"; exit 1; }
 echo "PASS yamllint $DIR"
 
-if command -v kubectl >/dev/null; then
-  kubectl kustomize "$DIR" >"$OUT" || { echo "FAIL kubectl kustomize $DIR"; exit 1; }
-  echo "PASS kubectl kustomize $DIR: $(grep -c '^kind:' "$OUT") objects ($(kubectl version --client 2>/dev/null | grep -i kustomize | tr -d '\n'))"
+# The TLS rendering: an overlay with both components, as docs/deployment.md shows it.
+mkdir -p "$WORK/tls-overlay"
+base_rel=$(python3 -c 'import os,sys; print(os.path.relpath(sys.argv[1], sys.argv[2]))' "$PWD/$DIR" "$WORK/tls-overlay")
+cat >"$WORK/tls-overlay/kustomization.yaml" <<EOF
+resources: [$base_rel]
+components: [$base_rel/components/tls, $base_rel/components/mtls]
+EOF
+TLS_OUT=$WORK/rendered-tls.yaml
+command -v kubectl >/dev/null || { echo "FAIL kubectl not found: it renders the kustomizations"; exit 1; }
+kubectl kustomize "$DIR" >"$OUT" || { echo "FAIL kubectl kustomize $DIR"; exit 1; }
+echo "PASS kubectl kustomize $DIR: $(grep -c '^kind:' "$OUT") objects ($(kubectl version --client 2>/dev/null | grep -i kustomize | tr -d '\n'))"
+MODES="base tls"
+if [ -d "$DIR/components/tls" ]; then
+  kubectl kustomize "$WORK/tls-overlay" >"$TLS_OUT" || { echo "FAIL kubectl kustomize with components/tls, mtls"; exit 1; }
+  echo "PASS kubectl kustomize $DIR with components/tls and components/mtls: $(grep -c '^kind:' "$TLS_OUT") objects"
 else
-  # kubectl comes with the machine image here; without it, validate the resource files one by one (the
-  # generated ConfigMap is then checked from config.env by the consistency checks below).
-  echo "WARN kubectl not found: validating the resource files without kustomize"
-  python3 - "$DIR" "$OUT" <<'PY'
-import sys, yaml, os
-d, out = sys.argv[1], sys.argv[2]
-k = yaml.safe_load(open(os.path.join(d, "kustomization.yaml")))
-docs = [open(os.path.join(d, f)).read().strip() for f in k["resources"]]
-open(out, "w").write("\n---\n".join(docs) + "\n")
-PY
+  MODES=base TLS_OUT=$OUT
 fi
 
 latest=$(python3 -c '
@@ -55,20 +64,40 @@ vs = [tuple(map(int, m.groups())) for f in os.listdir(d) if (m := re.match(r"v(\
 print("%d.%d.%d" % max(vs))')
 for v in $VERSIONS; do
   [ "$v" = latest ] && v=$latest
-  if kubernetes-validate --strict --quiet -k "$v" "$OUT" >"$WORK/validate.log" 2>&1; then
-    echo "PASS kubernetes-validate --strict -k $v"
-  else
-    cat "$WORK/validate.log"
-    echo "FAIL kubernetes-validate --strict -k $v"
-    exit 1
-  fi
+  for rendered in "$OUT" "$TLS_OUT"; do
+    if kubernetes-validate --strict --quiet -k "$v" "$rendered" >"$WORK/validate.log" 2>&1; then
+      # Only the Certificate (a CRD) may lack a schema.
+      if grep -v "Couldn't find schema for kind Certificate with api version cert-manager.io/v1" "$WORK/validate.log" |
+        grep -q .; then
+        cat "$WORK/validate.log"; echo "FAIL kubernetes-validate --strict -k $v $(basename "$rendered")"; exit 1
+      fi
+    else
+      cat "$WORK/validate.log"
+      echo "FAIL kubernetes-validate --strict -k $v $(basename "$rendered")"
+      exit 1
+    fi
+  done
+  echo "PASS kubernetes-validate --strict -k $v (base and with TLS)"
 done
 
-python3 - "$OUT" "$DIR/config.env" <<'PY'
+for mode in $MODES; do
+rendered=$OUT
+[ "$mode" = tls ] && rendered=$TLS_OUT
+python3 - "$rendered" "$DIR/config.env" "$mode" <<'PY'
 import re, sys, yaml
 
 objs = [o for o in yaml.safe_load_all(open(sys.argv[1])) if o]
+tls = sys.argv[3] == "tls"
 env = dict(l.split("=", 1) for l in open(sys.argv[2]).read().splitlines() if l.strip() and not l.startswith("#"))
+# What the components add to the generated ConfigMap.
+TLS_ENV = {
+    "ARABIC_TEXT_TLS_CERT": "/etc/arabic-text/tls/tls.crt",
+    "ARABIC_TEXT_TLS_KEY": "/etc/arabic-text/tls/tls.key",
+    "ARABIC_TEXT_TLS_CLIENT_CA": "/etc/arabic-text/tls/ca.crt",
+    "ARABIC_TEXT_HEALTH_LISTEN": "0.0.0.0:50052",
+}
+if tls:
+    env = {**env, **TLS_ENV}
 by_kind = {}
 for o in objs:
     by_kind.setdefault(o["kind"], []).append(o)
@@ -106,10 +135,15 @@ for c in tsc:
 (c,) = pod["containers"]
 ports = {p["name"]: p["containerPort"] for p in c["ports"]}
 check(ports.get("grpc") == 50051 and ports.get("metrics") == 9464, f"container ports {ports}")
+# Probes speak plaintext gRPC: the gRPC port, or with TLS on, the plaintext health port.
+probe_port = ports.get("health") if tls else ports.get("grpc")
+if tls:
+    check(probe_port == 50052 and env["ARABIC_TEXT_HEALTH_LISTEN"].endswith(f":{probe_port}"),
+          f"TLS: the health port {probe_port} is not ARABIC_TEXT_HEALTH_LISTEN")
 for probe, service in [("startupProbe", "readiness"), ("readinessProbe", "readiness"), ("livenessProbe", "liveness")]:
     g = c.get(probe, {}).get("grpc", {})
-    check(g.get("port") == ports.get("grpc") and g.get("service") == service,
-          f"{probe}: expected a gRPC probe on port {ports.get('grpc')} for service {service!r}, got {g}")
+    check(g.get("port") == probe_port and g.get("service") == service,
+          f"{probe}: expected a gRPC probe on port {probe_port} for service {service!r}, got {g}")
 sc = c.get("securityContext", {})
 check(sc.get("allowPrivilegeEscalation") is False, "container: privilege escalation allowed")
 check(sc.get("readOnlyRootFilesystem") is True, "container: root filesystem writable")
@@ -153,10 +187,62 @@ check(any(m.get("resource", {}).get("name") == "cpu" for m in hpa["spec"]["metri
 (pdb,) = by_kind["PodDisruptionBudget"]
 check(matches(pdb["spec"]["selector"]["matchLabels"], pod_labels), "PDB selector does not match the pods")
 
+# NetworkPolicy: gRPC only from labelled callers, metrics only from the monitoring namespace, no egress.
+(np,) = by_kind["NetworkPolicy"]
+nps = np["spec"]
+check(matches(nps["podSelector"].get("matchLabels"), pod_labels), "NetworkPolicy: podSelector does not match the pods")
+check(set(nps.get("policyTypes", [])) == {"Ingress", "Egress"}, "NetworkPolicy: not both Ingress and Egress")
+check(nps.get("egress") == [], "NetworkPolicy: egress allowed")
+rules = {}
+for rule in nps.get("ingress", []):
+    for p in rule.get("ports", []):
+        check(p["port"] in ports, f"NetworkPolicy: port {p['port']} is no container port")
+        rules[p["port"]] = rule["from"]
+check(set(rules) == {"grpc", "metrics"}, f"NetworkPolicy: ingress to {sorted(rules)}, expected grpc and metrics")
+caller = [{"key": "arabic-text/client", "operator": "In", "values": ["true"]}]
+check(all(f.get("podSelector", {}).get("matchExpressions") == caller and not f["podSelector"].get("matchLabels")
+          for f in rules.get("grpc", [{}])), f"NetworkPolicy: gRPC callers {rules.get('grpc')}")
+monitoring = [{"key": "kubernetes.io/metadata.name", "operator": "In", "values": ["monitoring"]}]
+check(all(f.get("namespaceSelector", {}).get("matchExpressions") == monitoring and "podSelector" not in f
+          for f in rules.get("metrics", [{}])), f"NetworkPolicy: metrics readers {rules.get('metrics')}")
+
+if tls:
+    # The files the server reads are in a whole-Secret volume of the Certificate's secret, readable by its group.
+    (cert,) = by_kind["Certificate"]
+    allowed = {"secretName", "secretTemplate", "issuerRef", "commonName", "dnsNames", "ipAddresses", "uris",
+               "emailAddresses", "duration", "renewBefore", "renewBeforePercentage", "usages", "privateKey", "isCA",
+               "subject", "keystores", "literalSubject", "revisionHistoryLimit", "additionalOutputFormats",
+               "nameConstraints", "otherNames", "encodeUsagesInRequest"}
+    cs = cert["spec"]
+    check(cert["apiVersion"] == "cert-manager.io/v1", "Certificate: not cert-manager.io/v1")
+    check(set(cs) <= allowed, f"Certificate: unknown spec fields {sorted(set(cs) - allowed)}")
+    check(set(cs["issuerRef"]) <= {"name", "kind", "group"} and cs["issuerRef"].get("name"), "Certificate: issuerRef")
+    check(cs["issuerRef"].get("kind") in ("Issuer", "ClusterIssuer"), "Certificate: issuerRef.kind")
+    check(set(cs["privateKey"]) <= {"algorithm", "encoding", "size", "rotationPolicy"}, "Certificate: privateKey")
+    check(cs["privateKey"].get("algorithm") in ("RSA", "ECDSA", "Ed25519"), "Certificate: privateKey.algorithm")
+    check(set(cs.get("usages", [])) <= {"server auth", "client auth", "digital signature", "key encipherment"},
+          f"Certificate: usages {cs.get('usages')}")
+    check("server auth" in cs.get("usages", []), "Certificate: no server auth usage")
+    check(bool(re.fullmatch(r"\d+h(\d+m)?(\d+s)?", cs["duration"])) and
+          bool(re.fullmatch(r"\d+h(\d+m)?(\d+s)?", cs["renewBefore"])), "Certificate: duration format")
+    vols = {v["name"]: v for v in pod.get("volumes", [])}
+    mounts = [m for m in c.get("volumeMounts", [])
+              if vols.get(m["name"], {}).get("secret", {}).get("secretName") == cs["secretName"]]
+    check(len(mounts) == 1 and mounts[0].get("readOnly") is True and "subPath" not in mounts[0],
+          "TLS: the Certificate's Secret is not mounted read-only as a whole volume (subPath never updates)")
+    for var, key in [("ARABIC_TEXT_TLS_CERT", "tls.crt"), ("ARABIC_TEXT_TLS_KEY", "tls.key"),
+                     ("ARABIC_TEXT_TLS_CLIENT_CA", "ca.crt")]:
+        check(bool(mounts) and env.get(var) == f"{mounts[0]['mountPath']}/{key}",
+              f"TLS: {var}={env.get(var)} is not {key} of the mounted Secret")
+    check(pod.get("securityContext", {}).get("fsGroup") == psc.get("runAsGroup"),
+          "TLS: the Secret's files are not group-owned by the server's group (fsGroup)")
+
 if problems:
     for p in problems:
         print(f"FAIL {p}")
     sys.exit(1)
-print(f"PASS consistency: {len(objs)} objects; probes gRPC :{ports['grpc']} readiness/liveness; "
-      f"grace {grace}s > preStop {sleep}s + drain {drain:g}s; selectors, ports, HPA and PDB agree")
+print(f"PASS consistency ({sys.argv[3]}): {len(objs)} objects; probes gRPC :{probe_port} readiness/liveness; "
+      f"grace {grace}s > preStop {sleep}s + drain {drain:g}s; selectors, ports, HPA, PDB and NetworkPolicy agree"
+      + ("; TLS files in the mounted cert-manager Secret" if tls else ""))
 PY
+done

@@ -75,6 +75,19 @@ print(f"PASS RPCs on the sample: {len(seg['sentences'])} sentences, {len(seg['to
       f"{len(mentions)} mentions of types {sorted(types)}")
 PY
 
+# reference_time is a google.protobuf.Timestamp: its JSON form is the RFC 3339
+# string; time_zone an IANA name. 21:30Z on 31 October 2024 is already
+# 1 November in Riyadh (so أمس is 31 October) and still 31 October in Cairo,
+# which left daylight saving at 21:00Z (so أمس is 30 October).
+for zone_day in "Asia/Riyadh 2024-10-31" "Africa/Cairo 2024-10-30"; do
+  set -- $zone_day
+  out=$(grpcurl -plaintext -d "{\"document\":{\"content\":\"قال أمس\"},
+    \"options\":{\"reference_time\":\"2024-10-31T21:30:00Z\",\"time_zone\":\"$1\"}}" "$ADDR" \
+    arabic.text.v1.TextAnalysisService/ExtractEntities) || fail "reference_time in $1"
+  grep -q "\"value\": \"$2\"" <<<"$out" || fail "reference_time in $1: expected $2, got $out"
+done
+echo "PASS reference_time (Timestamp, RFC 3339 in JSON) read in time_zone"
+
 # A bad request is INVALID_ARGUMENT, never INTERNAL.
 out=$(grpcurl -plaintext -d '{"document":{"content":"x","language_code":"fr"}}' "$ADDR" \
   arabic.text.v1.TextAnalysisService/Normalize 2>&1 || true)

@@ -371,7 +371,8 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
     config.max_concurrency = 1;
     let server = TestServer::start(config).await;
     let mut client = server.client().await;
-    // An open stream holds the only permit.
+    // A stream that has been answered and stays open holds no permit (the
+    // permit is taken per complete item): another caller still gets in.
     let (tx, rx) = tokio::sync::mpsc::channel(1);
     let mut stream = client
         .analyze_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
@@ -380,17 +381,49 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
         .into_inner();
     tx.send(stream_item("1", "سلام")).await.expect("send");
     assert!(stream.next().await.is_some());
-
-    let started = std::time::Instant::now();
-    let shed = client
+    let mut other = server.client().await;
+    other
         .normalize(pb::NormalizeRequest {
             document: doc("سلام"),
             ..Default::default()
         })
         .await
-        .expect_err("shed");
-    assert_eq!(shed.code(), Code::ResourceExhausted);
-    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        .expect("an open, idle stream holds no permit");
+
+    // A long analysis holds the only permit: calls meanwhile are shed at
+    // once (polled until one is, while the analysis runs).
+    let big = "ذهب الرئيس إلى القاهرة يوم الاثنين. ".repeat(4 * 1024);
+    let mut busy = server.client().await;
+    let long = tokio::spawn(async move {
+        busy.analyze(pb::AnalyzeRequest {
+            document: doc(&big),
+            ..Default::default()
+        })
+        .await
+    });
+    let mut shed = None;
+    while !long.is_finished() {
+        let started = std::time::Instant::now();
+        let result = other
+            .normalize(pb::NormalizeRequest {
+                document: doc("سلام"),
+                ..Default::default()
+            })
+            .await;
+        if let Err(status) = result {
+            shed = Some((status, started.elapsed()));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    let Some((status, took)) = shed else {
+        panic!(
+            "no call shed while the long analysis ran: {:?}",
+            long.await.map(|r| r.map(|_| ()))
+        );
+    };
+    assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
+    assert!(took < std::time::Duration::from_secs(1));
     // Health is never shed.
     let mut health = server.health().await;
     health
@@ -399,17 +432,18 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
         })
         .await
         .expect("health under load");
+    long.await.expect("task").expect("the long analysis");
 
     drop(tx);
     while stream.next().await.is_some() {}
     // The permit is back.
-    client
+    other
         .normalize(pb::NormalizeRequest {
             document: doc("سلام"),
             ..Default::default()
         })
         .await
-        .expect("admitted after the stream ended");
+        .expect("admitted after the analysis ended");
 
     let metrics = server.metrics().await;
     assert!(metrics.contains("200 OK"), "{metrics}");

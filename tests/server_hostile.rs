@@ -418,3 +418,130 @@ async fn a_missing_gazetteer_file_is_reported_once_as_a_gazetteer() {
     assert!(!message.contains("model"), "{message}");
     assert_eq!(message.matches("os error 2").count(), 1, "{message}");
 }
+
+/// `ExtractEntitiesRequest { options: { gazetteer: [{}; n] } }` on the wire:
+/// 2 bytes per empty entry, 32 bytes each once decoded.
+fn empty_gazetteer_request(n: usize) -> Vec<u8> {
+    let entries = [0x1a, 0x00].repeat(n);
+    let mut message = vec![0x12];
+    prost::encoding::encode_varint(entries.len() as u64, &mut message);
+    message.extend(entries);
+    message
+}
+
+#[tokio::test]
+async fn gazetteer_entries_are_counted_before_they_are_decoded() {
+    let server = TestServer::start(test_config()).await;
+    // 2,000,000 empty entries: 4 MB on the wire (3.9 KB once gzipped),
+    // ~64 MiB if decoded; refused from the count on the wire.
+    let (code, message) = raw_call(
+        &server,
+        "/arabic.text.v1.TextAnalysisService/ExtractEntities",
+        Some(frame(0, &empty_gazetteer_request(2_000_000))),
+        false,
+    )
+    .await
+    .expect("a status");
+    let message = message.replace("%20", " ");
+    assert_eq!(code, Code::InvalidArgument as i32, "{message}");
+    assert!(message.contains("2000000 gazetteer entries"), "{message}");
+    assert!(message.contains("options.gazetteer"), "{message}");
+}
+
+/// Opens a raw HTTP/2 call to `path` with extra `headers`, sends `body`
+/// without ending the stream, and returns the response future and the open
+/// stream (dropping the connection task closes the TCP connection).
+async fn open_call(
+    server: &TestServer,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> (
+    h2::client::ResponseFuture,
+    h2::SendStream<prost::bytes::Bytes>,
+    tokio::task::JoinHandle<()>,
+) {
+    let tcp = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connect");
+    let (client, connection) = h2::client::handshake(tcp).await.expect("handshake");
+    let connection = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let mut client = client.ready().await.expect("ready");
+    let mut request = http::Request::post(format!("http://{}{path}", server.addr))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let (response, mut send) = client
+        .send_request(request.body(()).expect("request"), false)
+        .expect("send");
+    if !body.is_empty() {
+        send.send_data(body.to_vec().into(), false).expect("data");
+    }
+    (response, send, connection)
+}
+
+#[tokio::test]
+async fn an_expired_deadline_is_deadline_exceeded_on_the_wire_and_in_metrics() {
+    let server = TestServer::start(test_config()).await;
+    // The body never comes: the call waits until the caller's deadline.
+    let (response, _send, _connection) =
+        open_call(&server, ANALYZE, &[("grpc-timeout", "200m")], &[]).await;
+    let started = std::time::Instant::now();
+    let response = tokio::time::timeout(Duration::from_secs(5), response)
+        .await
+        .expect("answered at the deadline")
+        .expect("response");
+    let code = response
+        .headers()
+        .get("grpc-status")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i32>().ok());
+    assert_eq!(code, Some(Code::DeadlineExceeded as i32), "{response:?}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let metrics = server.metrics().await;
+    assert!(
+        metrics.contains(
+            "arabic_text_grpc_calls_total{method=\"arabic.text.v1.TextAnalysisService/Analyze\",code=\"DEADLINE_EXCEEDED\"} 1"
+        ),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_closed_before_the_body_ends_counts_cancelled() {
+    let server = TestServer::start(test_config()).await;
+    // Half a message, then the TCP connection goes away.
+    let body = frame(0, &[0x0a, 0x04, 0x0a, 0x02, 0x41, 0x42]);
+    let (_response, _send, connection) =
+        open_call(&server, ANALYZE, &[], &body[..body.len() - 2]).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    connection.abort();
+    drop(_send);
+    drop(_response);
+    let analyze = "method=\"arabic.text.v1.TextAnalysisService/Analyze\"";
+    let mut metrics = String::new();
+    for _ in 0..40 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        metrics = server.metrics().await;
+        if metrics.contains(&format!("{{{analyze},code=\"CANCELLED\"}} 1")) {
+            break;
+        }
+    }
+    assert!(
+        metrics.contains(&format!(
+            "arabic_text_grpc_calls_total{{{analyze},code=\"CANCELLED\"}} 1"
+        )),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(&format!(
+            "arabic_text_grpc_calls_total{{{analyze},code=\"UNKNOWN\"}} 0"
+        )) || !metrics.contains(&format!("{{{analyze},code=\"UNKNOWN\"}}")),
+        "{metrics}"
+    );
+}

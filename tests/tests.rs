@@ -3,8 +3,10 @@
 
 mod cli_local;
 mod common;
+mod config_docs;
 mod server_api;
 mod server_drain;
 mod server_gazetteer;
 mod server_hostile;
 mod server_pathological;
+mod server_tls;

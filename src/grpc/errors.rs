@@ -142,6 +142,61 @@ pub fn overloaded(limit: usize) -> Status {
     )
 }
 
+/// RESOURCE_EXHAUSTED with RetryInfo for a call shed because its connection
+/// already holds its share of the analysis permits: spread calls over more
+/// connections (or replicas) rather than retry at once.
+pub fn connection_share(share: usize, limit: usize) -> Status {
+    let mut details = ErrorDetails::new();
+    details.set_retry_info(Some(std::time::Duration::from_millis(50)));
+    Status::with_error_details(
+        Code::ResourceExhausted,
+        format!(
+            "this connection holds its share of the server's capacity ({share} of {limit} \
+             calls in flight); retry with backoff or spread calls over more connections"
+        ),
+        details,
+    )
+}
+
+/// RESOURCE_EXHAUSTED when a text's estimated working memory is over the
+/// server's whole budget: never admitted, so no RetryInfo.
+pub fn working_memory_too_large(estimate: usize, budget: usize) -> Status {
+    let mib = |b: usize| b.div_ceil(1 << 20);
+    Status::resource_exhausted(format!(
+        "analysing this text would take about {} MiB of working memory; the server admits \
+         at most {} MiB at once: send a shorter text (runs of punctuation and presentation \
+         forms such as U+FDFD cost the most)",
+        mib(estimate),
+        mib(budget)
+    ))
+}
+
+/// RESOURCE_EXHAUSTED with RetryInfo when request messages still being
+/// received hold the server's request memory (or this connection's share).
+pub fn request_budget_exhausted(share_kib: Option<usize>) -> Status {
+    let mut details = ErrorDetails::new();
+    details.set_retry_info(Some(std::time::Duration::from_millis(200)));
+    let message = match share_kib {
+        Some(kib) => format!(
+            "this connection's requests being received hold its share of the server's \
+             request memory ({kib} KiB); retry with backoff"
+        ),
+        None => "requests being received hold the server's request memory; retry with backoff"
+            .to_owned(),
+    };
+    Status::with_error_details(Code::ResourceExhausted, message, details)
+}
+
+/// DEADLINE_EXCEEDED for a call whose request sent nothing for the idle
+/// timeout: a body that never finishes, or a stream that sends no item.
+pub fn request_idle(timeout: std::time::Duration) -> Status {
+    Status::deadline_exceeded(format!(
+        "the request sent no data for {} s (the server's request idle timeout); \
+         a stream must send its next item, or half-close, within it",
+        timeout.as_secs_f64()
+    ))
+}
+
 /// UNAVAILABLE while the models are still loading (readiness is NOT_SERVING).
 pub fn not_ready() -> Status {
     Status::unavailable("the models are still loading; retry shortly")

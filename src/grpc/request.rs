@@ -8,7 +8,7 @@ use crate::pb;
 use arabic_text_core::AnalyzeOptions;
 use arabic_text_core::entities::gazetteer::{GazetteerError, MAX_REQUEST_ENTRIES, check_phrase};
 use arabic_text_core::entities::{EntityKind, EntityOptions, GazetteerEntry};
-use arabic_text_core::entities::{Reference, parse_rfc3339, zone_offset_minutes};
+use arabic_text_core::entities::{Reference, Zone};
 use arabic_text_core::normalize::{NormalizeOptions, Preset};
 use arabic_text_core::offsets::OffsetUnit;
 use arabic_text_core::segment::{CliticMode, SegmentOptions};
@@ -305,33 +305,34 @@ fn detail(include_tokens: Option<bool>, include_segments: Option<bool>) -> Detai
     }
 }
 
-/// The reference moment of `reference_time` at `time_zone` (see the proto).
+/// The first and last Unix second a `google.protobuf.Timestamp` may hold:
+/// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+const TIMESTAMP_SECONDS: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+
+/// The reference moment of `reference_time` read in `time_zone` (see the
+/// proto): the Timestamp's range is checked, the zone is an IANA name of the
+/// embedded tz database or a fixed offset.
 fn reference_time(o: &pb::EntityOptions, field: &str, v: &mut Violations) -> Option<Reference> {
-    let (t, z) = (o.reference_time.trim(), o.time_zone.trim());
-    let parsed = if t.is_empty() {
-        None
-    } else {
-        let p = parse_rfc3339(t);
-        if p.is_none() {
-            v.add(
-                format!("{field}.reference_time"),
-                "must be an RFC 3339 timestamp such as 2024-01-22T09:00:00Z or 2024-01-22T12:00:00+03:00",
-            );
-        }
-        p
-    };
-    let offset = if z.is_empty() {
-        parsed.and_then(|(_, written)| written).unwrap_or(0)
-    } else {
-        match zone_offset_minutes(z, parsed.map_or(0, |(utc, _)| utc)) {
-            Ok(off) => off,
-            Err(e) => {
-                v.add(format!("{field}.time_zone"), e.to_string());
-                return None;
-            }
+    let zone = match Zone::parse(&o.time_zone) {
+        Ok(zone) => Some(zone),
+        Err(e) => {
+            v.add(format!("{field}.time_zone"), e.to_string());
+            None
         }
     };
-    parsed.map(|(utc, _)| Reference::at(utc, offset))
+    let t = o.reference_time.as_ref()?;
+    if !TIMESTAMP_SECONDS.contains(&t.seconds) || !(0..1_000_000_000).contains(&t.nanos) {
+        v.add(
+            format!("{field}.reference_time"),
+            format!(
+                "must be a google.protobuf.Timestamp from 0001-01-01T00:00:00Z to \
+                 9999-12-31T23:59:59Z with 0 <= nanos < 1e9, got seconds {} nanos {}",
+                t.seconds, t.nanos
+            ),
+        );
+        return None;
+    }
+    Some(Reference::in_zone(t.seconds, &zone?))
 }
 
 /// A validated Normalize call.
@@ -480,27 +481,61 @@ pub fn analyze_request(
 mod tests {
     use super::*;
 
+    fn timestamp(seconds: i64, nanos: i32) -> Option<pbjson_types::Timestamp> {
+        Some(pbjson_types::Timestamp { seconds, nanos })
+    }
+
     #[test]
     fn reference_time_and_zone_are_parsed_or_reported() {
-        let opts = |t: &str, z: &str| pb::EntityOptions {
-            reference_time: t.into(),
+        let opts = |t: Option<pbjson_types::Timestamp>, z: &str| pb::EntityOptions {
+            reference_time: t,
             time_zone: z.into(),
             ..Default::default()
         };
-        let mut v = Violations(Vec::new());
-        let o = entity_options(
-            Some(&opts("2024-01-21T22:30:00Z", "Asia/Riyadh")),
-            "options",
-            &mut v,
+        let check = |o: &pb::EntityOptions| {
+            let mut v = Violations(Vec::new());
+            let r = entity_options(Some(o), "options", &mut v).reference;
+            (r.map(|r| r.date()), fields(&v).join(","))
+        };
+        // 2024-01-21T22:30:00Z is already the 22nd in Riyadh, not in UTC.
+        let t = timestamp(1_705_876_200, 0);
+        assert_eq!(
+            check(&opts(t, "Asia/Riyadh")),
+            (Some((2024, 1, 22)), "".into())
         );
-        assert!(v.0.is_empty(), "{:?}", v.0);
-        // 22:30 UTC is already the 22nd in Riyadh.
-        assert_eq!(o.reference.map(|r| r.date()), Some((2024, 1, 22)));
-        let mut v = Violations(Vec::new());
-        let o = entity_options(Some(&opts("yesterday", "Mars/Olympus")), "options", &mut v);
-        assert!(o.reference.is_none());
-        let fields: Vec<&str> = v.0.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(fields, ["options.reference_time", "options.time_zone"]);
+        assert_eq!(check(&opts(t, "+03:00")), (Some((2024, 1, 22)), "".into()));
+        assert_eq!(check(&opts(t, "")), (Some((2024, 1, 21)), "".into()));
+        // An unknown zone is reported with or without a reference.
+        assert_eq!(
+            check(&opts(t, "Mars/Olympus")),
+            (None, "options.time_zone".into())
+        );
+        assert_eq!(
+            check(&opts(None, "+1:2:3:4")),
+            (None, "options.time_zone".into())
+        );
+        // The Timestamp range: 0001-01-01T00:00:00Z ..= 9999-12-31T23:59:59Z.
+        assert_eq!(
+            check(&opts(timestamp(-62_135_596_800, 0), "")),
+            (Some((1, 1, 1)), "".into())
+        );
+        assert_eq!(
+            check(&opts(timestamp(253_402_300_799, 999_999_999), "")),
+            (Some((9999, 12, 31)), "".into())
+        );
+        for (seconds, nanos) in [
+            (-62_135_596_801, 0),
+            (253_402_300_800, 0),
+            (0, -1),
+            (0, 1_000_000_000),
+            (i64::MIN, 0),
+        ] {
+            assert_eq!(
+                check(&opts(timestamp(seconds, nanos), "")),
+                (None, "options.reference_time".into()),
+                "{seconds} {nanos}"
+            );
+        }
     }
 
     fn limits() -> Limits {

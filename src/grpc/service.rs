@@ -1,10 +1,12 @@
 //! The `TextAnalysisService` implementation and the one path every call takes:
-//! admitted by the observer layer ([`super::observe`]), validated by
-//! [`super::request`], run inline or on the bounded blocking pool (by its
-//! work), answered by [`super::response`]. The unary RPCs share one generic
-//! helper (`TextAnalysis::unary`); AnalyzeStream runs each item through the
-//! same validation and execution. Nothing a caller sends makes it panic or
-//! answer INTERNAL.
+//! observed by the observer layer ([`super::observe`]), validated by
+//! [`super::request`], admitted once its request is complete (an analysis
+//! permit, then its estimated working memory: [`super::admission`]), run
+//! inline or on the bounded blocking pool (by its work), answered by
+//! [`super::response`] within the response budget. The unary RPCs share one
+//! generic helper (`TextAnalysis::unary`); AnalyzeStream runs each item
+//! through the same validation, admission and execution. Nothing a caller
+//! sends makes it panic or answer INTERNAL.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, OnceLock};
@@ -13,6 +15,7 @@ use std::time::Instant;
 use tokio::sync::Semaphore;
 use tonic::{Request, Response, Status, Streaming};
 
+use super::admission::Admission;
 use super::deadline::deadline;
 use super::errors;
 use super::observe::HeldResponse;
@@ -23,9 +26,11 @@ use super::response::{self, InvalidSpan};
 use super::stream::{self, AnalyzeItem, Answers};
 use crate::pb;
 use crate::pb::text_analysis_service_server::TextAnalysisService;
+use crate::server::conn::{ConnInfo, ConnLoad};
 use crate::server::metrics::Metrics;
 use arabic_text_core::Analyzer;
 use arabic_text_core::entities::gazetteer;
+use arabic_text_core::memory;
 
 /// Tuning of the service, from the configuration.
 #[derive(Clone, Copy, Debug)]
@@ -39,10 +44,15 @@ pub struct ServiceOptions {
     /// Largest encoded response of one call or stream item (bytes); bigger
     /// ones get RESOURCE_EXHAUSTED: bounds the memory one call can hold.
     pub max_response_bytes: usize,
-    /// Memory (bytes of encoded responses) that unary responses not yet read
-    /// by their callers may hold together; beyond it calls get
-    /// RESOURCE_EXHAUSTED with RetryInfo until readers catch up.
+    /// Memory (bytes of encoded responses) that responses (unary, and
+    /// AnalyzeStream items) not yet read by their callers may hold together;
+    /// beyond it calls get RESOURCE_EXHAUSTED with RetryInfo until readers
+    /// catch up.
     pub response_budget_bytes: usize,
+    /// Most calls (or stream items) being analysed at once; 0: no limit.
+    pub max_concurrency: usize,
+    /// Estimated working memory of the analyses running at once (bytes).
+    pub work_budget_bytes: usize,
 }
 
 /// The response budget is counted in KiB so it fits a semaphore's permits.
@@ -55,8 +65,16 @@ pub trait Call: Send + 'static {
     /// The response message.
     type Response: prost::Message + Send + 'static;
 
+    /// The RPC, as the metrics' `method` label names it.
+    const METHOD: &'static str;
+
     /// The document's length in bytes: counted in the metrics.
     fn text_len(&self) -> usize;
+
+    /// The estimated working memory of [`Call::run`] (bytes), reserved
+    /// before it starts: analysis' bound (`memory::working_memory_estimate`)
+    /// unless the call does less.
+    fn working_memory(&self) -> usize;
 
     /// An estimate of the call's work in text-byte equivalents, compared
     /// with the blocking threshold (inline or on the pool): the text, plus
@@ -72,8 +90,14 @@ pub trait Call: Send + 'static {
 impl Call for NormalizeCall {
     type Response = pb::NormalizeResponse;
 
+    const METHOD: &'static str = "arabic.text.v1.TextAnalysisService/Normalize";
+
     fn text_len(&self) -> usize {
         self.text.len()
+    }
+
+    fn working_memory(&self) -> usize {
+        memory::normalize_memory_estimate(&self.text)
     }
 
     fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
@@ -85,8 +109,14 @@ impl Call for NormalizeCall {
 impl Call for SegmentCall {
     type Response = pb::SegmentResponse;
 
+    const METHOD: &'static str = "arabic.text.v1.TextAnalysisService/Segment";
+
     fn text_len(&self) -> usize {
         self.text.len()
+    }
+
+    fn working_memory(&self) -> usize {
+        memory::working_memory_estimate(&self.text)
     }
 
     fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
@@ -98,8 +128,14 @@ impl Call for SegmentCall {
 impl Call for EntitiesCall {
     type Response = pb::ExtractEntitiesResponse;
 
+    const METHOD: &'static str = "arabic.text.v1.TextAnalysisService/ExtractEntities";
+
     fn text_len(&self) -> usize {
         self.text.len()
+    }
+
+    fn working_memory(&self) -> usize {
+        memory::working_memory_estimate(&self.text)
     }
 
     fn work(&self) -> usize {
@@ -115,8 +151,14 @@ impl Call for EntitiesCall {
 impl Call for AnalyzeCall {
     type Response = pb::AnalyzeResponse;
 
+    const METHOD: &'static str = "arabic.text.v1.TextAnalysisService/Analyze";
+
     fn text_len(&self) -> usize {
         self.text.len()
+    }
+
+    fn working_memory(&self) -> usize {
+        memory::working_memory_estimate(&self.text)
     }
 
     fn work(&self) -> usize {
@@ -138,6 +180,37 @@ impl Call for AnalyzeCall {
 /// Validates a request message into its call, given the limits.
 type Validate<Req, C> = fn(Req, Limits) -> Result<C, Violations>;
 
+/// What running a call costs, known before it runs.
+#[derive(Clone, Copy, Debug)]
+pub struct Work {
+    /// The document's length in bytes (metrics).
+    pub text_len: usize,
+    /// Text-byte equivalents, compared with the blocking threshold.
+    pub cost: usize,
+    /// Estimated working memory in bytes, reserved before the work.
+    pub memory: usize,
+}
+
+impl Work {
+    /// The cost of `call`.
+    fn of<C: Call>(call: &C) -> Self {
+        Self {
+            text_len: call.text_len(),
+            cost: call.work(),
+            memory: call.working_memory(),
+        }
+    }
+}
+
+/// What a request's connection holds of the shared limits (a connection of
+/// its own when the request did not come through the connection layer).
+fn conn_load<T>(request: &Request<T>) -> Arc<ConnLoad> {
+    request
+        .extensions()
+        .get::<ConnInfo>()
+        .map_or_else(ConnLoad::detached, |c| Arc::clone(&c.load))
+}
+
 /// State shared by every call.
 #[derive(Debug)]
 struct Shared {
@@ -147,8 +220,10 @@ struct Shared {
     options: ServiceOptions,
     /// Permits for blocking-pool work: bounds the CPU given to big documents.
     blocking: Arc<Semaphore>,
-    /// KiB of encoded unary responses that may wait to be read.
+    /// KiB of encoded responses that may wait to be read.
     response_budget: Arc<Semaphore>,
+    /// Analysis permits and the working-memory budget.
+    admission: Admission,
     /// Metrics (bytes analysed).
     metrics: Arc<Metrics>,
 }
@@ -175,20 +250,26 @@ impl TextAnalysis {
                 response_budget: Arc::new(Semaphore::new(
                     (options.response_budget_bytes / BUDGET_UNIT).clamp(1, Semaphore::MAX_PERMITS),
                 )),
+                admission: Admission::new(
+                    options.max_concurrency,
+                    options.work_budget_bytes,
+                    Arc::clone(&metrics),
+                ),
                 options,
                 metrics,
             }),
         }
     }
 
-    /// Runs `work` on `call`: inline when its `estimate` (text and request
-    /// gazetteer, see [`Call::work`]) is small, on the bounded blocking pool
-    /// otherwise; panics become INTERNAL, an expired deadline stops the work
-    /// before it starts.
+    /// Runs `work` on `call` once its estimated working memory is reserved
+    /// (RESOURCE_EXHAUSTED if it is over the whole budget): inline when its
+    /// cost (text and request gazetteer, see [`Call::work`]) is small, on the
+    /// bounded blocking pool otherwise; panics become INTERNAL, an expired
+    /// deadline stops the work before it starts.
     async fn execute<C, R>(
         &self,
         call: C,
-        (text_len, estimate): (usize, usize),
+        cost: Work,
         deadline: Option<Instant>,
         work: fn(&C, &Analyzer) -> Result<R, InvalidSpan>,
     ) -> Result<R, Status>
@@ -197,9 +278,11 @@ impl TextAnalysis {
         R: Send + 'static,
     {
         let analyzer = Arc::clone(self.shared.analyzer.get().ok_or_else(errors::not_ready)?);
-        self.shared.metrics.text_bytes.inc_by(text_len as u64);
+        // Held until the work is done; waiting is cancellation-safe.
+        let _memory = self.shared.admission.reserve_memory(cost.memory).await?;
+        self.shared.metrics.text_bytes.inc_by(cost.text_len as u64);
         let expired = move || deadline.is_some_and(|d| Instant::now() >= d);
-        let outcome = if estimate < self.shared.options.blocking_threshold_bytes {
+        let outcome = if cost.cost < self.shared.options.blocking_threshold_bytes {
             std::panic::catch_unwind(AssertUnwindSafe(|| work(&call, &analyzer)))
                 .map_err(|p| errors::internal_panic(errors::panic_message(&*p)))?
         } else {
@@ -230,27 +313,38 @@ impl TextAnalysis {
     }
 
     /// The flow of every unary RPC: validate the request (INVALID_ARGUMENT
-    /// with every violation), run the call inline or on the pool, respond.
+    /// with every violation), take an analysis permit (the request is
+    /// complete now), run the call inline or on the pool, respond within the
+    /// response budget.
     async fn unary<Req, C: Call>(
         &self,
         request: Request<Req>,
         validate: Validate<Req, C>,
     ) -> Result<Response<C::Response>, Status> {
         let deadline = deadline(&request);
+        let conn = conn_load(&request);
         let call = validate(request.into_inner(), self.shared.options.limits)
             .map_err(|v| errors::invalid_argument(&v))?;
-        let work = (call.text_len(), call.work());
+        let permit = self.shared.admission.admit(&conn, C::METHOD)?;
+        let work = Work::of(&call);
         let message = self.execute(call, work, deadline, C::run).await?;
-        let size = self.check_response_size(&message)?;
+        drop(permit);
+        let held = self.hold_response(&message)?;
+        let mut response = Response::new(message);
+        response.extensions_mut().insert(held);
+        Ok(response)
+    }
+
+    /// The share of the response budget `message` holds until its last byte
+    /// is handed to HTTP/2, or RESOURCE_EXHAUSTED: over the per-call limit,
+    /// or the budget is held by responses not yet read.
+    fn hold_response<M: prost::Message>(&self, message: &M) -> Result<HeldResponse, Status> {
+        let size = self.check_response_size(message)?;
         let units = u32::try_from(size.div_ceil(BUDGET_UNIT).max(1)).unwrap_or(u32::MAX);
         let permit = Arc::clone(&self.shared.response_budget)
             .try_acquire_many_owned(units)
             .map_err(|_| errors::response_budget_exhausted(size))?;
-        let mut response = Response::new(message);
-        response
-            .extensions_mut()
-            .insert(HeldResponse(Arc::new(permit)));
-        Ok(response)
+        Ok(HeldResponse(Arc::new(permit)))
     }
 
     /// The encoded size of `message`, or RESOURCE_EXHAUSTED when it is over
@@ -266,20 +360,28 @@ impl TextAnalysis {
 }
 
 impl AnalyzeItem for TextAnalysis {
-    /// Validates and runs one AnalyzeStream item; `prefix` is prepended to
-    /// the field paths of its violations.
+    /// Validates, admits and runs one AnalyzeStream item as a unary Analyze
+    /// would be (its own analysis permit, taken now that the item is
+    /// complete, and its share of the response budget); `prefix` is
+    /// prepended to the field paths of its violations.
     async fn analyze_item(
         &self,
         request: pb::AnalyzeRequest,
         prefix: &'static str,
         deadline: Option<Instant>,
-    ) -> Result<pb::AnalyzeResponse, Status> {
+        conn: Arc<ConnLoad>,
+    ) -> Result<(pb::AnalyzeResponse, HeldResponse), Status> {
         let call = request::analyze_request(request, self.shared.options.limits, prefix)
             .map_err(|v| errors::invalid_argument(&v))?;
-        let work = (call.text_len(), call.work());
+        let permit = self
+            .shared
+            .admission
+            .admit(&conn, "arabic.text.v1.TextAnalysisService/AnalyzeStream")?;
+        let work = Work::of(&call);
         let response = self.execute(call, work, deadline, AnalyzeCall::run).await?;
-        self.check_response_size(&response)?;
-        Ok(response)
+        drop(permit);
+        let held = self.hold_response(&response)?;
+        Ok((response, held))
     }
 }
 
@@ -320,7 +422,12 @@ impl TextAnalysisService for TextAnalysis {
         &self,
         request: Request<Streaming<pb::AnalyzeStreamRequest>>,
     ) -> Result<Response<Self::AnalyzeStreamStream>, Status> {
-        Ok(Response::new(stream::analyze_stream(self.clone(), request)))
+        let conn = conn_load(&request);
+        Ok(Response::new(stream::analyze_stream(
+            self.clone(),
+            request,
+            conn,
+        )))
     }
 }
 
@@ -346,9 +453,20 @@ mod tests {
                 blocking_threads: 1,
                 max_response_bytes: 1 << 20,
                 response_budget_bytes: 1 << 20,
+                max_concurrency: 4,
+                work_budget_bytes: 1 << 30,
             },
             Arc::new(Metrics::new()),
         )
+    }
+
+    /// The cost of a test call on a text of `n` bytes.
+    fn work(n: usize) -> Work {
+        Work {
+            text_len: n,
+            cost: n,
+            memory: n,
+        }
     }
 
     fn boom(_: &String, _: &Analyzer) -> Result<u8, InvalidSpan> {
@@ -364,7 +482,7 @@ mod tests {
     async fn panics_in_analysis_become_internal_inline_and_on_the_pool() {
         for threshold in [usize::MAX, 0] {
             let status = service(threshold)
-                .execute("x".to_owned(), (1, 1), None, boom)
+                .execute("x".to_owned(), work(1), None, boom)
                 .await
                 .expect_err("a panic is an error");
             assert_eq!(
@@ -379,13 +497,13 @@ mod tests {
     async fn expired_deadlines_stop_queued_work_before_it_starts() {
         let past = Instant::now();
         let status = service(0)
-            .execute("text".to_owned(), (4, 4), Some(past), answer)
+            .execute("text".to_owned(), work(4), Some(past), answer)
             .await
             .expect_err("deadline passed");
         assert_eq!(status.code(), tonic::Code::DeadlineExceeded);
         let later = Instant::now() + std::time::Duration::from_secs(60);
         let ok = service(0)
-            .execute("text".to_owned(), (4, 4), Some(later), answer)
+            .execute("text".to_owned(), work(4), Some(later), answer)
             .await;
         assert_eq!(ok.ok(), Some(4));
     }
@@ -400,11 +518,13 @@ mod tests {
                 blocking_threads: 1,
                 max_response_bytes: 10,
                 response_budget_bytes: 10,
+                max_concurrency: 1,
+                work_budget_bytes: 10,
             },
             Arc::new(Metrics::new()),
         );
         let status = svc
-            .execute("t".to_owned(), (1, 1), None, answer)
+            .execute("t".to_owned(), work(1), None, answer)
             .await
             .expect_err("not ready");
         assert_eq!(status.code(), tonic::Code::Unavailable);

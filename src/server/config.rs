@@ -1,8 +1,11 @@
 //! The server's configuration: one struct, read from flags and environment
 //! variables (flags win), each field with its default and the reason it exists.
-//! The README's Configuration section is the same table for operators.
+//! The README's Configuration section is the same table for operators, checked
+//! against this declaration by `tests/config_docs.rs` (flags, variables, defaults).
 
 use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+
+use super::tls::TlsPaths;
 
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -12,6 +15,52 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line, for log collectors.
     Json,
+}
+
+/// Which successful calls get an access-log line (calls that fail are always
+/// logged): `all`, `none`, or at most `N` lines a second (`N` or `N/s`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OkLines {
+    /// Every call gets a line.
+    #[default]
+    All,
+    /// Only failed calls get a line.
+    None,
+    /// At most this many successful calls a second get a line; each line
+    /// then says how many were skipped since the previous one.
+    PerSecond(u32),
+}
+
+impl FromStr for OkLines {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("all") {
+            return Ok(Self::All);
+        }
+        if s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("off") {
+            return Ok(Self::None);
+        }
+        let number = s.strip_suffix("/s").unwrap_or(s).trim();
+        match number.parse::<u32>() {
+            Ok(0) => Ok(Self::None),
+            Ok(n) => Ok(Self::PerSecond(n)),
+            Err(_) => Err(format!(
+                "invalid access-log setting {s:?}: expected all, none or a number of lines a second (e.g. 100/s)"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for OkLines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::All => f.write_str("all"),
+            Self::None => f.write_str("none"),
+            Self::PerSecond(n) => write!(f, "{n}/s"),
+        }
+    }
 }
 
 /// A duration given as `20s`, `500ms`, `2m`, `1h` or a bare number of seconds;
@@ -134,6 +183,13 @@ pub struct Config {
     #[arg(long, env = "ARABIC_TEXT_LOG")]
     pub log: Option<String>,
 
+    /// Which successful calls get a line in the access log (target
+    /// `arabic_text::access`; failed calls always do): `all`, `none`, or at
+    /// most N lines a second (`100/s`), each saying how many successful calls
+    /// it stands for (`skipped`). Bounds the log volume at any traffic.
+    #[arg(long, env = "ARABIC_TEXT_ACCESS_LOG_OK", default_value_t)]
+    pub access_log_ok: OkLines,
+
     /// A NER model file to use instead of the embedded one (e.g. a model
     /// retrained on in-house data); the embedded model when unset.
     #[arg(long, env = "ARABIC_TEXT_NER_MODEL")]
@@ -190,6 +246,80 @@ pub struct Config {
     )]
     pub http2_keepalive_timeout: ConfigDuration,
 
+    /// Most client connections open at once on the gRPC port; more are closed
+    /// as soon as they are accepted (the client sees a reset and can try
+    /// another replica). Bounds what idle and silent connections hold (about
+    /// 13 KiB each, docs/deployment.md).
+    #[arg(long, env = "ARABIC_TEXT_MAX_CONNECTIONS", default_value_t = 256)]
+    pub max_connections: usize,
+
+    /// Time from a connection's accept to the end of its TLS handshake and
+    /// its HTTP/2 preface; a connection that has not sent them by then is
+    /// closed.
+    #[arg(long, env = "ARABIC_TEXT_HANDSHAKE_TIMEOUT", default_value = "10s")]
+    pub handshake_timeout: ConfigDuration,
+
+    /// Most calls (HTTP/2 streams) open at once on one connection, advertised
+    /// to clients in SETTINGS_MAX_CONCURRENT_STREAMS (clients queue beyond
+    /// it); streams over it are refused. Bounds what one connection's open
+    /// calls hold (about 10 KiB each before their request arrives).
+    #[arg(long, env = "ARABIC_TEXT_MAX_CONCURRENT_STREAMS", default_value_t = 32)]
+    pub max_concurrent_streams: u32,
+
+    /// A call whose request sends nothing for this long (a body that never
+    /// finishes, a stream that sends no next item and does not half-close)
+    /// ends with DEADLINE_EXCEEDED; `0`/`off` never.
+    #[arg(long, env = "ARABIC_TEXT_REQUEST_IDLE_TIMEOUT", default_value = "30s")]
+    pub request_idle_timeout: ConfigDuration,
+
+    /// Memory that request messages still being received may hold together
+    /// (bytes); beyond it (or beyond a connection's share of it) calls get
+    /// RESOURCE_EXHAUSTED with RetryInfo. Bounds what bodies that never
+    /// finish can hold.
+    #[arg(
+        long,
+        env = "ARABIC_TEXT_REQUEST_BUDGET_BYTES",
+        default_value_t = 64 * 1024 * 1024
+    )]
+    pub request_budget_bytes: usize,
+
+    /// Estimated working memory of the analyses running at once (bytes),
+    /// reserved from each text's size and shape before its analysis starts;
+    /// a text whose estimate alone is over it gets RESOURCE_EXHAUSTED, others
+    /// wait for room. Bounds the memory of analysis whatever the texts are
+    /// (1 MiB of `.` needs ~478 MB by the estimate, of news ~63 MB).
+    #[arg(
+        long,
+        env = "ARABIC_TEXT_WORK_BUDGET_BYTES",
+        default_value_t = 256 * 1024 * 1024
+    )]
+    pub work_budget_bytes: usize,
+
+    /// TLS on the gRPC port: the server's certificate chain, leaf first
+    /// (PEM); needs `--tls-key`. Reloaded when the file changes.
+    #[arg(long, env = "ARABIC_TEXT_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of `--tls-cert` (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "ARABIC_TEXT_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Mutual TLS: CA certificates (PEM) that clients' certificates must be
+    /// signed by; clients without one are refused. Needs `--tls-cert`.
+    #[arg(long, env = "ARABIC_TEXT_TLS_CLIENT_CA")]
+    pub tls_client_ca: Option<PathBuf>,
+
+    /// How often the TLS files are checked for a change (cert-manager
+    /// renewals); new connections get the new certificate, live ones keep
+    /// theirs.
+    #[arg(long, env = "ARABIC_TEXT_TLS_RELOAD_INTERVAL", default_value = "10s")]
+    pub tls_reload_interval: ConfigDuration,
+
+    /// A plaintext port serving only `grpc.health.v1`, for probes that cannot
+    /// speak TLS (the kubelet's gRPC probe); `off` (the default) serves none.
+    #[arg(long, env = "ARABIC_TEXT_HEALTH_LISTEN", default_value = "off")]
+    pub health_listen: OptionalAddr,
+
     /// Address of the Prometheus `/metrics` endpoint, a separate port so it is
     /// never exposed with the API; `off` or empty disables it. 9464 is the
     /// OpenTelemetry Prometheus exporter's port (not Prometheus' own 9090);
@@ -213,6 +343,7 @@ impl Default for Config {
             drain_timeout: ConfigDuration(Duration::from_secs(20)),
             log_format: LogFormat::Text,
             log: None,
+            access_log_ok: OkLines::All,
             ner_model: None,
             gazetteer: None,
             max_concurrency: 256,
@@ -221,12 +352,40 @@ impl Default for Config {
             max_connection_age: ConfigDuration(Duration::ZERO),
             http2_keepalive_interval: ConfigDuration(Duration::from_secs(60)),
             http2_keepalive_timeout: ConfigDuration(Duration::from_secs(20)),
+            max_connections: 256,
+            handshake_timeout: ConfigDuration(Duration::from_secs(10)),
+            max_concurrent_streams: 32,
+            request_idle_timeout: ConfigDuration(Duration::from_secs(30)),
+            request_budget_bytes: 64 * 1024 * 1024,
+            work_budget_bytes: 256 * 1024 * 1024,
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
+            tls_reload_interval: ConfigDuration(Duration::from_secs(10)),
+            health_listen: OptionalAddr(None),
             metrics_listen: OptionalAddr(Some(SocketAddr::from(([0, 0, 0, 0], 9464)))),
         }
     }
 }
 
 impl Config {
+    /// The TLS files, when TLS is on: `--tls-cert` and `--tls-key` together,
+    /// `--tls-client-ca` only with them.
+    pub fn tls_paths(&self) -> Result<Option<TlsPaths>, String> {
+        match (&self.tls_cert, &self.tls_key, &self.tls_client_ca) {
+            (None, None, None) => Ok(None),
+            (Some(cert), Some(key), client_ca) => Ok(Some(TlsPaths {
+                cert: cert.clone(),
+                key: key.clone(),
+                client_ca: client_ca.clone(),
+            })),
+            (None, None, Some(_)) => {
+                Err("--tls-client-ca needs --tls-cert and --tls-key (TLS on)".to_owned())
+            }
+            _ => Err("--tls-cert and --tls-key go together".to_owned()),
+        }
+    }
+
     /// The number of large documents analysed at once on the blocking pool.
     pub fn effective_blocking_threads(&self) -> usize {
         if self.blocking_threads > 0 {
@@ -268,6 +427,21 @@ mod tests {
     }
 
     #[test]
+    fn access_log_settings_parse() {
+        let p = |s: &str| s.parse::<OkLines>();
+        assert_eq!(p("all"), Ok(OkLines::All));
+        assert_eq!(p("none"), Ok(OkLines::None));
+        assert_eq!(p("0"), Ok(OkLines::None));
+        assert_eq!(p("100"), Ok(OkLines::PerSecond(100)));
+        assert_eq!(p("100/s"), Ok(OkLines::PerSecond(100)));
+        assert!(p("1/10").is_err());
+        assert!(p("-1").is_err());
+        for v in [OkLines::All, OkLines::None, OkLines::PerSecond(7)] {
+            assert_eq!(p(&v.to_string()), Ok(v));
+        }
+    }
+
+    #[test]
     fn metrics_address_can_be_switched_off() {
         assert_eq!("off".parse::<OptionalAddr>(), Ok(OptionalAddr(None)));
         assert_eq!("".parse::<OptionalAddr>(), Ok(OptionalAddr(None)));
@@ -302,10 +476,46 @@ mod tests {
         assert_eq!(parsed.max_concurrency, default.max_concurrency);
         assert_eq!(parsed.max_connection_age, default.max_connection_age);
         assert_eq!(parsed.metrics_listen, default.metrics_listen);
+        assert_eq!(parsed.max_connections, default.max_connections);
+        assert_eq!(parsed.handshake_timeout, default.handshake_timeout);
+        assert_eq!(
+            parsed.max_concurrent_streams,
+            default.max_concurrent_streams
+        );
+        assert_eq!(parsed.request_idle_timeout, default.request_idle_timeout);
+        assert_eq!(parsed.request_budget_bytes, default.request_budget_bytes);
+        assert_eq!(parsed.work_budget_bytes, default.work_budget_bytes);
+        assert_eq!(parsed.tls_reload_interval, default.tls_reload_interval);
+        assert_eq!(parsed.health_listen, default.health_listen);
+        assert_eq!(parsed.access_log_ok, default.access_log_ok);
         assert_eq!(
             parsed.http2_keepalive_interval,
             default.http2_keepalive_interval
         );
+    }
+
+    #[test]
+    fn tls_flags_go_together() {
+        let with = |cert: bool, key: bool, ca: bool| Config {
+            tls_cert: cert.then(|| "c.pem".into()),
+            tls_key: key.then(|| "k.pem".into()),
+            tls_client_ca: ca.then(|| "ca.pem".into()),
+            ..Config::default()
+        };
+        assert_eq!(with(false, false, false).tls_paths(), Ok(None));
+        assert!(
+            with(true, true, false)
+                .tls_paths()
+                .is_ok_and(|p| p.is_some())
+        );
+        assert!(
+            with(true, true, true)
+                .tls_paths()
+                .is_ok_and(|p| p.is_some_and(|p| p.client_ca.is_some()))
+        );
+        assert!(with(true, false, false).tls_paths().is_err());
+        assert!(with(false, true, false).tls_paths().is_err());
+        assert!(with(false, false, true).tls_paths().is_err());
     }
 
     #[test]

@@ -8,12 +8,22 @@
 //! the server's CPU on a two-core machine. Here a line costs a `memcpy`, and
 //! a second of access logs a few hundred writes. Callers never block on
 //! stdout: when it cannot keep up and [`MAX_BUFFERED`] bytes are waiting,
-//! lines are dropped and counted, and the count is reported in the stream.
+//! lines are dropped and counted, and the count is reported in the stream
+//! and in the `log_lines_dropped` metric.
+//!
+//! Access-log entries ([`AccessEntry`]) come in unformatted ([`push_access`]):
+//! the writer thread formats them in their place among the other lines, so
+//! a call pays for a move, not for formatting.
+//!
+//! [`subscriber`] is the server's `tracing` subscriber on this sink.
 
 use std::io::Write;
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use super::access::AccessEntry;
+use super::metrics::LOG_LINES_DROPPED;
 
 /// Bytes buffered before the writer thread is woken at once.
 const BATCH: usize = 64 << 10;
@@ -25,11 +35,21 @@ const LINGER: Duration = Duration::from_millis(20);
 /// dropped (and counted) instead of stalling the calls that log them.
 pub const MAX_BUFFERED: usize = 16 << 20;
 
+/// What an access entry counts for against [`BATCH`] and [`MAX_BUFFERED`]:
+/// about the length of its line.
+const ENTRY_BYTES: usize = 192;
+
+/// The sink access entries go to, once [`install_access_sink`] ran.
+static ACCESS_SINK: OnceLock<BatchedWriter> = OnceLock::new();
+
 /// State shared by the writers and the writer thread.
 #[derive(Default)]
 struct Buffer {
     /// Lines waiting to be written.
     pending: Vec<u8>,
+    /// Access entries waiting to be formatted, each with the length
+    /// `pending` had when it came (where its line goes).
+    entries: Vec<(usize, AccessEntry)>,
     /// Lines dropped since the last report because `pending` was full.
     dropped: u64,
     /// Set when the sink is dropped: write what is left and stop.
@@ -88,10 +108,12 @@ pub fn batched<W: Write + Send + 'static>(out: W, json: bool) -> (BatchedWriter,
 /// out and writes it without holding the lock.
 fn write_loop<W: Write>(shared: &Shared, mut out: W) {
     let mut batch = Vec::with_capacity(BATCH);
+    let mut entries = Vec::new();
+    let mut formatted = Vec::new();
     loop {
         let (closed, dropped) = {
             let mut buf = shared.buffer.lock().unwrap_or_else(PoisonError::into_inner);
-            if buf.pending.is_empty() && !buf.closed {
+            if buf.pending.is_empty() && buf.entries.is_empty() && !buf.closed {
                 buf = shared
                     .ready
                     .wait_timeout(buf, LINGER)
@@ -99,8 +121,21 @@ fn write_loop<W: Write>(shared: &Shared, mut out: W) {
                     .0;
             }
             std::mem::swap(&mut batch, &mut buf.pending);
+            std::mem::swap(&mut entries, &mut buf.entries);
             (buf.closed, std::mem::take(&mut buf.dropped))
         };
+        if !entries.is_empty() {
+            format_entries(&batch, &mut entries, shared.json, &mut formatted);
+            std::mem::swap(&mut batch, &mut formatted);
+            formatted.clear();
+            // Give back what a burst took.
+            if formatted.capacity() > 4 * BATCH {
+                formatted.shrink_to(BATCH);
+            }
+            if entries.capacity() > 4 * BATCH / ENTRY_BYTES {
+                entries.shrink_to(BATCH / ENTRY_BYTES);
+            }
+        }
         if dropped > 0 {
             let _ = if shared.json {
                 writeln!(
@@ -127,11 +162,106 @@ fn write_loop<W: Write>(shared: &Shared, mut out: W) {
         if closed {
             let mut buf = shared.buffer.lock().unwrap_or_else(PoisonError::into_inner);
             let rest = std::mem::take(&mut buf.pending);
+            let mut rest_entries = std::mem::take(&mut buf.entries);
             drop(buf);
-            let _ = out.write_all(&rest);
+            format_entries(&rest, &mut rest_entries, shared.json, &mut formatted);
+            let _ = out.write_all(&formatted);
             let _ = out.flush();
             return;
         }
+    }
+}
+
+/// Writes into `out` the lines of `lines` with the `entries`' lines, each in
+/// its place, and empties `entries`.
+fn format_entries(
+    lines: &[u8],
+    entries: &mut Vec<(usize, AccessEntry)>,
+    json: bool,
+    out: &mut Vec<u8>,
+) {
+    out.reserve(lines.len() + entries.len() * ENTRY_BYTES);
+    let mut written = 0;
+    for (at, entry) in entries.drain(..) {
+        out.extend_from_slice(lines.get(written..at).unwrap_or_default());
+        written = written.max(at);
+        if json {
+            entry.write_json(out);
+        } else {
+            entry.write_text(out);
+        }
+    }
+    out.extend_from_slice(lines.get(written..).unwrap_or_default());
+}
+
+/// Makes `sink` the destination of [`push_access`] (once per process; the
+/// server's [`super::init_tracing`] does it with the sink of its subscriber).
+pub fn install_access_sink(sink: BatchedWriter) {
+    let _ = ACCESS_SINK.set(sink);
+}
+
+/// Queues an access entry for the writer thread, or gives it back when no
+/// sink is installed (the caller then sends it as a `tracing` event).
+pub fn push_access(entry: AccessEntry) -> Result<(), AccessEntry> {
+    let Some(sink) = ACCESS_SINK.get() else {
+        return Err(entry);
+    };
+    sink.push(entry);
+    Ok(())
+}
+
+impl BatchedWriter {
+    /// Queues an access entry (dropped and counted when the buffer is full,
+    /// like a line).
+    fn push(&self, entry: AccessEntry) {
+        let mut buf = self
+            .shared
+            .buffer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if buf.closed {
+            return;
+        }
+        let queued = buf.pending.len() + buf.entries.len() * ENTRY_BYTES;
+        if queued + ENTRY_BYTES > MAX_BUFFERED {
+            buf.dropped += 1;
+            LOG_LINES_DROPPED.inc();
+            return;
+        }
+        let at = buf.pending.len();
+        buf.entries.push((at, entry));
+        let wake = queued < BATCH && queued + ENTRY_BYTES >= BATCH;
+        drop(buf);
+        if wake {
+            self.shared.ready.notify_one();
+        }
+    }
+}
+
+/// The server's `tracing` subscriber: `filter`, then text (no ANSI colours)
+/// or JSON lines (flattened events, no span list) on `writer`.
+pub fn subscriber<W>(
+    json: bool,
+    filter: tracing_subscriber::EnvFilter,
+    writer: W,
+) -> Box<dyn tracing::Subscriber + Send + Sync>
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    if json {
+        Box::new(
+            builder
+                .json()
+                .flatten_event(true)
+                .with_current_span(false)
+                .with_span_list(false)
+                .finish(),
+        )
+    } else {
+        Box::new(builder.with_ansi(false).finish())
     }
 }
 
@@ -166,13 +296,14 @@ impl Write for LineWriter<'_> {
         if buf.closed {
             return Ok(line.len());
         }
-        if buf.pending.len() + line.len() > MAX_BUFFERED {
+        let queued = buf.pending.len() + buf.entries.len() * ENTRY_BYTES;
+        if queued + line.len() > MAX_BUFFERED {
             buf.dropped += 1;
+            LOG_LINES_DROPPED.inc();
             return Ok(line.len());
         }
-        let was_below = buf.pending.len() < BATCH;
         buf.pending.extend_from_slice(line);
-        let wake = was_below && buf.pending.len() >= BATCH;
+        let wake = queued < BATCH && queued + line.len() >= BATCH;
         drop(buf);
         if wake {
             self.shared.ready.notify_one();
@@ -197,6 +328,9 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for BatchedWriter {
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
+    use super::super::metrics::MethodId;
     use super::*;
 
     /// A `Write` that appends to a shared vector.
@@ -213,6 +347,101 @@ mod tests {
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
+        }
+    }
+
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Collect {
+        type Writer = Self;
+        fn make_writer(&'a self) -> Self {
+            self.clone()
+        }
+    }
+
+    /// The line `tracing-subscriber` makes of an access entry's event, as
+    /// the server's subscriber is configured (the line the writer thread
+    /// must reproduce).
+    fn via_tracing(entry: &AccessEntry, json: bool) -> String {
+        let out = Collect::default();
+        let filter = tracing_subscriber::EnvFilter::new("info");
+        let subscriber = subscriber(json, filter, out.clone());
+        tracing::subscriber::with_default(subscriber, || entry.emit_event());
+        let text = out.0.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        String::from_utf8(text).unwrap_or_default()
+    }
+
+    /// The line the log writer makes of the entry.
+    fn direct(entry: &AccessEntry, json: bool) -> String {
+        let mut out = Vec::new();
+        if json {
+            entry.write_json(&mut out);
+        } else {
+            entry.write_text(&mut out);
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// The line without its timestamp (the event takes the time it is
+    /// formatted; the timestamp's format is tested in `access`).
+    fn untimed(line: &str, json: bool) -> String {
+        if json {
+            let mut v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+            let keys: Vec<String> = v
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.remove("timestamp");
+            }
+            format!("{keys:?} {v}")
+        } else {
+            line.split_once(' ')
+                .map(|(_, rest)| rest.to_owned())
+                .unwrap_or_default()
+        }
+    }
+
+    #[test]
+    fn lines_are_those_the_tracing_event_made() {
+        let entries = [
+            AccessEntry {
+                time: SystemTime::now(),
+                method: MethodId::of_path("/arabic.text.v1.TextAnalysisService/Normalize"),
+                other_path: None,
+                code: tonic::Code::Ok,
+                latency_us: 197,
+                request_bytes: 1035,
+                response_bytes: 1149,
+                skipped: None,
+            },
+            AccessEntry {
+                time: SystemTime::now(),
+                method: MethodId::UNKNOWN,
+                other_path: Some("/x.Y/Z\"q%22\\é".into()),
+                code: tonic::Code::Unimplemented,
+                latency_us: 23,
+                request_bytes: 0,
+                response_bytes: 0,
+                skipped: None,
+            },
+            AccessEntry {
+                time: SystemTime::now(),
+                method: MethodId::of_path("/grpc.health.v1.Health/Check"),
+                other_path: None,
+                code: tonic::Code::Ok,
+                latency_us: u64::MAX,
+                request_bytes: 5,
+                response_bytes: 7,
+                skipped: Some(12_345),
+            },
+        ];
+        for entry in &entries {
+            for json in [false, true] {
+                let ours = direct(entry, json);
+                let theirs = via_tracing(entry, json);
+                assert!(ours.ends_with('\n') && ours.matches('\n').count() == 1);
+                assert_eq!(untimed(&ours, json), untimed(&theirs, json), "json={json}");
+                assert_eq!(ours.len(), theirs.len(), "{ours} vs {theirs}");
+            }
         }
     }
 
@@ -302,6 +531,7 @@ mod tests {
                 .unwrap_or_else(PoisonError::into_inner);
             assert!(buf.pending.len() <= MAX_BUFFERED);
             assert!(buf.dropped > 0);
+            assert!(LOG_LINES_DROPPED.get() >= buf.dropped);
         }
         *gate.0.lock().unwrap_or_else(PoisonError::into_inner) = true;
         gate.1.notify_all();

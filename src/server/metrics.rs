@@ -6,7 +6,8 @@
 //! is `unknown`), and every known method × code series exists at zero from
 //! start-up, so `rate()` alerts see them before the first call.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock, OnceLock};
+use std::time::Duration;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -54,15 +55,44 @@ pub const CODE_NAMES: &[&str] = &[
     "UNAUTHENTICATED",
 ];
 
-/// The metric label of a request path (`/package.Service/Method`): the method
-/// when it is one of [`KNOWN_METHODS`], else [`UNKNOWN_METHOD`].
-pub fn method_label(path: &str) -> &'static str {
-    let name = path.strip_prefix('/').unwrap_or(path);
-    KNOWN_METHODS
-        .iter()
-        .find(|m| **m == name)
-        .copied()
-        .unwrap_or(UNKNOWN_METHOD)
+/// Log lines (access lines included) the log writer dropped because its
+/// output could not keep up ([`super::logwriter::MAX_BUFFERED`]). One per
+/// process, as the log writer is; every [`Metrics`] registry shows it.
+pub static LOG_LINES_DROPPED: LazyLock<Counter> = LazyLock::new(Counter::default);
+
+/// The name of a gRPC status code, as [`CODE_NAMES`] spells it.
+pub fn code_name(code: tonic::Code) -> &'static str {
+    CODE_NAMES.get(code as usize).copied().unwrap_or("UNKNOWN")
+}
+
+/// A call's method: its index in [`KNOWN_METHODS`], or [`MethodId::UNKNOWN`]
+/// for every other path. Found once per call from the request path, then
+/// used to pick the call's metric series and to name it in the access log,
+/// so neither hashes nor allocates label strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MethodId(usize);
+
+impl MethodId {
+    /// Every path that is not `/` + one of [`KNOWN_METHODS`].
+    pub const UNKNOWN: Self = Self(KNOWN_METHODS.len());
+
+    /// The method of a request path (`/package.Service/Method`).
+    pub fn of_path(path: &str) -> Self {
+        path.strip_prefix('/')
+            .and_then(|name| KNOWN_METHODS.iter().position(|m| *m == name))
+            .map_or(Self::UNKNOWN, Self)
+    }
+
+    /// The `method` label: the method when it is one of [`KNOWN_METHODS`],
+    /// else [`UNKNOWN_METHOD`].
+    pub fn label(self) -> &'static str {
+        KNOWN_METHODS.get(self.0).copied().unwrap_or(UNKNOWN_METHOD)
+    }
+
+    /// The method's name (`package.Service/Method`) when it is a known one.
+    pub fn known(self) -> Option<&'static str> {
+        KNOWN_METHODS.get(self.0).copied()
+    }
 }
 
 /// Labels of a finished call.
@@ -74,6 +104,14 @@ pub struct CallLabels {
     pub code: String,
 }
 
+/// Labels of refused connections.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RefusedLabels {
+    /// Why: `limit` (the connection limit was reached) or `handshake` (no
+    /// TLS handshake or HTTP/2 preface in time, or a failed handshake).
+    pub reason: String,
+}
+
 /// Labels of per-method metrics.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct MethodLabels {
@@ -83,6 +121,18 @@ pub struct MethodLabels {
 
 /// Constructor of latency histograms: 100 µs to ~13 s, doubling.
 type HistogramFn = fn() -> Histogram;
+
+/// One method's series of the call families, resolved from the families'
+/// labels once (the counters and histograms share their values with the
+/// families, which /metrics encodes).
+#[derive(Debug)]
+struct MethodSeries {
+    /// `calls` of this method, indexed by the status code's number.
+    calls: Vec<Counter>,
+    /// `latency` of this method, created at its first call (as the family
+    /// would: /metrics shows a method's histogram once it has been called).
+    latency: OnceLock<Histogram>,
+}
 
 /// The server's metrics; shared by the call observer and the service.
 #[derive(Debug)]
@@ -96,7 +146,8 @@ pub struct Metrics {
     pub latency: Family<MethodLabels, Histogram, HistogramFn>,
     /// Calls currently in flight.
     pub in_flight: Gauge,
-    /// Calls shed at once because the concurrency limit was reached.
+    /// Calls shed at once because the concurrency limit (or the connection's
+    /// share of it) was reached.
     pub shed: Family<MethodLabels, Counter>,
     /// Encoded request bytes received.
     pub request_bytes: Counter,
@@ -104,6 +155,12 @@ pub struct Metrics {
     pub response_bytes: Counter,
     /// Document text bytes analysed (UTF-8).
     pub text_bytes: Counter,
+    /// Client connections open (past their handshake).
+    pub connections: Gauge,
+    /// Client connections closed by the server before serving them, by reason.
+    pub connections_refused: Family<RefusedLabels, Counter>,
+    /// The series of `calls` and `latency` by [`MethodId`].
+    series: Vec<MethodSeries>,
 }
 
 impl Default for Metrics {
@@ -125,6 +182,8 @@ impl Metrics {
         let request_bytes = Counter::default();
         let response_bytes = Counter::default();
         let text_bytes = Counter::default();
+        let connections = Gauge::default();
+        let connections_refused = Family::<RefusedLabels, Counter>::default();
         registry.register(
             "grpc_calls",
             "Finished gRPC calls by method and status code",
@@ -142,7 +201,7 @@ impl Metrics {
         );
         registry.register(
             "grpc_calls_shed",
-            "gRPC calls rejected with RESOURCE_EXHAUSTED at the concurrency limit",
+            "gRPC calls rejected with RESOURCE_EXHAUSTED at the concurrency limit or the connection's share of it",
             shed.clone(),
         );
         registry.register(
@@ -160,14 +219,44 @@ impl Metrics {
             "Document text bytes analysed",
             text_bytes.clone(),
         );
+        registry.register(
+            "connections",
+            "Client connections open on the gRPC port",
+            connections.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Client connections closed before being served, by reason (limit, handshake)",
+            connections_refused.clone(),
+        );
+        for reason in ["limit", "handshake"] {
+            let _ = connections_refused.get_or_create(&RefusedLabels {
+                reason: reason.to_owned(),
+            });
+        }
+        registry.register(
+            "log_lines_dropped",
+            "Log lines dropped because the log output could not keep up",
+            LOG_LINES_DROPPED.clone(),
+        );
+        let mut series = Vec::with_capacity(KNOWN_METHODS.len() + 1);
         for method in KNOWN_METHODS.iter().chain(&[UNKNOWN_METHOD]) {
             let method = (*method).to_owned();
-            for code in CODE_NAMES {
-                let _ = calls.get_or_create(&CallLabels {
-                    method: method.clone(),
-                    code: (*code).to_owned(),
-                });
-            }
+            let by_code = CODE_NAMES
+                .iter()
+                .map(|code| {
+                    calls
+                        .get_or_create(&CallLabels {
+                            method: method.clone(),
+                            code: (*code).to_owned(),
+                        })
+                        .clone()
+                })
+                .collect();
+            series.push(MethodSeries {
+                calls: by_code,
+                latency: OnceLock::new(),
+            });
             if method.starts_with("arabic.text.v1.") {
                 let _ = shed.get_or_create(&MethodLabels { method });
             }
@@ -181,7 +270,49 @@ impl Metrics {
             request_bytes,
             response_bytes,
             text_bytes,
+            connections,
+            connections_refused,
+            series,
         }
+    }
+
+    /// Counts a finished call of `method` with `code` and its latency.
+    pub fn record_call(&self, method: MethodId, code: tonic::Code, latency: Duration) {
+        let Some(series) = self.series.get(method.0) else {
+            return;
+        };
+        if let Some(calls) = series.calls.get(code as usize) {
+            calls.inc();
+        }
+        series
+            .latency
+            .get_or_init(|| {
+                self.latency
+                    .get_or_create(&MethodLabels {
+                        method: method.label().to_owned(),
+                    })
+                    .clone()
+            })
+            .observe(latency.as_secs_f64());
+    }
+
+    /// Counts a call of `method` shed at the concurrency limit (rare: the
+    /// series is looked up by label).
+    pub fn record_shed(&self, method: MethodId) {
+        self.shed
+            .get_or_create(&MethodLabels {
+                method: method.label().to_owned(),
+            })
+            .inc();
+    }
+
+    /// Counts a connection refused for `reason` (`limit` or `handshake`).
+    pub fn connection_refused(&self, reason: &'static str) {
+        self.connections_refused
+            .get_or_create(&RefusedLabels {
+                reason: reason.to_owned(),
+            })
+            .inc();
     }
 
     /// The metrics in the OpenMetrics text format.
@@ -290,15 +421,57 @@ mod tests {
 
     #[test]
     fn only_known_rpcs_are_method_labels() {
+        let label = |path| MethodId::of_path(path).label();
         assert_eq!(
-            method_label("/arabic.text.v1.TextAnalysisService/Analyze"),
+            label("/arabic.text.v1.TextAnalysisService/Analyze"),
             "arabic.text.v1.TextAnalysisService/Analyze"
         );
         assert_eq!(
-            method_label("/arabic.text.v1.TextAnalysisService/Random123"),
+            label("/arabic.text.v1.TextAnalysisService/Random123"),
             UNKNOWN_METHOD
         );
-        assert_eq!(method_label("/wp-admin/login.php"), UNKNOWN_METHOD);
+        assert_eq!(label("/wp-admin/login.php"), UNKNOWN_METHOD);
+        assert_eq!(
+            label("arabic.text.v1.TextAnalysisService/Analyze"),
+            UNKNOWN_METHOD
+        );
+        assert_eq!(MethodId::of_path("/x").known(), None);
+    }
+
+    #[test]
+    fn code_names_are_indexed_by_the_code_number() {
+        for (i, name) in CODE_NAMES.iter().enumerate() {
+            let code = tonic::Code::from_i32(i32::try_from(i).unwrap_or(-1));
+            assert_eq!(code_name(code), *name);
+            assert_eq!(code as usize, i);
+        }
+    }
+
+    #[test]
+    fn resolved_series_count_into_the_families() {
+        let metrics = Metrics::new();
+        let normalize = MethodId::of_path("/arabic.text.v1.TextAnalysisService/Normalize");
+        let before = metrics.encode();
+        assert!(!before.contains("grpc_call_duration_seconds_count"));
+        metrics.record_call(normalize, tonic::Code::Ok, Duration::from_millis(1));
+        metrics.record_call(normalize, tonic::Code::Ok, Duration::from_millis(1));
+        metrics.record_call(
+            MethodId::UNKNOWN,
+            tonic::Code::Unimplemented,
+            Duration::ZERO,
+        );
+        metrics.record_shed(normalize);
+        let text = metrics.encode();
+        for series in [
+            "arabic_text_grpc_calls_total{method=\"arabic.text.v1.TextAnalysisService/Normalize\",code=\"OK\"} 2",
+            "arabic_text_grpc_calls_total{method=\"unknown\",code=\"UNIMPLEMENTED\"} 1",
+            "arabic_text_grpc_call_duration_seconds_count{method=\"arabic.text.v1.TextAnalysisService/Normalize\"} 2",
+            "arabic_text_grpc_call_duration_seconds_count{method=\"unknown\"} 1",
+            "arabic_text_grpc_calls_shed_total{method=\"arabic.text.v1.TextAnalysisService/Normalize\"} 1",
+        ] {
+            assert!(text.contains(series), "missing {series} in\n{text}");
+        }
+        assert!(text.contains("\narabic_text_log_lines_dropped_total "));
     }
 
     #[test]

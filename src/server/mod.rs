@@ -1,12 +1,18 @@
-//! Builds and runs the tonic server: the analysis service, health, reflection,
-//! limits, the call observer, metrics and the bounded graceful drain.
+//! Builds and runs the tonic server: the connections ([`incoming`]: limit,
+//! handshake timeout, TLS from [`tls`]), the analysis service, health,
+//! reflection, limits, the call observer, metrics, the plaintext health port
+//! for probes and the bounded graceful drain.
 //!
 //! [`run`] takes its listener and its shutdown signal from the caller, so the
 //! binary passes SIGTERM/SIGINT and tests pass a channel.
 
+pub mod access;
 pub mod config;
+pub mod conn;
+pub mod incoming;
 pub mod logwriter;
 pub mod metrics;
+pub mod tls;
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
@@ -18,13 +24,15 @@ use tokio::sync::watch;
 use tonic::codec::CompressionEncoding;
 use tonic::server::NamedService;
 use tonic::transport::Server;
-use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
 use self::config::{Config, LogFormat};
+use self::incoming::ConnectionLimits;
 use self::metrics::Metrics;
-use crate::grpc::observe::ObserveLayer;
+use self::tls::TlsFiles;
+use crate::grpc::admission::FairPool;
+use crate::grpc::observe::{BodyLimits, ObserveLayer};
 use crate::grpc::request::Limits;
 use crate::grpc::service::{ServiceOptions, TextAnalysis};
 use crate::pb;
@@ -45,28 +53,27 @@ pub const READINESS: &str = "readiness";
 /// streams are ended at shutdown.
 const HEALTH_WATCH_GRACE: Duration = Duration::from_millis(100);
 
+/// Connections open at once on the plaintext health port: probes open one
+/// per check and close it.
+const HEALTH_MAX_CONNECTIONS: usize = 16;
+
 /// Sets up `tracing` from the configuration (text or JSON lines on stdout).
 /// Lines are batched and written by a background thread so a slow stdout never
-/// stalls a call ([`logwriter`]); keep the returned guard alive until
-/// exit (it writes what is left on drop).
+/// stalls a call ([`logwriter`]), and the access log's entries go to the same
+/// sink unformatted ([`access`]); keep the returned guard alive until exit
+/// (it writes what is left on drop).
 pub fn init_tracing(config: &Config) -> logwriter::FlushGuard {
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let json = matches!(config.log_format, LogFormat::Json);
     let (writer, guard) = logwriter::batched(std::io::stdout(), json);
     let filter = tracing_subscriber::EnvFilter::try_new(config.log_filter())
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer);
-    let _ = if json {
-        builder
-            .json()
-            .flatten_event(true)
-            .with_current_span(false)
-            .with_span_list(false)
-            .try_init()
-    } else {
-        builder.with_ansi(false).try_init()
-    };
+    if logwriter::subscriber(json, filter, writer.clone())
+        .try_init()
+        .is_ok()
+    {
+        logwriter::install_access_sink(writer);
+    }
     guard
 }
 
@@ -142,6 +149,18 @@ pub async fn run(
     run_with_metrics(listener, metrics_listener, config, shutdown).await
 }
 
+/// Binds the plaintext health port, if configured.
+async fn bind_health(config: &Config) -> anyhow::Result<Option<TcpListener>> {
+    match config.health_listen.0 {
+        Some(addr) => {
+            Ok(Some(TcpListener::bind(addr).await.with_context(|| {
+                format!("cannot bind the health address {addr}")
+            })?))
+        }
+        None => Ok(None),
+    }
+}
+
 /// Serves the API on `listener` (and `/metrics` on `metrics_listener`) until
 /// `shutdown` resolves. Then health goes NOT_SERVING, no new connection is
 /// accepted, in-flight calls finish, and this returns once they have, or when
@@ -154,6 +173,11 @@ pub async fn run_with_metrics(
 ) -> anyhow::Result<()> {
     let local = listener.local_addr().ok();
     let metrics = Arc::new(Metrics::new());
+    let tls = match config.tls_paths().map_err(anyhow::Error::msg)? {
+        Some(paths) => Some(TlsFiles::load(paths).context("cannot use the TLS files")?),
+        None => None,
+    };
+    let health_listener = bind_health(&config).await?;
 
     let (reporter, health_service) = tonic_health::server::health_reporter();
     set_ready(&reporter, ServingStatus::NotServing).await;
@@ -172,6 +196,8 @@ pub async fn run_with_metrics(
             blocking_threads: config.effective_blocking_threads(),
             max_response_bytes: config.max_response_bytes,
             response_budget_bytes: config.response_budget_bytes,
+            max_concurrency: config.max_concurrency,
+            work_budget_bytes: config.work_budget_bytes,
         },
         Arc::clone(&metrics),
     );
@@ -189,7 +215,8 @@ pub async fn run_with_metrics(
     let nonzero = |d: Duration| (!d.is_zero()).then_some(d);
     let mut builder = Server::builder()
         .http2_keepalive_interval(nonzero(config.http2_keepalive_interval.0))
-        .http2_keepalive_timeout(nonzero(config.http2_keepalive_timeout.0));
+        .http2_keepalive_timeout(nonzero(config.http2_keepalive_timeout.0))
+        .max_concurrent_streams(config.max_concurrent_streams.max(1));
     if let Some(age) = nonzero(config.max_connection_age.0) {
         builder = builder
             .max_connection_age(age)
@@ -198,9 +225,10 @@ pub async fn run_with_metrics(
     let router = builder
         .layer(ObserveLayer::new(
             Arc::clone(&metrics),
-            config.max_concurrency,
+            body_limits(&config),
+            config.access_log_ok,
         ))
-        .add_service(health_service)
+        .add_service(health_service.clone())
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha)
         .add_service(
@@ -224,10 +252,40 @@ pub async fn run_with_metrics(
     let (draining_tx, draining_rx) = watch::channel(false);
     let signal = drain_on(shutdown, reporter.clone(), draining_tx);
     let drain_timeout = config.drain_timeout.0;
-    let drain_deadline = drain_deadline(draining_rx, drain_timeout);
+    let drain_deadline = drain_deadline(draining_rx.clone(), drain_timeout);
 
-    tracing::info!(address = ?local, "serving gRPC");
-    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    let limits = ConnectionLimits {
+        max_connections: config.max_connections,
+        handshake_timeout: config.handshake_timeout.0,
+    };
+    let health_task = health_listener.map(|l| {
+        tracing::info!(address = ?l.local_addr().ok(), "plaintext health on its own port");
+        let limits = ConnectionLimits {
+            max_connections: HEALTH_MAX_CONNECTIONS,
+            ..limits.clone()
+        };
+        let incoming = incoming::incoming(l, limits, None, Arc::clone(&metrics));
+        let mut draining = draining_rx.clone();
+        tokio::spawn(
+            Server::builder()
+                .max_concurrent_streams(config.max_concurrent_streams.max(1))
+                .add_service(health_service)
+                .serve_with_incoming_shutdown(incoming, async move {
+                    let _ = draining.wait_for(|d| *d).await;
+                }),
+        )
+    });
+    let reload_task = tls.as_ref().map(|files| {
+        files.watch(nonzero(config.tls_reload_interval.0).unwrap_or(tls::RELOAD_INTERVAL))
+    });
+
+    tracing::info!(
+        address = ?local,
+        tls = tls.is_some(),
+        client_certificates = tls.as_ref().is_some_and(|t| t.requires_client_certificates()),
+        "serving gRPC"
+    );
+    let incoming = incoming::incoming(listener, limits, tls, Arc::clone(&metrics));
     let serve = router.serve_with_incoming_shutdown(incoming, signal);
     let outcome = tokio::select! {
         result = serve => result.context("gRPC server failed").map(|()| {
@@ -239,10 +297,30 @@ pub async fn run_with_metrics(
         }
         message = load_failed.failure() => Err(anyhow::anyhow!(message)),
     };
-    if let Some(task) = metrics_task {
+    for task in [metrics_task, reload_task].into_iter().flatten() {
+        task.abort();
+    }
+    if let Some(task) = health_task {
         task.abort();
     }
     outcome
+}
+
+/// What request bodies may hold (the request budget, shared fairly between
+/// connections, each up to at least one largest message), and their idle
+/// timeout.
+fn body_limits(config: &Config) -> BodyLimits {
+    let kib = |b: usize| b.div_ceil(1024);
+    BodyLimits {
+        budget: (config.request_budget_bytes > 0).then(|| {
+            FairPool::new(
+                kib(config.request_budget_bytes),
+                kib(config.max_request_bytes),
+                |c| &c.request_kib,
+            )
+        }),
+        idle_timeout: config.request_idle_timeout.0,
+    }
 }
 
 /// Server reflection of the analysis API, health and the error details, in

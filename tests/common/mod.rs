@@ -10,7 +10,7 @@ use arabic_text::server::config::{Config, ConfigDuration, OptionalAddr};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tonic::transport::Channel;
+use tonic::transport::{Channel, ClientTlsConfig};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
@@ -25,6 +25,8 @@ pub struct TestServer {
     pub shutdown: Option<oneshot::Sender<()>>,
     /// The server task; `run`'s result.
     pub task: JoinHandle<anyhow::Result<()>>,
+    /// How clients connect when the server speaks TLS.
+    pub client_tls: Option<ClientTlsConfig>,
 }
 
 /// A configuration for tests: loopback, metrics off, short drain.
@@ -40,6 +42,12 @@ pub fn test_config() -> Config {
 impl TestServer {
     /// Starts a server with `config` and waits until it is ready.
     pub async fn start(config: Config) -> Self {
+        Self::start_with(config, None).await
+    }
+
+    /// Starts a server with `config` whose clients connect with `client_tls`
+    /// (TLS when set), and waits until it is ready.
+    pub async fn start_with(config: Config, client_tls: Option<ClientTlsConfig>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let metrics = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -58,6 +66,7 @@ impl TestServer {
             metrics_addr,
             shutdown: Some(tx),
             task,
+            client_tls,
         };
         server.wait_ready().await;
         server
@@ -65,9 +74,7 @@ impl TestServer {
 
     /// A client of the analysis service.
     pub async fn client(&self) -> TextAnalysisServiceClient<Channel> {
-        TextAnalysisServiceClient::connect(format!("http://{}", self.addr))
-            .await
-            .expect("connect")
+        TextAnalysisServiceClient::new(self.channel().await.expect("connect"))
     }
 
     /// A health client.
@@ -75,12 +82,23 @@ impl TestServer {
         HealthClient::new(self.channel().await.expect("connect"))
     }
 
-    /// A new connection to the server.
+    /// A new connection to the server (TLS when the server speaks it).
     pub async fn channel(&self) -> Result<Channel, tonic::transport::Error> {
-        Channel::from_shared(format!("http://{}", self.addr))
-            .expect("valid uri")
-            .connect()
-            .await
+        self.channel_with(self.client_tls.clone()).await
+    }
+
+    /// A new connection to the server with `tls` (plaintext when `None`).
+    pub async fn channel_with(
+        &self,
+        tls: Option<ClientTlsConfig>,
+    ) -> Result<Channel, tonic::transport::Error> {
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let mut endpoint =
+            Channel::from_shared(format!("{scheme}://{}", self.addr)).expect("valid uri");
+        if let Some(tls) = tls {
+            endpoint = endpoint.tls_config(tls)?;
+        }
+        endpoint.connect().await
     }
 
     /// Polls readiness until SERVING.
@@ -143,4 +161,13 @@ pub fn stream_item(id: &str, content: &str) -> arabic_text::pb::AnalyzeStreamReq
             ..Default::default()
         }),
     }
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released: for listeners the
+/// server binds itself).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }

@@ -42,6 +42,7 @@ pub mod entities;
 mod error;
 mod gz;
 mod macros;
+pub mod memory;
 pub mod normalize;
 pub mod offsets;
 pub mod segment;

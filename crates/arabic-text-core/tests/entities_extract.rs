@@ -2,7 +2,7 @@
 //! clitic-free spans, patterns, gazetteers, overlaps, grouping and filters.
 
 use arabic_text_core::entities::{
-    Entity, EntityExtractor, EntityKind, EntityOptions, GazetteerEntry, MentionSource,
+    Entity, EntityExtractor, EntityKind, EntityOptions, GazetteerEntry, MentionSource, Reference,
 };
 use arabic_text_core::segment::{SegmentOptions, Segmenter};
 
@@ -326,4 +326,46 @@ fn patterns_after_a_proclitic_keep_their_whole_value() {
         [("@محمد_علي".to_string(), Some("محمد_علي".to_string()))]
     );
     assert!(value(EntityKind::Organization).is_empty(), "{es:?}");
+}
+
+/// The DATE and TIME values found in `text` with the reference at `day`
+/// (days from 1970-01-01, UTC) and `second` of that day.
+fn relative_values(text: &str, day: i64, second: i64) -> Vec<String> {
+    let options = EntityOptions {
+        kinds: vec![EntityKind::Date, EntityKind::Time],
+        reference: Some(Reference::at(day * 86_400 + second, 0)),
+        ..EntityOptions::default()
+    };
+    extract(text, &options)
+        .iter()
+        .flat_map(|e| &e.mentions)
+        .filter_map(|m| m.value.clone())
+        .collect()
+}
+
+#[test]
+fn values_beyond_years_0001_to_9999_keep_their_relative_form() {
+    // 0001-01-01 (a Monday) and 9999-12-31 (a Friday), the Timestamp range.
+    const FIRST_DAY: i64 = -719_162;
+    const LAST_DAY: i64 = 2_932_896;
+    let v = relative_values;
+    assert_eq!(v("اليوم", FIRST_DAY, 0), ["0001-01-01"]);
+    assert_eq!(v("أمس", FIRST_DAY, 0), ["P-1D"]);
+    assert_eq!(v("غدا", FIRST_DAY, 0), ["0001-01-02"]);
+    assert_eq!(v("العام الماضي", FIRST_DAY, 0), ["P-1Y"]);
+    assert_eq!(v("الشهر الماضي", FIRST_DAY, 0), ["P-1M"]);
+    assert_eq!(v("يوم الخميس الماضي", FIRST_DAY, 0), ["P-1W-4"]);
+    assert_eq!(v("قبل ساعتين", FIRST_DAY, 3600), ["PT-2H"]);
+    assert_eq!(v("اليوم", LAST_DAY, 0), ["9999-12-31"]);
+    assert_eq!(v("غدا", LAST_DAY, 0), ["P1D"]);
+    assert_eq!(v("العام المقبل", LAST_DAY, 0), ["P1Y"]);
+    assert_eq!(v("الشهر المقبل", LAST_DAY, 0), ["P1M"]);
+    assert_eq!(v("الأسبوع المقبل", LAST_DAY, 0), ["P1W"]);
+    assert_eq!(v("بعد ساعتين", LAST_DAY, 23 * 3600), ["PT2H"]);
+    assert_eq!(v("القرن المقبل", LAST_DAY, 0), ["P100Y"]);
+    // A huge count resolves nowhere, and never overflows.
+    assert_eq!(v("منذ 999999999999 يوم", 19_744, 0), ["P-999999999999D"]);
+    for value in v("منذ 999999999999 قرن", 19_744, 0) {
+        assert!(value.starts_with('P'), "{value}");
+    }
 }

@@ -7,9 +7,8 @@ pub mod gazetteer;
 pub(crate) mod rng;
 
 /// The moment relative dates (أمس، الأسبوع الماضي) resolve against
-/// ([`EntityOptions::reference`]), and the parsing of its RFC 3339 timestamp
-/// and time zone.
-pub use patterns::{Reference, ZoneError, parse_rfc3339, supported_zones, zone_offset_minutes};
+/// ([`EntityOptions::reference`]) and the time zone it is read in.
+pub use patterns::{Reference, Zone, ZoneError, supported_zones};
 
 mod kinds;
 mod mention;

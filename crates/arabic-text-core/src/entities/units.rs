@@ -164,6 +164,20 @@ pub fn core(text: &str, unit: &Unit, model: &Model) -> Span {
 /// Longest sentence the tagger decodes at once; longer runs are cut.
 const MAX_SENTENCE: usize = 256;
 
+/// Most chars of a unit the tagger reads: the longest Arabic words are about
+/// 15 letters, so 64 keeps every word whole, while a run of thousands of
+/// ligatures (one token) no longer makes the tagger's per-word work (char
+/// n-gram ids, affixes, the word memo) grow with the run: 256 KiB of `﷽`
+/// took 133 MB of working memory, most of it for that one word.
+pub const MAX_TAGGED_WORD_CHARS: usize = 64;
+
+/// The first [`MAX_TAGGED_WORD_CHARS`] chars of `word`.
+fn tagged_part(word: &str) -> &str {
+    word.char_indices()
+        .nth(MAX_TAGGED_WORD_CHARS)
+        .map_or(word, |(end, _)| &word[..end])
+}
+
 /// Tags the units and returns the model's mentions. The confidence of a
 /// mention is the smallest, over its tokens, posterior probability of the
 /// label Viterbi chose, from forward-backward over the perceptron scores
@@ -188,7 +202,7 @@ pub fn tag(model: &Model, text: &str, units: &[Unit]) -> Vec<Mention> {
         // for, so ﺑﻐﺪﺍﺩ is tagged as بغداد is.
         let words: Vec<Cow<'_, str>> = sent
             .iter()
-            .map(|u| canonical(text.get(u.span.start..u.span.end).unwrap_or("")))
+            .map(|u| canonical(tagged_part(text.get(u.span.start..u.span.end).unwrap_or(""))))
             .collect();
         let toks: Vec<&str> = words.iter().map(|w| &**w).collect();
         let d = model.decode(&toks);

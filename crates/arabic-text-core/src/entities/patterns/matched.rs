@@ -15,8 +15,9 @@ pub struct PatternMatch {
     /// DATE `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, `--MM-DD`, `--MM`, `YYYY-Www`,
     /// `199X` (decade), `19XX` (century), `A/B` (range), `P3D` (duration),
     /// `XXXX-WXX-N` (weekday), a Hijri date `1445-07-15 AH` followed by the
-    /// Gregorian date when the day is known, or, without a reference time, a
-    /// relative offset `P-1D` / `P0W` / `P1M` / `P-2Y`;
+    /// Gregorian date when the day is known, or, without a reference time
+    /// (or when the resolved year would be outside 0001..9999), a relative
+    /// offset `P-1D` / `P0W` / `P1M` / `P-2Y`;
     /// TIME `HH:MM[:SS]` with an optional zone (`Z`, `+03:00` or a space and
     /// an IANA name), a duration `PT24H`, or a relative `PT-2H`;
     /// NUMBER and ORDINAL a decimal with ASCII digits; PERCENT `N%`;

@@ -25,8 +25,8 @@ mod web;
 
 use crate::offsets::Span;
 
+pub use calendar::{Reference, Zone, ZoneError, supported_zones};
 pub use matched::PatternMatch;
-pub use calendar::{Reference, ZoneError, parse_rfc3339, supported_zones, zone_offset_minutes};
 
 /// Options of [`find_with`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -2,50 +2,67 @@
 //! and durations, resolved against the request's reference moment when it
 //! has one.
 
-use super::calendar::{Reference, civil_from_days, iso_day, iso_week, weekday};
+use super::calendar::{Reference, in_year_range, iso_day_in_range, iso_week, weekday};
 use super::lexicon::{Card, Sense, TimeUnit};
 use super::scan::{Hit, Scanner, Shape};
 use crate::entities::kinds::EntityKind;
 
-/// A relative value: resolved against the reference, or `P-1D` style.
+/// A relative value: resolved against the reference, or `P-1D` style
+/// without one, or when the resolved value would name a year outside
+/// 0001..9999 (which four ISO 8601 digits cannot write).
 pub fn relative(reference: Option<Reference>, unit: TimeUnit, n: i64) -> String {
-    let Some(r) = reference else {
-        let (d, k) = unit.designator();
-        let t = if unit.is_clock() { "T" } else { "" };
-        return format!("P{t}{}{d}", n * k as i64);
-    };
+    reference
+        .and_then(|r| resolve(r, unit, n))
+        .unwrap_or_else(|| {
+            let (d, k) = unit.designator();
+            let t = if unit.is_clock() { "T" } else { "" };
+            format!("P{t}{}{d}", n.saturating_mul(k as i64))
+        })
+}
+
+/// The value of `n` `unit`s from the reference, if its year is in 0001..9999.
+fn resolve(r: Reference, unit: TimeUnit, n: i64) -> Option<String> {
     let (y, m, _) = r.date();
-    match unit {
-        TimeUnit::Day => iso_day(r.day + n),
-        TimeUnit::Week => iso_week(r.day + 7 * n),
-        TimeUnit::Month => {
-            let total = y * 12 + i64::from(m) - 1 + n;
-            format!(
-                "{:04}-{:02}",
-                total.div_euclid(12),
-                total.rem_euclid(12) + 1
-            )
+    let year = |y: i64| in_year_range(y).then_some(y);
+    Some(match unit {
+        TimeUnit::Day => iso_day_in_range(r.day.checked_add(n)?)?,
+        TimeUnit::Week => {
+            // The ISO week's year is its Thursday's.
+            let day = r.day.checked_add(n.checked_mul(7)?)?;
+            iso_day_in_range(day - i64::from(weekday(day)) + 4)?;
+            iso_week(day)
         }
-        TimeUnit::Year => format!("{:04}", y + n),
-        TimeUnit::Decade => format!("{:03}X", (y + 10 * n).div_euclid(10)),
-        TimeUnit::Century => format!("{:02}XX", (y + 100 * n).div_euclid(100)),
+        TimeUnit::Month => {
+            let total = (y * 12 + i64::from(m) - 1).checked_add(n)?;
+            let y = year(total.div_euclid(12))?;
+            format!("{y:04}-{:02}", total.rem_euclid(12) + 1)
+        }
+        TimeUnit::Year => format!("{:04}", year(y.checked_add(n)?)?),
+        TimeUnit::Decade => {
+            let y = year(y.checked_add(n.checked_mul(10)?)?)?;
+            format!("{:03}X", y.div_euclid(10))
+        }
+        TimeUnit::Century => {
+            let y = year(y.checked_add(n.checked_mul(100)?)?)?;
+            format!("{:02}XX", y.div_euclid(100))
+        }
         TimeUnit::Hour | TimeUnit::Minute | TimeUnit::Second => {
             let secs = match unit {
                 TimeUnit::Hour => 3600,
                 TimeUnit::Minute => 60,
                 _ => 1,
             };
-            let t = r.day * 86_400 + i64::from(r.second) + n * secs;
+            let t = (r.day * 86_400 + i64::from(r.second)).checked_add(n.checked_mul(secs)?)?;
             let day = t.div_euclid(86_400);
             let s = t.rem_euclid(86_400);
-            let (yy, mm, dd) = civil_from_days(day);
             format!(
-                "{yy:04}-{mm:02}-{dd:02}T{:02}:{:02}",
+                "{}T{:02}:{:02}",
+                iso_day_in_range(day)?,
                 s / 3600,
                 (s % 3600) / 60
             )
         }
-    }
+    })
 }
 
 impl Scanner<'_> {
@@ -79,11 +96,12 @@ impl Scanner<'_> {
             _ => None,
         });
         let next = if rel.is_some() { j + 2 } else { j + 1 };
+        let unresolved = match rel {
+            None => format!("XXXX-WXX-{wd}"),
+            Some(n) => format!("P{n}W-{wd}"),
+        };
         let value = match self.reference {
-            None => match rel {
-                None => format!("XXXX-WXX-{wd}"),
-                Some(n) => format!("P{n}W-{wd}"),
-            },
+            None => unresolved,
             Some(r) => {
                 let today = i64::from(weekday(r.day));
                 let wd = i64::from(wd);
@@ -99,7 +117,7 @@ impl Scanner<'_> {
                         }
                     }
                 };
-                iso_day(day)
+                iso_day_in_range(day).unwrap_or(unresolved)
             }
         };
         Some(self.hit(i, next, EntityKind::Date, Some(value)))
