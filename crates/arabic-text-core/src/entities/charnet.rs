@@ -220,7 +220,7 @@ impl CharNet {
                 .get(i + 8)
                 .and_then(|&a| self.table.get(a as usize * stride))
             {
-                super::tagger::prefetch(r);
+                super::prefetch::prefetch(r);
             }
             let r = id as usize * stride;
             let Some(row) = self.table.get(r..r + stride) else {

@@ -25,14 +25,18 @@ crate::macros::internal_mods! {
     features;
     fold;
     group;
+    hash;
     knowledge;
     labels;
     mined;
     orgs;
     patterns;
+    prefetch;
     tagger;
+    templates;
     units;
     vectors;
+    word;
 }
 
 use std::path::Path;

@@ -20,12 +20,14 @@
 use std::sync::Arc;
 
 use super::charnet::CharNet;
+use super::prefetch::prefetch;
 use super::encoder::Encoder;
 use super::features::TrainGazetteer;
 #[cfg(test)]
 use super::features::sentence_features;
 
 pub(crate) mod emit;
+pub(crate) mod rows;
 pub mod format;
 #[cfg(feature = "train")]
 pub mod train;
@@ -217,7 +219,7 @@ impl Model {
         }
         if let Some(enc) = &self.encoder {
             let k = super::knowledge::Knowledge::get();
-            let words: Vec<_> = tokens.iter().map(|t| super::features::word(t, k)).collect();
+            let words: Vec<_> = tokens.iter().map(|t| super::word::word(t, k)).collect();
             emit::add_encoder_scores(enc, &words, &mut out);
         }
         out
@@ -321,20 +323,6 @@ impl Model {
         attach_name_heads(tokens, &mut labels);
         labels
     }
-}
-
-/// A hint to bring `x`'s cache line in (no effect where unsupported).
-#[inline(always)]
-pub(crate) fn prefetch<T>(x: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // SAFETY: prefetching never faults, whatever the address; SSE is
-        // part of every x86_64 target.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = x;
 }
 
 fn normalize(v: &mut [f32; L]) {
