@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap as FxMap;
 use super::hash::{H, prefix, suffix};
 use super::knowledge::{Knowledge, MAX_PLACE_WORDS};
 use super::templates::{for_each_feature_template, if_scope};
+#[cfg(feature = "train")]
 pub use super::word::clear_word_memo;
 use super::word::{Tok, Word, word};
 

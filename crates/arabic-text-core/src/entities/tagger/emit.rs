@@ -19,21 +19,24 @@
 //! The split must list exactly the features [`sentence_features`] does; the
 //! tests compare the two on many sentences.
 //!
-//! [`sentence_features`]: super::super::features::sentence_features
-//! [`CharNet::projection`]: super::super::charnet::CharNet::projection
+//! [`sentence_features`]: crate::entities::features::sentence_features
+//! [`CharNet::projection`]: crate::entities::charnet::CharNet::projection
 
 use std::rc::Rc;
 
 use super::rows::{Rows, Tag};
-use super::{L, Model};
+use super::model::Model;
 use crate::entities::charnet::WordFacts;
 use crate::entities::encoder::{Encoder, Projection, WordInput};
+#[cfg(test)]
+use crate::entities::features::sentence_features;
 use crate::entities::features::{
     Ctx, Here, MAX_GAZ_WORDS, Near, PART, Sink, apply, cluster_features, cluster_prefix, head,
     mark_matches_by, tail, CLUSTER_PREFIXES,
 };
 use crate::entities::hash::{H, prefix, suffix};
 use crate::entities::knowledge::{Knowledge, MAX_PLACE_WORDS};
+use crate::entities::labels::L;
 use crate::entities::templates::{PAIRS, for_each_feature_template, if_scope, pair_slot};
 use crate::entities::word::{Tok, Word, word};
 
@@ -48,6 +51,53 @@ thread_local! {
 const AHEAD: usize = 8;
 
 impl Model {
+    /// Emission scores of every token of a sentence: the weights of its
+    /// features (`features::sentence_features`),
+    /// plus the network's logits times `net_weight`, less `o_bias` on O.
+    pub fn emissions(&self, tokens: &[&str]) -> Vec<[f32; L]> {
+        emissions(self, tokens)
+    }
+
+    /// [`Model::emissions`] computed the plain way, feature by feature: what
+    /// the memoized computation must equal bit for bit.
+    #[cfg(test)]
+    pub(super) fn emissions_reference(&self, tokens: &[&str]) -> Vec<[f32; L]> {
+        let mut feats = Vec::with_capacity(tokens.len() * 48);
+        let mut ends = Vec::with_capacity(tokens.len());
+        sentence_features(tokens, &self.gazetteer, &mut feats, &mut ends);
+        let mut out = Vec::with_capacity(tokens.len());
+        let logits = match &self.charnet {
+            Some(net) if self.net_weight != 0.0 => net.logits(tokens),
+            _ => Vec::new(),
+        };
+        let mut begin = 0;
+        for (t, &end) in ends.iter().enumerate() {
+            let mut acc = [0i32; L];
+            for &f in feats.get(begin..end).unwrap_or(&[]) {
+                if let Some(w) = self.row(f) {
+                    for (a, &x) in acc.iter_mut().zip(w) {
+                        *a += i32::from(x);
+                    }
+                }
+            }
+            let mut e = acc.map(|a| a as f32 * self.scale);
+            if let Some(g) = logits.get(t) {
+                for (x, y) in e.iter_mut().zip(g) {
+                    *x += self.net_weight * y;
+                }
+            }
+            e[0] -= self.o_bias;
+            out.push(e);
+            begin = end;
+        }
+        if let Some(enc) = &self.encoder {
+            let k = crate::entities::knowledge::Knowledge::get();
+            let words: Vec<_> = tokens.iter().map(|t| word(t, k)).collect();
+            add_encoder_scores(enc, &words, &mut out);
+        }
+        out
+    }
+
     /// Adds the weight rows of `feats` to `acc`.
     /// `ahead`: the features that follow `feats` (the next groups of the
     /// same buffer), prefetched too.
@@ -335,7 +385,7 @@ pub(crate) fn add_encoder_scores(enc: &Encoder, words: &[Rc<Word>], em: &mut [[f
 
 #[cfg(test)]
 mod tests {
-    use crate::entities::embedded_model;
+    use crate::entities::tagger::embedded::embedded_model;
     use crate::entities::fold::fold;
     use crate::entities::word::clear_word_memo;
     use super::*;
@@ -377,7 +427,7 @@ mod tests {
         // A copy of the model with other weights does not reuse the first
         // one's sums.
         let mut other = model.clone();
-        other.id = super::super::next_id();
+        other.id = crate::entities::tagger::model::next_id();
         other.scale *= 2.0;
         other
             .table
