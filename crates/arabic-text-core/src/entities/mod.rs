@@ -4,6 +4,7 @@
 //!
 
 pub mod gazetteer;
+#[cfg(feature = "train")]
 pub(crate) mod rng;
 
 /// The moment relative dates (أمس، الأسبوع الماضي) resolve against

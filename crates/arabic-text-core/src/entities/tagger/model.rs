@@ -66,6 +66,8 @@ pub(super) fn next_id() -> u64 {
 }
 
 impl Model {
+    /// A model from the trainer's real-valued weights, quantized to i16.
+    #[cfg(feature = "train")]
     pub(super) fn build(
         feats: Vec<(u64, [f32; L])>,
         trans: [[f32; L]; L],
