@@ -14,5 +14,6 @@ pub mod gold;
 pub mod harmonise;
 pub mod ner;
 mod ner_cv;
+mod ner_score;
 pub mod newsfane;
 pub mod train_segment;

@@ -3,7 +3,7 @@
 //! folds run in parallel, and the character network's weight chosen on the
 //! pooled held-out predictions.
 
-use super::ner::*;
+use super::ner_score::{BIAS_STEPS, Scores, score_by};
 use arabic_text_core::entities::charnet;
 use arabic_text_core::entities::fold::fold;
 use arabic_text_core::entities::tagger::{self, L, Model, Sample};

@@ -1,5 +1,6 @@
 //! Tests of the parent module.
 use super::*;
+use crate::entities::word::{MEMO, WORD_MEMO, analyse, clear_word_memo};
 
 fn features(tokens: &[&str]) -> (Vec<u64>, Vec<usize>) {
     let (mut feats, mut ends) = (Vec::new(), Vec::new());

@@ -59,7 +59,7 @@ fn reference_find(
     out
 }
 
-/// Units of `text` cut as [`super::super::units::units`] cuts a token:
+/// Units of `text` cut as [`crate::entities::units::units`] cuts a token:
 /// word runs and single punctuation marks, whitespace skipped.
 fn simple_units(text: &str) -> Vec<Unit> {
     let wordish = |c: char| is_word_char(c) || is_word_internal(c) || is_digit(c);

@@ -61,6 +61,53 @@ pub fn chunks(labels: &[u8]) -> Vec<(usize, usize, u8)> {
     out
 }
 
+/// Constrained Viterbi.
+#[allow(clippy::needless_range_loop)] // dense kernels over the 9 labels
+pub fn viterbi(em: &[[f32; L]], trans: &[[f32; L]; L], start: &[f32; L]) -> Vec<u8> {
+    let n = em.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut score = [f32::NEG_INFINITY; L];
+    for j in 0..L {
+        if allowed(None, j) {
+            score[j] = start[j] + em[0][j];
+        }
+    }
+    let mut back = vec![[0u8; L]; n];
+    for k in 1..n {
+        let mut next = [f32::NEG_INFINITY; L];
+        for j in 0..L {
+            let mut best = f32::NEG_INFINITY;
+            let mut arg = 0;
+            for i in 0..L {
+                if allowed(Some(i), j) {
+                    let s = score[i] + trans[i][j];
+                    if s > best {
+                        best = s;
+                        arg = i;
+                    }
+                }
+            }
+            next[j] = best + em[k][j];
+            back[k][j] = arg as u8;
+        }
+        score = next;
+    }
+    let mut last = 0;
+    for j in 0..L {
+        if score[j] > score[last] {
+            last = j;
+        }
+    }
+    let mut out = vec![0u8; n];
+    out[n - 1] = last as u8;
+    for k in (1..n).rev() {
+        out[k - 1] = back[k][out[k] as usize];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 //!
 
 pub mod gazetteer;
+#[cfg(feature = "train")]
 pub(crate) mod rng;
 
 /// The moment relative dates (أمس، الأسبوع الماضي) resolve against
@@ -15,6 +16,8 @@ mod mention;
 
 pub use kinds::EntityKind;
 pub use mention::{Entity, GazetteerEntry, Mention, MentionSource};
+use tagger::embedded::embedded_arc;
+pub use tagger::embedded::embedded_model;
 
 crate::macros::internal_mods! {
     charnet;
@@ -24,18 +27,22 @@ crate::macros::internal_mods! {
     features;
     fold;
     group;
+    hash;
     knowledge;
     labels;
     mined;
     orgs;
     patterns;
+    prefetch;
     tagger;
+    templates;
     units;
     vectors;
+    word;
 }
 
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::error::ModelError;
 use crate::segment::Segmentation;
@@ -246,29 +253,6 @@ fn resolve_overlaps(mut cands: Vec<Mention>) -> Vec<Mention> {
     }
     kept.sort_by_key(|m| (m.span.start, m.span.end));
     kept
-}
-
-/// The committed model trained by `arabic-text train-ner`.
-static EMBEDDED_MODEL: &[u8] = include_bytes!("../../../../models/ner-model.bin.gz");
-
-/// The embedded tagger model, decoded once per process.
-pub fn embedded_model() -> Result<&'static tagger::Model, ModelError> {
-    embedded_arc().map(|m| &**m)
-}
-
-fn embedded_arc() -> Result<&'static Arc<tagger::Model>, ModelError> {
-    static M: OnceLock<Result<Arc<tagger::Model>, String>> = OnceLock::new();
-    M.get_or_init(|| {
-        let mut model = tagger::Model::from_bytes("embedded ner-model.bin.gz", EMBEDDED_MODEL)
-            .map_err(|e| e.to_string())?;
-        model.encoder = Some(encoder::Encoder::embedded().map_err(|e| e.to_string())?);
-        Ok(Arc::new(model))
-    })
-    .as_ref()
-    .map_err(|reason| ModelError::Invalid {
-        name: "embedded ner-model.bin.gz".to_string(),
-        reason: reason.clone(),
-    })
 }
 
 #[cfg(test)]

@@ -19,65 +19,26 @@
 //! The split must list exactly the features [`sentence_features`] does; the
 //! tests compare the two on many sentences.
 //!
-//! [`sentence_features`]: super::super::features::sentence_features
-//! [`CharNet::projection`]: super::super::charnet::CharNet::projection
+//! [`sentence_features`]: crate::entities::features::sentence_features
+//! [`CharNet::projection`]: crate::entities::charnet::CharNet::projection
 
 use std::rc::Rc;
 
-use super::super::features::{
-    CLUSTER_PREFIXES, H, MAX_GAZ_WORDS, PART, Tok, Word, cluster_features, cluster_prefix,
-    mark_matches_by, mined_features, prefix, suffix, word,
+use super::rows::{Rows, Tag};
+use super::model::Model;
+use crate::entities::charnet::WordFacts;
+use crate::entities::encoder::{Encoder, Projection, WordInput};
+#[cfg(test)]
+use crate::entities::features::sentence_features;
+use crate::entities::features::{
+    Ctx, Here, MAX_GAZ_WORDS, Near, PART, Sink, apply, cluster_features, cluster_prefix, head,
+    mark_matches_by, tail, CLUSTER_PREFIXES,
 };
-use super::super::charnet::WordFacts;
-use super::super::encoder::{Encoder, Projection, WordInput};
-use super::super::knowledge::{Knowledge, MAX_PLACE_WORDS};
-use super::{L, Model};
-
-/// What one model makes of one word: the sums of the weight rows of the
-/// features that depend on this word alone, for each place it can stand
-/// relative to the token being scored, and the hash states of the features
-/// that pair it with a neighbour.
-#[derive(Debug)]
-pub(crate) struct Rows {
-    /// The model ([`Model::id`]), its train gazetteer (its id) and the
-    /// cluster templates ([`cluster_features`]) these were made for.
-    tag: Tag,
-    /// The type of the stem as a single-word part of a gazetteer name
-    /// ([`PART`]), 0 for none.
-    part: u8,
-    /// The most words of a gazetteer phrase starting with the stem.
-    gaz_longest: u8,
-    /// The gazetteer type of the stem as a whole phrase.
-    gaz_single: Option<u8>,
-    /// Features of the word as the token scored.
-    here: [i32; L],
-    /// As the previous word.
-    prev: [i32; L],
-    /// As the word before the previous one.
-    prev2: [i32; L],
-    /// As the next word.
-    next: [i32; L],
-    /// As the word after the next one.
-    next2: [i32; L],
-    /// Template 18 (previous form, form) after the previous form.
-    h18: H,
-    /// Template 19 (form, next form) after the form.
-    h19: H,
-    /// Template 20 (previous stem, stem) after the previous stem.
-    h20: H,
-    /// Template 37 (previous stem, frequency) after the previous stem.
-    h37: H,
-    /// Template 38 (frequency, next stem) after the frequency.
-    h38: H,
-    /// Template 44 (previous form, shape, frequency) after the previous form.
-    h44: H,
-    /// Template 46 (stem two back, previous stem) after the stem two back.
-    h46: H,
-}
-
-/// What [`Rows`] depend on: the model's id, its gazetteer's id and the
-/// cluster templates.
-type Tag = (u64, u64, u8);
+use crate::entities::hash::{H, prefix, suffix};
+use crate::entities::knowledge::{Knowledge, MAX_PLACE_WORDS};
+use crate::entities::labels::L;
+use crate::entities::templates::{PAIRS, for_each_feature_template, if_scope, pair_slot};
+use crate::entities::word::{Tok, Word, word};
 
 thread_local! {
     /// The word beyond either end of a sentence (what `sentence_features`
@@ -90,6 +51,53 @@ thread_local! {
 const AHEAD: usize = 8;
 
 impl Model {
+    /// Emission scores of every token of a sentence: the weights of its
+    /// features (`features::sentence_features`),
+    /// plus the network's logits times `net_weight`, less `o_bias` on O.
+    pub fn emissions(&self, tokens: &[&str]) -> Vec<[f32; L]> {
+        emissions(self, tokens)
+    }
+
+    /// [`Model::emissions`] computed the plain way, feature by feature: what
+    /// the memoized computation must equal bit for bit.
+    #[cfg(test)]
+    pub(super) fn emissions_reference(&self, tokens: &[&str]) -> Vec<[f32; L]> {
+        let mut feats = Vec::with_capacity(tokens.len() * 48);
+        let mut ends = Vec::with_capacity(tokens.len());
+        sentence_features(tokens, &self.gazetteer, &mut feats, &mut ends);
+        let mut out = Vec::with_capacity(tokens.len());
+        let logits = match &self.charnet {
+            Some(net) if self.net_weight != 0.0 => net.logits(tokens),
+            _ => Vec::new(),
+        };
+        let mut begin = 0;
+        for (t, &end) in ends.iter().enumerate() {
+            let mut acc = [0i32; L];
+            for &f in feats.get(begin..end).unwrap_or(&[]) {
+                if let Some(w) = self.row(f) {
+                    for (a, &x) in acc.iter_mut().zip(w) {
+                        *a += i32::from(x);
+                    }
+                }
+            }
+            let mut e = acc.map(|a| a as f32 * self.scale);
+            if let Some(g) = logits.get(t) {
+                for (x, y) in e.iter_mut().zip(g) {
+                    *x += self.net_weight * y;
+                }
+            }
+            e[0] -= self.o_bias;
+            out.push(e);
+            begin = end;
+        }
+        if let Some(enc) = &self.encoder {
+            let k = crate::entities::knowledge::Knowledge::get();
+            let words: Vec<_> = tokens.iter().map(|t| word(t, k)).collect();
+            add_encoder_scores(enc, &words, &mut out);
+        }
+        out
+    }
+
     /// Adds the weight rows of `feats` to `acc`.
     /// `ahead`: the features that follow `feats` (the next groups of the
     /// same buffer), prefetched too.
@@ -150,227 +158,71 @@ impl Model {
             prev2,
             next,
             next2,
-            h18: H::new(18).s(&w.folded),
-            h19: H::new(19).s(&w.folded),
-            h20: H::new(20).s(&w.stem),
-            h37: H::new(37).s(&w.stem),
-            h38: H::new(38).b(w.stem_freq),
-            h44: H::new(44).s(&w.folded),
-            h46: H::new(46).s(&w.stem),
+            heads: pair_heads(w),
         });
         *w.rows.borrow_mut() = Some(Rc::clone(&r));
         r
     }
 }
 
-/// The features of a word as the token scored that depend on it alone
-/// (`raw` is its text as given, `t` its analysis).
-fn here_features(raw: &str, t: &Word, clusters: u8, k: &Knowledge, f: &mut Vec<u64>) {
-    f.push(H::new(0).done());
-    f.push(H::new(1).s(raw).done());
-    f.push(H::new(2).s(&t.folded).done());
-    f.push(H::new(7).s(&t.stem).done());
-    f.push(H::new(10).s(&t.bare).done());
-    for n in 1..=3 {
-        f.push(H::new(11).b(n as u8).s(prefix(&t.folded, n)).done());
-        f.push(H::new(12).b(n as u8).s(suffix(&t.folded, n)).done());
-    }
-    for n in 2..=3 {
-        f.push(H::new(13).b(n as u8).s(prefix(&t.bare, n)).done());
-        f.push(H::new(14).b(n as u8).s(suffix(&t.bare, n)).done());
-    }
-    f.push(H::new(15).b(t.shape).done());
-    f.push(H::new(17).s(&t.pro).done());
-    f.push(H::new(21).b(t.form_freq).done());
-    f.push(H::new(22).b(t.stem_freq).done());
-    f.push(
-        H::new(24)
-            .b(t.stem_freq)
-            .b(t.shape)
-            .b(u8::from(t.stem.starts_with("ال")))
-            .done(),
-    );
-    f.push(H::new(33).b(t.trig).done());
-    f.push(H::new(34).b(t.trig).b(t.stem_freq).done());
-    f.push(H::new(35).b(t.folded.chars().count().min(12) as u8).done());
-    f.push(H::new(41).s(prefix(&t.bare, 4)).done());
-    f.push(H::new(42).s(suffix(&t.bare, 4)).done());
-    let chars: Vec<char> = t.bare.chars().collect();
-    if chars.len() <= 12 {
-        for w in chars.windows(3) {
-            let mut g = [0u8; 12];
-            let mut n = 0;
-            for c in w {
-                n += c.encode_utf8(&mut g[n..]).len();
-            }
-            f.push(
-                H::new(43)
-                    .s(std::str::from_utf8(&g[..n]).unwrap_or(""))
-                    .done(),
-            );
+/// The fast path of the templates ([`for_each_feature_template!`]), split
+/// by what each reads.
+macro_rules! fast_path {
+    ($([$id:literal $scope:ident $($body:tt)*])*) => {
+        /// The features of a word as the token scored that depend on it
+        /// alone (`raw` is its text as given, `t` its analysis): scope `t`.
+        fn here_features(raw: &str, t: &Word, clusters: u8, k: &Knowledge, f: &mut Vec<u64>) {
+            let c = Here { raw, t, k, clusters };
+            let f = &mut Sink(f);
+            $( if_scope!(t $scope { apply(f, &c, H::new($id), $($body)*); }); )*
         }
-    }
-    for (j, &m) in t.morph.iter().enumerate() {
-        f.push(H::new(47).b(j as u8).b(m).done());
-        f.push(H::new(48).b(j as u8).b(m).b(t.stem_freq).done());
-    }
-    f.push(
-        H::new(49)
-            .b(t.morph[0])
-            .b(t.morph[1])
-            .b(t.morph[2])
-            .b(t.morph[3])
-            .done(),
-    );
-    f.push(H::new(56).b(t.name).done());
-    if clusters >= 1 {
-        for p in CLUSTER_PREFIXES {
-            f.push(
-                H::new(62)
-                    .b(p)
-                    .w(cluster_prefix(k, t.stem_cluster, p))
-                    .done(),
-            );
-            f.push(
-                H::new(63)
-                    .b(p)
-                    .w(cluster_prefix(k, t.form_cluster, p))
-                    .done(),
-            );
-        }
-    }
-    if clusters >= 3 {
-        f.push(
-            H::new(69)
-                .w(cluster_prefix(k, t.stem_cluster, 8))
-                .b(t.stem_freq)
-                .done(),
-        );
-    }
-}
 
-/// The features of a token that depend on its neighbour `d` words away
-/// alone (`w`, `d` in -2, -1, 1, 2).
-fn neighbour_features(w: &Word, d: isize, clusters: u8, k: &Knowledge, f: &mut Vec<u64>) {
-    let stem_clusters = |f: &mut Vec<u64>, template: u8| {
-        for p in [4, 8, 12] {
-            f.push(
-                H::new(template)
-                    .b(p)
-                    .w(cluster_prefix(k, w.stem_cluster, p))
-                    .done(),
-            );
+        /// The features of a token that depend on its neighbour `d` words
+        /// away alone (`w`, `d` in -2, -1, 1, 2): scopes `p2` ... `n2`.
+        fn neighbour_features(w: &Word, d: isize, clusters: u8, k: &Knowledge, f: &mut Vec<u64>) {
+            let c = Near { w, k, clusters };
+            let f = &mut Sink(f);
+            match d {
+                -1 => { $( if_scope!(p1 $scope { apply(f, &c, H::new($id), $($body)*); }); )* }
+                -2 => { $( if_scope!(p2 $scope { apply(f, &c, H::new($id), $($body)*); }); )* }
+                1 => { $( if_scope!(n1 $scope { apply(f, &c, H::new($id), $($body)*); }); )* }
+                2 => { $( if_scope!(n2 $scope { apply(f, &c, H::new($id), $($body)*); }); )* }
+                _ => {}
+            }
+        }
+
+        /// The hash states of the `pair` templates after word `w`.
+        fn pair_heads(w: &Word) -> [H; PAIRS] {
+            let mut heads = [H(0); PAIRS];
+            $( if_scope!(pair $scope { fast_path!(@head heads w $id $($body)*); }); )*
+            heads
+        }
+
+        /// The features of the token `c` stands at that pair words or read
+        /// the sentence's place and gazetteer matches: scope `ctx`, and the
+        /// `pair` templates from the memoized hash states (`rows_at(d)`:
+        /// the [`Rows`] of the token `d` away).
+        fn context_features<'r>(c: &Ctx<'_>, rows_at: impl Fn(isize) -> &'r Rows, f: &mut Vec<u64>) {
+            let f = &mut Sink(f);
+            $(
+                if_scope!(ctx $scope { apply(f, c, H::new($id), $($body)*); });
+                if_scope!(pair $scope { fast_path!(@tail f c rows_at $id $($body)*); });
+            )*
         }
     };
-    match d {
-        -1 => {
-            f.push(H::new(3).s(&w.folded).done());
-            f.push(H::new(8).s(&w.stem).done());
-            f.push(H::new(30).b(w.trig).done());
-            if clusters >= 2 {
-                stem_clusters(f, 64);
-            }
-        }
-        -2 => {
-            f.push(H::new(4).s(&w.folded).done());
-            f.push(H::new(31).b(w.trig).done());
-            if clusters >= 3 {
-                f.push(H::new(66).w(cluster_prefix(k, w.stem_cluster, 6)).done());
-            }
-        }
-        1 => {
-            f.push(H::new(5).s(&w.folded).done());
-            f.push(H::new(9).s(&w.stem).done());
-            f.push(H::new(32).b(w.trig).done());
-            if clusters >= 2 {
-                stem_clusters(f, 65);
-            }
-        }
-        2 => {
-            f.push(H::new(6).s(&w.folded).done());
-            if clusters >= 3 {
-                f.push(H::new(67).w(cluster_prefix(k, w.stem_cluster, 6)).done());
-            }
-        }
-        _ => {}
-    }
+    (@head $heads:ident $w:ident $id:literal $first:ident $head:expr, $tail:expr) => {
+        $heads[const { pair_slot($id) }] = head(H::new($id), $w, $head)
+    };
+    (@tail $f:ident $c:ident $rows_at:ident $id:literal $first:ident $head:expr, $tail:expr) => {
+        $f.push(tail($rows_at(fast_path!(@offset $first)).heads[const { pair_slot($id) }], $c, $tail))
+    };
+    (@offset t) => { 0 };
+    (@offset p1) => { -1 };
+    (@offset p2) => { -2 };
+    (@offset n1) => { 1 };
+    (@offset n2) => { 2 };
 }
-
-/// The features of token `i` that pair words or read the sentence's place
-/// and gazetteer matches (`at(i, d)`: the token `d` away; `rows_at` its
-/// [`Rows`]).
-fn context_features<'a>(
-    i: usize,
-    at: &impl Fn(usize, isize) -> &'a Tok,
-    rows_at: &impl Fn(usize, isize) -> &'a Rows,
-    clusters: u8,
-    k: &Knowledge,
-    f: &mut Vec<u64>,
-) {
-    let t = at(i, 0);
-    let (p1, n1) = (at(i, -1), at(i, 1));
-    let (rt, rp1, rp2) = (rows_at(i, 0), rows_at(i, -1), rows_at(i, -2));
-    f.push(H::new(16).b(p1.shape).b(t.shape).b(n1.shape).done());
-    f.push(rp1.h18.s(&t.folded).done());
-    f.push(rt.h19.s(&n1.folded).done());
-    f.push(rp1.h20.s(&t.stem).done());
-    f.push(
-        H::new(23)
-            .b(p1.stem_freq)
-            .b(t.stem_freq)
-            .b(n1.stem_freq)
-            .done(),
-    );
-    f.push(H::new(25).b(t.place).done());
-    f.push(H::new(26).b(p1.place).b(t.place).b(n1.place).done());
-    f.push(H::new(27).b(t.gaz).done());
-    f.push(H::new(28).b(p1.gaz).b(t.gaz).b(n1.gaz).done());
-    f.push(H::new(29).b(t.gaz).b(t.place).done());
-    f.push(H::new(36).b(u8::from(i == 0)).b(t.shape).done());
-    f.push(rp1.h37.b(t.stem_freq).done());
-    f.push(rt.h38.s(&n1.stem).done());
-    f.push(H::new(39).b(t.gaz).b(t.stem_freq).done());
-    f.push(H::new(40).b(t.place).b(t.stem_freq).done());
-    f.push(rp1.h44.b(t.shape).b(t.stem_freq).done());
-    f.push(H::new(45).b(p1.gaz).b(t.gaz).done());
-    f.push(rp2.h46.s(&p1.stem).done());
-    let near = (1..=4)
-        .find_map(|d| {
-            let tr = at(i, -(d as isize)).trig;
-            (tr != b'-').then_some((d as u8, tr))
-        })
-        .unwrap_or((0, b'-'));
-    f.push(H::new(54).b(near.0).b(near.1).done());
-    f.push(H::new(55).b(near.1).b(t.stem_freq).b(t.part).done());
-    f.push(H::new(51).b(t.part).done());
-    f.push(H::new(52).b(p1.part).b(t.part).b(n1.part).done());
-    f.push(H::new(53).b(t.part).b(t.stem_freq).b(t.gaz).done());
-    f.push(
-        H::new(50)
-            .b(p1.morph[0])
-            .b(p1.morph[1])
-            .b(n1.morph[0])
-            .b(n1.morph[1])
-            .done(),
-    );
-    f.push(
-        H::new(61)
-            .b(u8::from(p1.nisba))
-            .b(t.stem_freq)
-            .b(t.name)
-            .done(),
-    );
-    f.push(H::new(57).b(p1.name).b(t.name).b(n1.name).done());
-    mined_features(p1, t, n1, f);
-    if clusters >= 3 {
-        f.push(
-            H::new(68)
-                .w(cluster_prefix(k, p1.stem_cluster, 6))
-                .w(cluster_prefix(k, t.stem_cluster, 6))
-                .done(),
-        );
-    }
-}
+for_each_feature_template!(fast_path);
 
 /// [`Model::emissions`]: the perceptron's scores from memoized per-word
 /// sums and the context features, plus the network's logits.
@@ -426,11 +278,6 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
         word: empty_word,
         ..Tok::default()
     };
-    let at = |i: usize, d: isize| -> &Tok {
-        i.checked_add_signed(d)
-            .and_then(|j| toks.get(j))
-            .unwrap_or(&empty)
-    };
     let rows_at = |i: usize, d: isize| -> &Rows {
         i.checked_add_signed(d)
             .and_then(|j| rows.get(j))
@@ -441,7 +288,8 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
     let mut feats = Vec::with_capacity(tokens.len() * 28);
     let mut ends = Vec::with_capacity(tokens.len());
     for i in 0..toks.len() {
-        context_features(i, &at, &rows_at, clusters, k, &mut feats);
+        let c = Ctx::new(i, &toks, &empty, k, clusters);
+        context_features(&c, |d| rows_at(i, d), &mut feats);
         ends.push(feats.len());
     }
     let logits = match &model.charnet {
@@ -537,8 +385,9 @@ pub(crate) fn add_encoder_scores(enc: &Encoder, words: &[Rc<Word>], em: &mut [[f
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::features::clear_word_memo;
-    use super::super::super::{embedded_model, fold::fold};
+    use crate::entities::tagger::embedded::embedded_model;
+    use crate::entities::fold::fold;
+    use crate::entities::word::clear_word_memo;
     use super::*;
 
     /// Sentences with boundaries, clitics, gazetteer and place names,
@@ -578,7 +427,7 @@ mod tests {
         // A copy of the model with other weights does not reuse the first
         // one's sums.
         let mut other = model.clone();
-        other.id = super::super::next_id();
+        other.id = crate::entities::tagger::model::next_id();
         other.scale *= 2.0;
         other
             .table
@@ -629,7 +478,7 @@ mod tests {
 
     #[test]
     fn the_split_features_are_those_of_sentence_features() {
-        use super::super::super::features::{TrainGazetteer, sentence_features_with, sentence_toks};
+        use crate::entities::features::{TrainGazetteer, sentence_features_with, sentence_toks};
         let k = Knowledge::get();
         let gaz: TrainGazetteer = [
             ("جورج بوش".to_string(), 1),
@@ -674,22 +523,17 @@ mod tests {
                         prev2: [0; L],
                         next: [0; L],
                         next2: [0; L],
-                        h18: H::new(18).s(&t.folded),
-                        h19: H::new(19).s(&t.folded),
-                        h20: H::new(20).s(&t.stem),
-                        h37: H::new(37).s(&t.stem),
-                        h38: H::new(38).b(t.stem_freq),
-                        h44: H::new(44).s(&t.folded),
-                        h46: H::new(46).s(&t.stem),
+                        heads: pair_heads(t),
                     };
                     let rows: Vec<Rows> = tk.iter().map(rows_of).collect();
                     let empty_rows = rows_of(&empty);
-                    let rows_at = |i: usize, d: isize| -> &Rows {
+                    let rows_at = |d: isize| -> &Rows {
                         i.checked_add_signed(d)
                             .and_then(|j| rows.get(j))
                             .unwrap_or(&empty_rows)
                     };
-                    context_features(i, &at, &rows_at, clusters, k, &mut got);
+                    let c = Ctx::new(i, &tk, &empty, k, clusters);
+                    context_features(&c, rows_at, &mut got);
                     want.sort_unstable();
                     got.sort_unstable();
                     assert_eq!(got, want, "{s} token {i} clusters {clusters}");

@@ -9,8 +9,9 @@
 
 use std::sync::Arc;
 
-use super::super::charnet::CharNet;
-use super::{L, Model};
+use super::model::Model;
+use crate::entities::charnet::CharNet;
+use crate::entities::labels::L;
 use crate::error::ModelError;
 
 const MAGIC: &[u8; 8] = b"ARNER003";

@@ -9,10 +9,13 @@
 // Dense numeric kernels over the 9 labels read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use super::super::features::{PART, TrainGazetteer, sentence_features};
 use rustc_hash::FxHashMap as FxMap;
-use super::super::rng::SplitMix;
-use super::{L, Model, Sample, chunks, viterbi};
+
+use super::model::Model;
+use crate::entities::features::{PART, TrainGazetteer, sentence_features};
+use crate::entities::fold::{fold, stem_with_article};
+use crate::entities::labels::{L, Sample, chunks, viterbi};
+use crate::entities::rng::SplitMix;
 
 /// Training settings.
 #[derive(Clone, Copy, Debug)]
@@ -53,7 +56,7 @@ pub fn build_gazetteer<'a>(samples: impl Iterator<Item = &'a Sample>) -> TrainGa
         for (b, e, t) in chunks(&s.labels) {
             let phrase: Vec<String> = s.tokens[b..e]
                 .iter()
-                .map(|w| super::super::fold::stem_with_article(&super::super::fold::fold(w)))
+                .map(|w| stem_with_article(&fold(w)))
                 .collect();
             for w in &phrase {
                 counts.entry(format!("{PART}{w}")).or_default()[t as usize] += 1;
@@ -273,7 +276,7 @@ pub fn train(
 mod tests {
     use std::sync::Arc;
 
-    use super::super::label_index;
+    use crate::entities::labels::label_index;
     use super::*;
 
     fn sample(s: &str) -> Sample {
@@ -315,7 +318,7 @@ mod tests {
         assert!(again.charnet.is_none());
         // With a character network: its weighted logits join the emissions
         // and survive serialization.
-        let net_cfg = super::super::super::charnet::NetConfig {
+        let net_cfg = crate::entities::charnet::NetConfig {
             dim: 8,
             hidden: 8,
             bits: 10,
@@ -323,7 +326,7 @@ mod tests {
             ..Default::default()
         };
         let mut with_net = biased.clone();
-        with_net.charnet = Some(Arc::new(super::super::super::charnet::train(
+        with_net.charnet = Some(Arc::new(crate::entities::charnet::train(
             &data, &net_cfg,
         )));
         with_net.net_weight = 0.5;
