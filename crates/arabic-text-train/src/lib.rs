@@ -11,6 +11,7 @@ pub mod eval_ner;
 pub mod eval_patterns;
 pub mod eval_segment;
 pub mod gold;
+pub mod gold_score;
 pub mod harmonise;
 pub mod ner;
 mod ner_cv;
