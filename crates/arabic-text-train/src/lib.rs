@@ -2,6 +2,7 @@
 
 pub mod anercorp;
 pub mod bench;
+mod bench_clock;
 pub mod conformance;
 pub mod conllu;
 pub mod dump_corpus;
@@ -17,3 +18,4 @@ pub mod ner;
 mod ner_cv;
 pub mod newsfane;
 pub mod train_segment;
+mod xz;
