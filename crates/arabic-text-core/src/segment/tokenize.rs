@@ -64,7 +64,6 @@ fn joins_left(c: char) -> bool {
 }
 
 /// Chars that end a sentence.
-#[inline]
 pub(super) fn is_terminator(c: char) -> bool {
     matches!(
         c,
@@ -466,7 +465,6 @@ impl TokenInfo {
 
     /// Whether the whitespace before the token holds a line break (`\n`,
     /// `\r`, VT, FF, NEL, U+2028, U+2029).
-    #[inline]
     pub(super) fn break_before(self) -> bool {
         self.rest >> 63 == 1
     }

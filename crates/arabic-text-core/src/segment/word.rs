@@ -20,31 +20,24 @@ impl Code {
     pub(super) const WHOLE: Code = Code(1 << 15);
 
     /// Packs the fields.
-    #[inline]
     pub(super) fn new(conj: u16, prep: u16, enc: u16, pre: u16, fin: u16, host: bool) -> Self {
         Code(conj | prep << 2 | enc << 5 | pre << 9 | fin << 11 | u16::from(host) << 14 | 1 << 15)
     }
-    #[inline]
     pub(super) fn conj(self) -> usize {
         usize::from(self.0 & 3)
     }
-    #[inline]
     pub(super) fn prep(self) -> usize {
         usize::from(self.0 >> 2 & 7)
     }
-    #[inline]
     pub(super) fn enc(self) -> usize {
         usize::from(self.0 >> 5 & 15)
     }
-    #[inline]
     pub(super) fn pre(self) -> u16 {
         self.0 >> 9 & 3
     }
-    #[inline]
     pub(super) fn fin(self) -> u16 {
         self.0 >> 11 & 7
     }
-    #[inline]
     pub(super) fn host(self) -> bool {
         self.0 >> 14 & 1 == 1
     }
@@ -128,13 +121,11 @@ impl<'a> Letters<'a> {
     }
 
     /// Letters `a..b` as UTF-8.
-    #[inline]
     pub(super) fn bytes(&self, a: usize, b: usize) -> &[u8] {
         self.key.get(2 * a..2 * b).unwrap_or(&[])
     }
 
     /// Whether letter `k` is `c`.
-    #[inline]
     pub(super) fn is(&self, k: usize, c: char) -> bool {
         let mut b = [0u8; 4];
         let s = c.encode_utf8(&mut b).as_bytes();
@@ -142,13 +133,11 @@ impl<'a> Letters<'a> {
     }
 
     /// Whether letters `a..` start with `s`.
-    #[inline]
     pub(super) fn has_at(&self, a: usize, s: &str) -> bool {
         self.key.get(2 * a..2 * a + s.len()) == Some(s.as_bytes())
     }
 
     /// Byte offset of letter `k` in the token (the token length past the end).
-    #[inline]
     pub(super) fn start(&self, k: usize, len: usize) -> usize {
         if k >= self.n {
             return len;
