@@ -22,6 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+CHECKS=$ROOT/scripts/container-check.py  # the checks' Python side (--help lists them)
 TARGET=x86_64-unknown-linux-gnu
 BIN=$ROOT/target/$TARGET/release/arabic-text
 DRAIN_SECONDS=${CONTAINER_CHECK_DRAIN_SECONDS:-10}
@@ -81,16 +82,7 @@ cleanup() {
     awk -v w="$WORK" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
       umount -l "$m" 2>/dev/null
     done
-    left=$(CHECK_WORK="$WORK" python3 -c '
-import glob, os
-w = os.environ["CHECK_WORK"].encode()
-me = str(os.getpid())
-for f in glob.glob("/proc/[0-9]*/cmdline"):
-    try:
-        if w in open(f, "rb").read() and f.split("/")[2] != me:
-            print(f.split("/")[2], open(f, "rb").read().replace(b"\0", b" ").decode(errors="replace")[:120])
-    except OSError:
-        pass' || true)
+    left=$(python3 "$CHECKS" leftovers "$WORK" || true)
     rm -rf "$WORK"
     if [ -n "$left" ]; then
       echo "WARN processes still refer to the work dir: $left"
@@ -141,15 +133,7 @@ RUSTFLAGS="-C target-feature=+crt-static" cargo build --locked --release --targe
   -p arabic-text --no-default-features --bin arabic-text >"$WORK/cargo.log" 2>&1 ||
   { tail -30 "$WORK/cargo.log"; fail "cargo build --release"; }
 tail -1 "$WORK/cargo.log"
-python3 - "$BIN" <<'PY' || fail "the binary is not static: it would not run FROM scratch"
-import struct, sys
-data = open(sys.argv[1], "rb").read()
-assert data[:4] == b"\x7fELF" and data[4] == 2, "not a 64-bit ELF file"
-phoff, = struct.unpack_from("<Q", data, 0x20)
-phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
-types = [struct.unpack_from("<I", data, phoff + i * phentsize)[0] for i in range(phnum)]
-assert 3 not in types, "has a PT_INTERP program header (dynamically linked)"
-PY
+python3 "$CHECKS" static-elf "$BIN" || fail "the binary is not static: it would not run FROM scratch"
 pass "static binary $(du -h "$BIN" | cut -f1) (no ELF interpreter): $BIN"
 
 # ----------------------------------------------------------------------------------------------- engine
@@ -176,26 +160,10 @@ size=$(docker image inspect -f '{{.Size}}' "$IMAGE")
 [ "$size" -lt "$MAX_IMAGE_BYTES" ] || fail "image is $size bytes, limit $MAX_IMAGE_BYTES"
 pass "image built: $size bytes ($(awk -v s="$size" 'BEGIN{printf "%.1f", s/1e6}') MB < $((MAX_IMAGE_BYTES / 1000000)) MB)"
 docker image inspect -f '{{json .Config}}' "$IMAGE" >"$WORK/config.json"
-python3 - "$WORK/config.json" <<'PY' || fail "image config"
-import json, sys
-c = json.load(open(sys.argv[1]))
-user = c.get("User") or ""
-uid = user.split(":")[0]
-assert uid.isdigit() and uid != "0", f"USER must be a numeric non-root uid, got {user!r}"
-ep = c.get("Entrypoint") or []
-assert ep == ["/app/arabic-text"], f"exec-form ENTRYPOINT expected, got {ep!r}"
-ports = sorted(c.get("ExposedPorts") or {})
-assert {"50051/tcp", "9464/tcp"} <= set(ports), f"EXPOSE 50051 and 9464 expected, got {ports}"
-cmd = c.get("Cmd")
-print(f"PASS image config: USER {user}, ENTRYPOINT {ep}, CMD {cmd}, EXPOSE {ports}")
-PY
+python3 "$CHECKS" image-config "$WORK/config.json" || fail "image config"
 
 # ----------------------------------------------------------------------------------------------- run
-read -r PORT MPORT < <(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(2)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in socks])')
+read -r PORT MPORT < <(python3 "$ROOT/scripts/net.py" free-ports 2)
 ADDR=127.0.0.1:$PORT
 info "docker run --read-only --cap-drop ALL (gRPC $ADDR, metrics 127.0.0.1:$MPORT, drain ${DRAIN_SECONDS}s)"
 CONTAINER_STARTED=1
@@ -207,10 +175,7 @@ docker run -d --name "$NAME" --network host --read-only --cap-drop ALL --securit
 running() { [ "$(docker inspect -f '{{.State.Running}}' "$NAME" 2>/dev/null)" = true ]; }
 health() { # service name -> SERVING / NOT_SERVING / error text
   { grpcurl -plaintext -max-time 2 -d "{\"service\":\"$1\"}" "$ADDR" grpc.health.v1.Health/Check 2>&1 || true; } |
-    python3 -c 'import json,sys
-t = sys.stdin.read()
-try: print(json.loads(t).get("status", "UNKNOWN"))
-except ValueError: print(" ".join(t.split())[:200] or "no answer")'
+    python3 "$CHECKS" health-status
 }
 ready=
 for _ in $(seq 1 300); do
@@ -222,18 +187,7 @@ done
 pass "ready: health check 'readiness' SERVING"
 
 pid=$(docker inspect -f '{{.State.Pid}}' "$NAME")
-python3 - "$pid" <<'PY' || fail "process identity"
-import sys
-status = dict(line.split(":", 1) for line in open(f"/proc/{sys.argv[1]}/status"))
-uids, gids = status["Uid"].split(), status["Gid"].split()
-nspid = status["NSpid"].split()
-cap_eff, nnp = status["CapEff"].strip(), status["NoNewPrivs"].strip()
-assert set(uids) == {"65532"} and set(gids) == {"65532"}, (uids, gids)
-assert nspid[-1] == "1", f"not PID 1 in the container: NSpid {nspid}"
-assert int(cap_eff, 16) == 0, f"effective capabilities {cap_eff}"
-assert nnp == "1", "no_new_privs not set"
-print(f"PASS process: PID 1 in the container, uid/gid 65532, CapEff {cap_eff}, NoNewPrivs 1")
-PY
+python3 "$CHECKS" process "$pid" || fail "process identity"
 [ "$(docker inspect -f '{{.HostConfig.ReadonlyRootfs}}' "$NAME")" = true ] || fail "root filesystem not read-only"
 pass "root filesystem read-only"
 
@@ -249,24 +203,9 @@ pass "reflection lists $(paste -sd' ' "$WORK/services")"
 
 out=$(grpcurl -plaintext -max-time 5 -d '{"document":{"content":"السَّلامُ عَلَيْكُمْ ورحمـــة الله"}}' \
   "$ADDR" arabic.text.v1.TextAnalysisService/Normalize 2>&1) || fail "Normalize: $out"
-python3 - "$out" <<'PY' || fail "Normalize answered: $out"
-import json, sys
-r = json.loads(sys.argv[1])
-got = r.get("normalizedText", "")
-assert got == "السلام عليكم ورحمة الله", f"normalizedText {got!r}"
-edits = len(r.get("alignment", []))
-print(f"PASS Normalize: {got} ({edits} alignment edits)")
-PY
+python3 "$CHECKS" normalize-answer "$out" || fail "Normalize answered: $out"
 
-python3 - "$MPORT" <<'PY' || fail "metrics endpoint"
-import sys, urllib.request
-with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=5) as r:
-    body = r.read().decode()
-    assert r.status == 200, r.status
-types = [l for l in body.splitlines() if l.startswith("# TYPE")]
-assert types, "no metric in the exposition"
-print(f"PASS metrics: GET /metrics 200, {len(types)} metric families")
-PY
+python3 "$CHECKS" metrics "$MPORT" || fail "metrics endpoint"
 
 # ----------------------------------------------------------------------------------------------- drain
 info "drain: an AnalyzeStream call in flight, then SIGTERM"
@@ -313,14 +252,4 @@ took_ms=$((($(date +%s%N) - t_term) / 1000000))
 pass "SIGTERM -> exit 0 after ${took_ms} ms (drain timeout ${DRAIN_SECONDS}s)"
 
 docker logs "$NAME" >"$WORK/container.log" 2>&1
-python3 - "$WORK/container.log" <<'PY' || fail "log format"
-import json, sys
-lines = [l for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-assert lines, "no log line"
-bad = [l for l in lines if not l.lstrip().startswith("{")]
-for l in lines:
-    if l.lstrip().startswith("{"):
-        json.loads(l)
-assert not bad, f"{len(bad)} non-JSON log lines, first: {bad[0]!r}"
-print(f"PASS logs: {len(lines)} JSON lines (ARABIC_TEXT_LOG_FORMAT=json)")
-PY
+python3 "$CHECKS" json-logs "$WORK/container.log" || fail "log format"

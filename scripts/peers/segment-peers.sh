@@ -23,7 +23,7 @@ nice cargo build --release --bin arabic-text 2>&1 | tail -1
 nice cargo build --release --manifest-path scripts/peers/charabia-bench/Cargo.toml 2>&1 | tail -1
 OURS=$ROOT/target/release/arabic-text
 CHARABIA=$ROOT/scripts/peers/charabia-bench/target/release/charabia-bench
-if [ "$CAMEL" = 1 ] && ! python3 -c 'import camel_tools' 2>/dev/null; then
+if [ "$CAMEL" = 1 ] && ! python3 scripts/bench_camel.py --check 2>/dev/null; then
   echo "CAMeL Tools not installed (pip install --no-deps camel-tools emoji six): skipped"
   CAMEL=0
 fi
@@ -43,17 +43,4 @@ for file in "$@"; do
   done
 done
 echo "load after: $(uptime)"
-python3 - "$OUT" <<'PY'
-import json, statistics, sys
-from collections import defaultdict
-runs = defaultdict(list)
-for line in open(sys.argv[1]):
-    m = json.loads(line)
-    runs[(m["file"], m["tool"], m["op"], m["pass"])].append(m)
-print(f"{'file':<40} {'tool':<12} {'op':<14} {'pass':<5} {'MB/s':>7} {'tokens/s':>11}  rounds")
-for (file, tool, op, pss), ms in runs.items():
-    mb = statistics.median(m["mb_per_s"] for m in ms)
-    tok = statistics.median(m["tokens_per_s"] for m in ms)
-    print(f"{file[-40:]:<40} {tool:<12} {op:<14} {pss:<5} {mb:>7.1f} {tok:>11,.0f}  "
-          + " ".join(f"{m['mb_per_s']:.1f}" for m in ms))
-PY
+python3 scripts/perf/bench-medians.py peers "$OUT"

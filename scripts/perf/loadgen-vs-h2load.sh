@@ -54,11 +54,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-PORT=$(free_port)
-METRICS_PORT=$(free_port)
+read -r PORT METRICS_PORT < <(python3 "$ROOT/scripts/net.py" free-ports 2)
 "$LOADGEN" --rpc normalize --doc-bytes "$DOC_BYTES" --write-frame "$WORK/frame.bin"
 
 taskset -c "$SERVER_CPU" "$BIN" serve --listen "127.0.0.1:$PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
@@ -109,51 +105,4 @@ done
 echo "load after: $(uptime)"
 curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" 2>/dev/null | grep -E '^[a-z_]*requests[a-z_]*_total.*Normalize' | head -5 || true
 
-python3 - "$WORK" "$ROUNDS" "$WARMUP" <<'PY'
-import re, statistics, sys
-work, rounds, warmup = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round((len(xs) - 1) * p))] if xs else float("nan")
-rows = []
-for r in range(1, rounds + 1):
-    text = open(f"{work}/loadgen-{r}.txt").read()
-    lg = {k: float(v) for k, v in re.findall(r"(p50|p99|rps|failed)=([\d.]+)", text)}
-    errors = dict(re.findall(r"errors (\w+)=(\d+)", text))
-    overflow = int(errors.pop("ClientOverflow", 0))
-    if errors:
-        sys.exit(f"round {r}: loadgen saw failed calls: {text}")
-    if overflow:
-        print(f"round {r}: WARNING: {overflow} calls not started, the in-flight cap was reached "
-              "(the server could not keep up at this rate)")
-    times = []  # (start_us, status, duration_us)
-    for line in open(f"{work}/h2load-{r}.tsv"):
-        f = line.split("\t")
-        if len(f) >= 3:
-            times.append((int(f[0]), int(f[1]), int(f[2])))
-    t0 = min(t[0] for t in times)
-    # h2load logs its warm-up requests too: drop the first WARMUP seconds, as loadgen does.
-    kept = [t for t in times if t[0] >= t0 + warmup * 1e6]
-    bad = sum(1 for t in kept if t[1] != 200)
-    lat = [t[2] / 1000 for t in kept if t[1] == 200]
-    span = (max(t[0] for t in kept) - min(t[0] for t in kept)) / 1e6 if kept else 1
-    h2 = {"p50": pct(lat, 0.5), "p99": pct(lat, 0.99), "rps": len(kept) / span, "bad": bad}
-    base = None
-    try:
-        base = {k: float(v) for k, v in re.findall(r"(p50|p99|rps|failed)=([\d.]+)", open(f"{work}/baseline-{r}.txt").read())}
-    except OSError:
-        pass
-    rows.append((lg, h2, base))
-    print(f"round {r}: loadgen p50 {lg['p50']:.2f} ms p99 {lg['p99']:.2f} ms ({lg['rps']:.0f}/s) | "
-          f"h2load p50 {h2['p50']:.2f} ms p99 {h2['p99']:.2f} ms ({h2['rps']:.0f}/s, non-200 {bad}) | "
-          f"p99 ratio {lg['p99'] / h2['p99']:.2f}"
-          + (f" | baseline p50 {base['p50']:.2f} ms p99 {base['p99']:.2f} ms ({base['rps']:.0f}/s, failed {base['failed']:.0f})" if base else ""))
-med = lambda xs: statistics.median(xs)
-lp50, lp99 = med([r[0]["p50"] for r in rows]), med([r[0]["p99"] for r in rows])
-hp50, hp99 = med([r[1]["p50"] for r in rows]), med([r[1]["p99"] for r in rows])
-print(f"median of {rounds}: loadgen p50 {lp50:.2f} ms p99 {lp99:.2f} ms | h2load p50 {hp50:.2f} ms "
-      f"p99 {hp99:.2f} ms | loadgen/h2load p50 {lp50 / hp50:.2f} p99 {lp99 / hp99:.2f}")
-if all(r[2] for r in rows):
-    bp50, bp99 = med([r[2]["p50"] for r in rows]), med([r[2]["p99"] for r in rows])
-    print(f"median of {rounds}: baseline p50 {bp50:.2f} ms p99 {bp99:.2f} ms | baseline/h2load p99 {bp99 / hp99:.2f}")
-PY
+python3 "$ROOT/scripts/perf/loadgen-vs-h2load.py" "$WORK" "$ROUNDS" "$WARMUP"

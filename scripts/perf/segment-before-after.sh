@@ -27,20 +27,4 @@ for round in $(seq 1 "$ROUNDS"); do
   fi
 done
 echo "load after: $(uptime)"
-python3 - "$OUT" <<'PY'
-import json, statistics, sys
-from collections import defaultdict
-runs = defaultdict(list)
-for line in open(sys.argv[1]):
-    m = json.loads(line)
-    runs[(m["tool"], m["pass"])].append(m["mb_per_s"])
-med = {k: statistics.median(v) for k, v in runs.items()}
-for (tool, pss), v in sorted(runs.items()):
-    print(f"{tool:<9} {pss:<5} median {med[(tool, pss)]:7.1f} MB/s   rounds: " + " ".join(f"{x:.1f}" for x in v))
-for pss in ("cold", "warm"):
-    a, b, c = med.get(("after", pss)), med.get(("before", pss)), med.get(("charabia", pss))
-    line = f"{pss}: after/before {a / b:.2f}x" if a and b else pss
-    if a and c:
-        line += f", after/charabia {a / c:.2f}x, before/charabia {b / c:.2f}x"
-    print(line)
-PY
+python3 "$ROOT/scripts/perf/bench-medians.py" before-after "$OUT"

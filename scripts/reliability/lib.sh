@@ -29,7 +29,7 @@ trap cleanup EXIT
 
 # Prints a free TCP port on 127.0.0.1.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  python3 "$ROOT/scripts/net.py" free-ports
 }
 
 # start_server LOGFILE [extra flags...]: starts the server on free ports; sets
@@ -45,7 +45,7 @@ start_server() {
   SERVER_PID=$!
   STARTED_PIDS+=("$SERVER_PID")
   local deadline=$((SECONDS + 60))
-  until python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$PORT),0.2)" 2>/dev/null; do
+  until python3 "$ROOT/scripts/net.py" connect "$PORT" 2>/dev/null; do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
       echo "server exited during start-up:"; tail -20 "$log"; exit 1
     fi

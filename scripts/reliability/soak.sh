@@ -39,24 +39,4 @@ cat "$WORK"/loadgen-*.txt
 stop_pid "$SERVER_PID" 30
 [ $status -eq 0 ] || { echo "FAIL: a load generator failed"; exit 1; }
 
-python3 - "$WORK" "$T_START" "$DURATION" "$WARMUP" "$TOLERANCE" <<'PY'
-import glob, re, sys
-work, t_start, duration, warmup, tol = sys.argv[1:]
-t_start, duration, warmup, tol = float(t_start), float(duration), float(warmup), float(tol)
-samples = [(float(t) - t_start, int(kb) / 1024) for t, kb in (l.split() for l in open(f"{work}/rss.txt")) if kb != "0"]
-first = [r for t, r in samples if warmup <= t < warmup + 60]
-last = [r for t, r in samples if duration - 60 <= t < duration]
-failed = sum(int(m) for f in glob.glob(f"{work}/loadgen-*.txt") for m in re.findall(r"failed=(\d+)", open(f).read()))
-print("RSS MB by minute (max): " + " ".join(
-    f"{m}:{max((r for t, r in samples if m*60 <= t < (m+1)*60), default=0):.1f}" for m in range(int(duration // 60))))
-fmax, lmax = max(first, default=0), max(last, default=0)
-print(f"first minute after warm-up max {fmax:.1f} MB, last minute max {lmax:.1f} MB "
-      f"({(lmax / fmax - 1) * 100 if fmax else 0:+.1f}%), failed calls {failed}")
-problems = []
-if not first or not last: problems.append("too few RSS samples")
-elif lmax > fmax * (1 + tol): problems.append(f"RSS grew {lmax:.1f} > {fmax:.1f} MB + {tol:.0%}")
-if failed: problems.append(f"{failed} calls failed")
-if problems:
-    print("FAIL: " + "; ".join(problems)); sys.exit(1)
-print("PASS: RSS flat")
-PY
+python3 "$ROOT/scripts/reliability/soak.py" "$WORK" "$T_START" "$DURATION" "$WARMUP" "$TOLERANCE"

@@ -12,7 +12,6 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::time::Instant;
 
 use anyhow::{Context as _, bail};
 use arabic_text_core::entities::EntityOptions;
@@ -21,6 +20,8 @@ use arabic_text_core::segment::{SegmentOptions, Segmentation};
 use arabic_text_core::{AnalyzeOptions, Analyzer};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use serde::Serialize;
+
+use crate::bench_clock::{documents, time_passes};
 
 /// What `bench` measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -138,46 +139,6 @@ fn value_name<T: clap::ValueEnum>(value: T) -> anyhow::Result<String> {
         .context("no name")
 }
 
-/// Splits `text` into documents of about `size` bytes, each ending at a line
-/// end (or a space) when there is one.
-fn documents(text: &str, size: usize) -> Vec<&str> {
-    if size == 0 {
-        return vec![text];
-    }
-    let mut docs = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let mut end = size.min(rest.len());
-        while !rest.is_char_boundary(end) {
-            end += 1;
-        }
-        let head = rest.get(..end).unwrap_or(rest);
-        let cut = match head.rfind('\n').or_else(|| head.rfind(' ')) {
-            Some(i) if i > 0 && end < rest.len() => i + 1,
-            _ => end,
-        };
-        let (doc, tail) = rest.split_at(cut);
-        docs.push(doc);
-        rest = tail;
-    }
-    docs
-}
-
-/// CPU nanoseconds of this thread (`CLOCK_THREAD_CPUTIME_ID`, exact to the
-/// nanosecond, unlike the tick-updated `/proc` counters).
-fn thread_cpu_ns() -> Option<u64> {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec through a valid pointer.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return None;
-    }
-    Some(u64::try_from(ts.tv_sec).ok()? * 1_000_000_000 + u64::try_from(ts.tv_nsec).ok()?)
-}
-
 /// Measures one op (and preset) in this process: pass 1 cold, the rest warm.
 fn measure(args: &Args, op: Op, preset: Option<Preset>) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&args.file)
@@ -192,11 +153,7 @@ fn measure(args: &Args, op: Op, preset: Option<Preset>) -> anyhow::Result<()> {
     let segment = SegmentOptions::default();
     let entities = EntityOptions::default();
     let mut seg = Segmentation::default();
-    let use_cpu = thread_cpu_ns().is_some();
-    let mut seconds = Vec::with_capacity(args.passes);
-    for _ in 0..args.passes {
-        let cpu0 = thread_cpu_ns();
-        let wall0 = Instant::now();
+    let timing = time_passes(args.passes, || {
         for doc in &docs {
             match op {
                 Op::Normalize => {
@@ -214,13 +171,7 @@ fn measure(args: &Args, op: Op, preset: Option<Preset>) -> anyhow::Result<()> {
                 }
             }
         }
-        let wall = wall0.elapsed().as_secs_f64();
-        let secs = match (cpu0, thread_cpu_ns()) {
-            (Some(a), Some(b)) if use_cpu => b.saturating_sub(a) as f64 / 1e9,
-            _ => wall,
-        };
-        seconds.push(secs.max(1e-9));
-    }
+    });
     // Tokens counted after the timed passes, so counting warms nothing.
     let tokens: usize = docs
         .iter()
@@ -229,12 +180,7 @@ fn measure(args: &Args, op: Op, preset: Option<Preset>) -> anyhow::Result<()> {
             seg.tokens.len()
         })
         .sum();
-    let mut warm: Vec<f64> = seconds.iter().skip(1).copied().collect();
-    warm.sort_by(f64::total_cmp);
-    let median = warm.get(warm.len() / 2).copied().unwrap_or(f64::NAN);
-    let cold = seconds.first().copied().unwrap_or(f64::NAN);
-    let clock = if use_cpu { "thread_cpu" } else { "wall" };
-    for (pass, secs) in [("cold", cold), ("warm", median)] {
+    for (pass, secs) in [("cold", timing.cold), ("warm", timing.warm)] {
         let line = Measurement {
             op,
             preset: if matches!(op, Op::Normalize | Op::Analyze) {
@@ -247,7 +193,7 @@ fn measure(args: &Args, op: Op, preset: Option<Preset>) -> anyhow::Result<()> {
             docs: docs.len(),
             mb_per_s: round1(text.len() as f64 / 1e6 / secs),
             tokens_per_s: round1(tokens as f64 / secs),
-            clock,
+            clock: timing.clock,
         };
         println!("{}", serde_json::to_string(&line)?);
     }
@@ -257,26 +203,4 @@ fn measure(args: &Args, op: Op, preset: Option<Preset>) -> anyhow::Result<()> {
 /// `x` to one decimal.
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn documents_tile_the_text_and_end_at_line_ends() {
-        let text = "سطر أول\nسطر ثان طويل قليلا\nثالث\n";
-        for size in [0, 1, 5, 12, 1000] {
-            let docs = documents(text, size);
-            assert_eq!(docs.concat(), text, "size {size}");
-        }
-        // A line that fits ends its document; a longer one is cut at a space.
-        let docs = documents(text, 20);
-        assert_eq!(docs.first(), Some(&"سطر أول\n"));
-        assert!(
-            docs.iter()
-                .take(docs.len() - 1)
-                .all(|d| d.ends_with(['\n', ' ']))
-        );
-    }
 }

@@ -19,15 +19,16 @@
 //!   the stem the tagger reads are learned from their contexts.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::Context;
 
 use arabic_text_core::chars::{is_digit, is_word_char, is_word_internal};
 use arabic_text_core::entities::fold::{fold_into, stem_with_article};
+
+use crate::xz;
 
 /// Arguments of `dump-corpus`.
 #[derive(Debug, clap::Args)]
@@ -116,23 +117,6 @@ fn id_prefix(file: &Path) -> Option<char> {
     }
 }
 
-/// Decompresses `path` with `xz -dc` into a line reader.
-fn xz_lines(
-    path: &Path,
-) -> anyhow::Result<(
-    std::process::Child,
-    impl Iterator<Item = std::io::Result<String>>,
-)> {
-    let mut child = Command::new("xz")
-        .arg("-dc")
-        .arg(path)
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("running xz -dc {}", path.display()))?;
-    let out = child.stdout.take().context("xz stdout")?;
-    Ok((child, BufReader::with_capacity(1 << 20, out).lines()))
-}
-
 /// Writes the corpus.
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let t0 = Instant::now();
@@ -144,7 +128,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     held_out.extend(pool_ids(&read("test.tsv")?));
     let train_ids = {
         let p = args.pool.join("train.tsv.xz");
-        let (mut child, lines) = xz_lines(&p)?;
+        let (mut child, lines) = xz::lines(&p)?;
         let mut ids = BTreeSet::new();
         for line in lines {
             let line = line.with_context(|| format!("reading {}", p.display()))?;
@@ -159,17 +143,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         train_ids.is_disjoint(&held_out),
         "the pool's train part shares IDs with dev or test"
     );
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&args.unlabelled)
-        .with_context(|| format!("reading {}", args.unlabelled.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".txt.xz"))
-        .collect();
-    files.sort();
-    anyhow::ensure!(
-        !files.is_empty(),
-        "no *.txt.xz in {}",
-        args.unlabelled.display()
-    );
+    let files = xz::txt_files(&args.unlabelled)?;
     if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -182,7 +156,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let mut left_out = 0usize;
     for f in &files {
         let prefix = id_prefix(f);
-        let (mut child, lines) = xz_lines(f)?;
+        let (mut child, lines) = xz::lines(f)?;
         let (mut paragraphs, mut tokens) = (0usize, 0usize);
         for (n, line) in lines.enumerate() {
             if args.max_lines > 0 && n >= args.max_lines {

@@ -14,9 +14,7 @@
 //!    forms and stems, recursively to `--depth` levels: each word gets a bit
 //!    path, as Brown clustering gives (`entities::clusters`).
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -25,6 +23,8 @@ use arabic_text_core::chars::{is_word_char, is_word_internal};
 use arabic_text_core::entities::clusters::{Clusters, MAX_DEPTH};
 use arabic_text_core::entities::fold::{fold, stem_with_article};
 use rustc_hash::FxHashMap as FxMap;
+
+use crate::xz;
 
 /// Arguments of `train-embeddings`.
 #[derive(Debug, clap::Args)]
@@ -118,17 +118,7 @@ fn wordish(c: char) -> bool {
 }
 
 fn read_corpus(args: &Args) -> anyhow::Result<Corpus> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&args.corpus)
-        .with_context(|| format!("reading {}", args.corpus.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".txt.xz"))
-        .collect();
-    files.sort();
-    anyhow::ensure!(
-        !files.is_empty(),
-        "no *.txt.xz in {}",
-        args.corpus.display()
-    );
+    let files = xz::txt_files(&args.corpus)?;
     let mut map: FxMap<String, u32> = FxMap::default();
     let mut c = Corpus {
         words: Vec::new(),
@@ -139,14 +129,8 @@ fn read_corpus(args: &Args) -> anyhow::Result<Corpus> {
     };
     let mut folded = String::new();
     for f in &files {
-        let mut child = Command::new("xz")
-            .arg("-dc")
-            .arg(f)
-            .stdout(Stdio::piped())
-            .spawn()
-            .with_context(|| format!("running xz -dc {}", f.display()))?;
-        let out = child.stdout.take().context("xz stdout")?;
-        for (n, line) in BufReader::with_capacity(1 << 20, out).lines().enumerate() {
+        let (mut child, lines) = xz::lines(f)?;
+        for (n, line) in lines.enumerate() {
             if args.max_lines > 0 && n >= args.max_lines {
                 break;
             }

@@ -8,9 +8,9 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::anercorp;
-use super::gold;
 use super::harmonise;
 use super::ner::*;
+use super::{gold, gold_score};
 use arabic_text_core::entities::EntityKind;
 use arabic_text_core::entities::document::{self, Rules};
 use arabic_text_core::entities::features;
@@ -142,9 +142,9 @@ fn eval_gold(args: &EvalArgs) -> anyhow::Result<()> {
         arabic_text_core::entities::EntityExtractor::from_model(load_model(args)?),
     );
     let t = Instant::now();
-    let predicted = gold::predict(&analyzer, &paragraphs);
+    let predicted = gold_score::predict(&analyzer, &paragraphs);
     let secs = t.elapsed().as_secs_f64();
-    let s = gold::score(&paragraphs, &predicted);
+    let s = gold_score::score(&paragraphs, &predicted);
     let words: usize = paragraphs
         .iter()
         .map(|p| p.text.split_whitespace().count())
@@ -158,7 +158,7 @@ fn eval_gold(args: &EvalArgs) -> anyhow::Result<()> {
     );
     print!("{}", s.table());
     if let Some(path) = &args.gold_errors {
-        std::fs::write(path, gold::error_report(&paragraphs, &predicted))
+        std::fs::write(path, gold_score::error_report(&paragraphs, &predicted))
             .with_context(|| format!("writing {}", path.display()))?;
     }
     let mut failed = Vec::new();

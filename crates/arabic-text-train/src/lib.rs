@@ -2,6 +2,7 @@
 
 pub mod anercorp;
 pub mod bench;
+mod bench_clock;
 pub mod conformance;
 pub mod conllu;
 pub mod dump_corpus;
@@ -11,9 +12,11 @@ pub mod eval_ner;
 pub mod eval_patterns;
 pub mod eval_segment;
 pub mod gold;
+pub mod gold_score;
 pub mod harmonise;
 pub mod ner;
 mod ner_cv;
 mod ner_score;
 pub mod newsfane;
 pub mod train_segment;
+mod xz;

@@ -1,5 +1,6 @@
 //! Tests of the parent module.
 use super::*;
+use crate::segment::letters::{letter_code, pack_simple};
 use crate::segment::lexicon::pack;
 
 #[test]

@@ -16,9 +16,11 @@ mod letters;
 mod lexicon;
 mod memo;
 mod segmenter;
+mod sentences;
 mod tokenize;
 mod types;
 mod weights;
+mod word;
 
 pub use segmenter::Segmenter;
 pub use types::{

@@ -3,7 +3,7 @@
 
 use super::types::{CliticMode, Segment, SegmentOptions, Segmentation};
 use super::weights::CliticWeights;
-use super::{analyses, clitics, lexicon, memo, tokenize};
+use super::{analyses, clitics, lexicon, memo, sentences, tokenize};
 use crate::error::ModelError;
 
 /// The embedded stem lexicon (see `models/PROVENANCE-segment.md`).
@@ -114,7 +114,7 @@ impl Segmenter {
         seg.segments.reserve(text.len() / 5);
         let mut info = Vec::with_capacity(text.len() / 6);
         tokenize::tokenize(text, &mut seg.tokens, &mut info);
-        tokenize::sentences(text, &seg.tokens, &info, &mut seg.sentences);
+        sentences::sentences(text, &seg.tokens, &info, &mut seg.sentences);
         clitics::segment_tokens(
             &self.lexicon,
             &self.weights,

@@ -20,9 +20,14 @@
 
 use std::hint::black_box;
 use std::process::{Command, ExitCode};
-use std::time::Instant;
 
 use charabia::{Language, Tokenizer, TokenizerBuilder};
+
+// The bench command's document cut and pass timing, the same file (tested there).
+#[path = "../../../../crates/arabic-text-train/src/bench_clock.rs"]
+mod bench_clock;
+
+use bench_clock::{documents, time_passes};
 
 /// The command line's synopsis.
 const USAGE: &str = "usage: charabia-bench FILE [--ops segment,tokenize] [--passes 5] \
@@ -110,45 +115,6 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// Splits `text` into documents of about `size` bytes, each ending at a line end (or a space)
-/// when there is one: the same cut as the bench command's.
-fn documents(text: &str, size: usize) -> Vec<&str> {
-    if size == 0 {
-        return vec![text];
-    }
-    let mut docs = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let mut end = size.min(rest.len());
-        while !rest.is_char_boundary(end) {
-            end += 1;
-        }
-        let head = rest.get(..end).unwrap_or(rest);
-        let cut = match head.rfind('\n').or_else(|| head.rfind(' ')) {
-            Some(i) if i > 0 && end < rest.len() => i + 1,
-            _ => end,
-        };
-        let (doc, tail) = rest.split_at(cut);
-        docs.push(doc);
-        rest = tail;
-    }
-    docs
-}
-
-/// CPU nanoseconds of this thread (`CLOCK_THREAD_CPUTIME_ID`).
-fn thread_cpu_ns() -> Option<u64> {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec through a valid pointer.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return None;
-    }
-    Some(u64::try_from(ts.tv_sec).ok()? * 1_000_000_000 + u64::try_from(ts.tv_nsec).ok()?)
-}
-
 /// One pass of `op` over `doc`; returns the number of tokens charabia produced, so the work
 /// cannot be optimised away.
 fn pass(tokenizer: &Tokenizer<'_>, op: Op, doc: &str) -> usize {
@@ -180,21 +146,11 @@ fn measure(args: &Args, op: Op) -> Result<(), String> {
     let mut builder = TokenizerBuilder::default();
     builder.allow_list(&allow);
     let tokenizer = builder.build();
-    let use_cpu = thread_cpu_ns().is_some();
-    let mut seconds = Vec::with_capacity(args.passes);
-    for _ in 0..args.passes {
-        let cpu0 = thread_cpu_ns();
-        let wall0 = Instant::now();
+    let timing = time_passes(args.passes, || {
         for doc in &docs {
             black_box(pass(&tokenizer, op, doc));
         }
-        let wall = wall0.elapsed().as_secs_f64();
-        let secs = match (cpu0, thread_cpu_ns()) {
-            (Some(a), Some(b)) if use_cpu => b.saturating_sub(a) as f64 / 1e9,
-            _ => wall,
-        };
-        seconds.push(secs.max(1e-9));
-    }
+    });
     // Word tokens (every token that is not a separator), counted after the timed passes.
     let tokens: usize = docs
         .iter()
@@ -205,12 +161,8 @@ fn measure(args: &Args, op: Op) -> Result<(), String> {
                 .count()
         })
         .sum();
-    let mut warm: Vec<f64> = seconds.iter().skip(1).copied().collect();
-    warm.sort_by(f64::total_cmp);
-    let median = warm.get(warm.len() / 2).copied().unwrap_or(f64::NAN);
-    let cold = seconds.first().copied().unwrap_or(f64::NAN);
-    let clock = if use_cpu { "thread_cpu" } else { "wall" };
-    for (name, secs) in [("cold", cold), ("warm", median)] {
+    let clock = timing.clock;
+    for (name, secs) in [("cold", timing.cold), ("warm", timing.warm)] {
         println!(
             "{{\"op\":\"{}\",\"peer\":\"charabia\",\"pass\":\"{name}\",\"bytes\":{},\"docs\":{},\
              \"mb_per_s\":{:.1},\"tokens_per_s\":{:.1},\"clock\":\"{clock}\"}}",
@@ -267,14 +219,6 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn documents_tile_the_text() {
-        let text = "سطر أول\nسطر ثان طويل قليلا\nثالث\n";
-        for size in [0, 1, 5, 12, 1000] {
-            assert_eq!(documents(text, size).concat(), text, "size {size}");
-        }
-    }
 
     #[test]
     fn charabia_splits_words_and_every_leading_article() {
