@@ -188,6 +188,64 @@ impl Scanner<'_> {
         Some((y, hijri, next))
     }
 
+    /// A day counted by an ordinal is a date (TIMEX3's "the second day"):
+    /// ⟦اليوم الثاني⟧ من المعركة, ⟦اليوم التاسع عشر من الشهر السادس⟧,
+    /// ⟦اليوم السبعون بعد المئة⟧ (170) as the calendar pages write it.
+    pub(super) fn ordinal_day(&self, i: usize) -> Option<Hit> {
+        if !matches!(self.fw(i), "اليوم" | "يوم") {
+            return None;
+        }
+        let o = self.ordinal(i + 1).filter(|o| o.kind == EntityKind::Ordinal && self.word(i + 1))?;
+        let mut next = o.next;
+        let hundreds = |k: usize| self.has(k, |s| matches!(s, Sense::Ord { n, .. } if *n >= 100));
+        if self.fw(next) == "بعد" && hundreds(next + 1) {
+            next += 2;
+        }
+        if self.fw(next) == "من"
+            && self.fw(next + 1) == "الشهر"
+            && let Some(m) = self.ordinal(next + 2).filter(|m| m.kind == EntityKind::Ordinal)
+        {
+            next = m.next;
+        }
+        Some(self.hit(i, next, EntityKind::Date, None))
+    }
+
+    /// A four-digit year 1000–2100 standing alone before punctuation or at
+    /// the end, with no cue (هزيمة ⟦1967⟧، | انتخابات 2010. | (⟦1897⟧ - 1966)).
+    /// In the pool's Wikipedia and UN paragraphs (data/entities train and
+    /// dev) such a number is a date 67 times for each time it counts
+    /// something; a count is followed by its noun (1800 سجين), which this
+    /// leaves to the NUMBER rule, or has its cue (`count_cue_before`).
+    pub(super) fn year_alone(&self, i: usize, y: i64) -> bool {
+        const AFTER: [char; 14] = [
+            '،', ',', '.', '؛', ';', ')', '(', '-', '–', '—', ']', '»', '"', '!',
+        ];
+        let next = i + 1;
+        self.digits(i).is_some_and(|d| d.len() == 4)
+            && (1000..=2100).contains(&y)
+            && (next >= self.toks.len()
+                || (self.punct(next, &AFTER)
+                    && !(self.touch(i) && self.touch(next) && self.digits(next + 1).is_some())))
+            && !self.count_cue_before(i)
+    }
+
+    /// Whether the words before `i` make the number there a count or a
+    /// serial number, never a year: القرار 1325, قرار مجلس الأمن 1958, رقم 1500, نحو 1000, أكثر من
+    /// 2000 (من alone is a temporal preposition: منذ and من 2010 إلى 2015).
+    pub(super) fn count_cue_before(&self, i: usize) -> bool {
+        const COUNT_CUES: [&str; 10] = [
+            "رقم", "نحو", "حوالي", "قرابه", "زهاء", "لكل", "اي", "عدد", "بلغ", "يبلغ",
+        ];
+        if i == 0 {
+            return false;
+        }
+        let prev = self.fw(i - 1);
+        // قرار مجلس الأمن 1958: the cue up to three words back.
+        (i.saturating_sub(3)..i).any(|k| self.fw(k).contains("قرار") || self.fw(k).contains("مرسوم"))
+            || COUNT_CUES.contains(&prev)
+            || (prev == "من" && i > 1 && matches!(self.fw(i - 2), "اكثر" | "اقل"))
+    }
+
     pub(super) fn era(&self, k: usize) -> Option<(bool, usize)> {
         // ق.م, ق م, قبل الميلاد, بعد الميلاد: two or three tokens.
         for (words, hijri) in ERA_PHRASES {
@@ -217,10 +275,11 @@ impl Scanner<'_> {
     pub(super) fn date_core(&self, i: usize, licensed: bool) -> Option<(Hit, Shape)> {
         // The second end of a range, or the first when a second follows
         // (من 661 إلى 750): years of three digits count too.
-        let opens = i > 0 && self.has(i - 1, |s| *s == Sense::RangeOpen);
+        let counted = self.count_cue_before(i);
+        let opens = i > 0 && self.has(i - 1, |s| *s == Sense::RangeOpen) && !counted;
         let in_range = self.range_next.get() == i
             || (opens && self.year_at(self.after_range_sep(i + 1)).is_some());
-        let licensed = licensed || in_range || opens || self.is_prep_before(i);
+        let licensed = licensed || in_range || opens || (self.is_prep_before(i) && !counted);
         let min_year = if in_range { 100 } else { 1000 };
         // Numeric: 22/1/2024, 22-01-2024, 22.1.2024, 2024-01-22, 2024/1/22.
         if let Some(a) = self.digits(i)
@@ -322,7 +381,8 @@ impl Scanner<'_> {
         let bracketed = |next: usize| i > 0 && self.punct(i - 1, &['(']) && self.punct(next, &[')', '=']);
         if let Some((y, hijri, next)) = self.year_at(i)
             && (next > i + 1
-                || ((licensed || bracketed(next)) && (min_year..=2100).contains(&y)))
+                || ((licensed || bracketed(next)) && (min_year..=2100).contains(&y))
+                || self.year_alone(i, y))
             && !self.is_code(i)
         {
             let v = if hijri {
@@ -419,14 +479,58 @@ impl Scanner<'_> {
         if self.has(j, |s| *s == Sense::YearCue) {
             j += 1;
         }
-        match self.year_at(j) {
-            Some((y, h, next)) => (Some(y), h, next),
-            None => (None, false, k),
+        if let Some((y, h, next)) = self.year_at(j) {
+            return (Some(y), h, next);
         }
+        // 23 رمضان 26 للهجرة: a short year with its era.
+        if let Some(y) = self.int(j, 2).filter(|y| *y > 0)
+            && let Some((h, next)) = self.era(j + 1)
+        {
+            return (Some(i64::from(y)), h, next);
+        }
+        (None, false, k)
     }
 
     /// A DATE (or a clock duration, which is a TIME) starting at `i`.
     pub fn date(&self, i: usize) -> Option<Hit> {
+        if let Some(h) = self.ordinal_day(i) {
+            return Some(h);
+        }
+        // يوم 29 \ 1 (day \ month, as the calendar pages write it).
+        if self.fw(i) == "يوم"
+            && let Some(d) = self.int(i + 1, 2)
+            && self.punct(i + 2, &['\\', '/'])
+            && let Some(m) = self.int(i + 3, 2)
+            && !self.punct(i + 4, &['\\', '/'])
+            && let Some(v) = ymd(None, m, Some(d))
+        {
+            return Some(self.hit(i, i + 4, EntityKind::Date, Some(v)));
+        }
+        // الخامس عشر من يونيو (عام 1946): a day written as an ordinal.
+        if let Some(o) = self.ordinal(i).filter(|o| o.kind == EntityKind::Ordinal && self.word(i))
+            && self.fw(o.next) == "من"
+            && let Some(mn) = self.month_name(o.next + 1)
+            && let Some(d) = o.value.as_deref().and_then(|v| v.parse::<u32>().ok())
+        {
+            let (y, era_hijri, next) = self.year_after(mn.next);
+            let value = if mn.hijri || era_hijri {
+                hijri_value(y, mn.n, Some(d))
+            } else {
+                ymd(y, mn.n, Some(d))
+            };
+            if value.is_some() {
+                return Some(self.hit(i, next, EntityKind::Date, value));
+            }
+        }
+        // يوم 20 أكتوبر 2011, يوم 29 \ 1: the cue is inside the date.
+        if self.fw(i) == "يوم"
+            && let Some(mut h) = self
+                .weekday_date(i + 1)
+                .or_else(|| self.range_or_core(i + 1))
+        {
+            h.start = self.cut(i);
+            return Some(h);
+        }
         if let Some(h) = self.named_date(i) {
             return Some(h);
         }

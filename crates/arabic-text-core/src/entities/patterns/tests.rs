@@ -92,7 +92,7 @@ fn dates_in_every_order_and_separator() {
     is(
         "يوم 5 جوان 2019 خرج",
         EntityKind::Date,
-        "5 جوان 2019",
+        "يوم 5 جوان 2019",
         "2019-06-05",
     );
 }
@@ -162,6 +162,65 @@ fn years_ranges_decades_and_centuries() {
             (EntityKind::Date, "1913".to_string())
         ]
     );
+    // يوم before a date, a short Hijri year with its era and a definite era
+    // adjective belong to the date.
+    assert_eq!(
+        spans("وقعت يوم 20 أكتوبر 2011 في"),
+        [(EntityKind::Date, "يوم 20 أكتوبر 2011".to_string())]
+    );
+    assert_eq!(
+        spans("توفي في 23 رمضان 26 للهجرة"),
+        [(EntityKind::Date, "23 رمضان 26 للهجرة".to_string())]
+    );
+    assert_eq!(
+        spans("في القرن الرابع الميلادي كان"),
+        [(EntityKind::Date, "القرن الرابع الميلادي".to_string())]
+    );
+    assert_eq!(
+        spans("29 يناير أو يوم 29 \\ 1 هو"),
+        [
+            (EntityKind::Date, "29 يناير".to_string()),
+            (EntityKind::Date, "يوم 29 \\ 1".to_string())
+        ]
+    );
+    is(
+        "في الخامس عشر من يونيو عام 1946 أعلن",
+        EntityKind::Date,
+        "الخامس عشر من يونيو عام 1946",
+        "1946-06-15",
+    );
+    // A day counted by an ordinal is a date.
+    assert_eq!(
+        spans("في اليوم الثاني من المعركة"),
+        [(EntityKind::Date, "اليوم الثاني".to_string())]
+    );
+    assert_eq!(
+        spans("(اليوم التاسع عشر من الشهر السادس) هو اليوم الحادي والسبعون بعد المئة (171)"),
+        [
+            (EntityKind::Date, "اليوم التاسع عشر من الشهر السادس".to_string()),
+            (EntityKind::Date, "اليوم الحادي والسبعون بعد المئة".to_string()),
+            (EntityKind::Number, "171".to_string())
+        ]
+    );
+    // A four-digit year alone before punctuation is a date; a count has its
+    // noun and a resolution number its cue.
+    assert_eq!(spans("بعد هزيمة 1967، عرف"), [(EntityKind::Date, "1967".to_string())]);
+    assert_eq!(
+        spans("أبو العلا عفيفي (1897 -1966) عالم"),
+        [
+            (EntityKind::Date, "1897".to_string()),
+            (EntityKind::Date, "1966".to_string())
+        ]
+    );
+    assert_eq!(spans("أفرج عن 1800 سجين"), [(EntityKind::Number, "1800".to_string())]);
+    assert_eq!(
+        spans("تنفيذ قرار مجلس الأمن 1325 (2000) ورحبوا"),
+        [
+            (EntityKind::Number, "1325".to_string()),
+            (EntityKind::Date, "2000".to_string())
+        ]
+    );
+    assert_eq!(spans("كتب أكثر من 1000."), [(EntityKind::Number, "1000".to_string())]);
     assert_eq!(
         spans("بين عامي 1412 - 1413 م حكم"),
         [
