@@ -211,7 +211,8 @@ impl Scanner<'_> {
     }
 
     /// A four-digit year 1000–2100 standing alone before punctuation or at
-    /// the end, with no cue (هزيمة ⟦1967⟧، | انتخابات 2010. | (⟦1897⟧ - 1966)).
+    /// the end or before another after a separator, with no cue (هزيمة
+    /// ⟦1967⟧، | انتخابات 2010. | (⟦1897⟧ - 1966) | دورتي ⟦2014⟧ و2018).
     /// In the pool's Wikipedia and UN paragraphs (data/entities train and
     /// dev) such a number is a date 67 times for each time it counts
     /// something; a count is followed by its noun (1800 سجين), which this
@@ -221,11 +222,18 @@ impl Scanner<'_> {
             '،', ',', '.', '؛', ';', ')', '(', '-', '–', '—', ']', '»', '"', '!',
         ];
         let next = i + 1;
-        self.digits(i).is_some_and(|d| d.len() == 4)
+        let four = |k: usize| self.digits(k).is_some_and(|d| d.len() == 4);
+        // 2014 و2018, 1962 إلى 1965: another such year after a separator.
+        let coordinated = || {
+            let k = self.after_range_sep(next);
+            four(k) && self.year_at(k).is_some_and(|(y2, ..)| (1000..=2100).contains(&y2))
+        };
+        four(i)
             && (1000..=2100).contains(&y)
             && (next >= self.toks.len()
                 || (self.punct(next, &AFTER)
-                    && !(self.touch(i) && self.touch(next) && self.digits(next + 1).is_some())))
+                    && !(self.touch(i) && self.touch(next) && self.digits(next + 1).is_some()))
+                || coordinated())
             && !self.count_cue_before(i)
     }
 

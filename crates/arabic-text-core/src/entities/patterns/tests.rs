@@ -212,6 +212,21 @@ fn years_ranges_decades_and_centuries() {
             (EntityKind::Date, "1966".to_string())
         ]
     );
+    assert_eq!(
+        spans("في تعدادات 1976 و1986 و1996 كان"),
+        [
+            (EntityKind::Date, "1976".to_string()),
+            (EntityKind::Date, "1986".to_string()),
+            (EntityKind::Date, "1996".to_string())
+        ]
+    );
+    assert_eq!(
+        spans("المواد 251 و252 من القانون"),
+        [
+            (EntityKind::Number, "251".to_string()),
+            (EntityKind::Number, "252".to_string())
+        ]
+    );
     assert_eq!(spans("أفرج عن 1800 سجين"), [(EntityKind::Number, "1800".to_string())]);
     assert_eq!(
         spans("تنفيذ قرار مجلس الأمن 1325 (2000) ورحبوا"),
