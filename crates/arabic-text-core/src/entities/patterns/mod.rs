@@ -22,6 +22,7 @@ mod relative;
 mod scan;
 mod times;
 mod web;
+mod years;
 
 use crate::offsets::Span;
 

@@ -1,57 +1,52 @@
-//! A small character-aware network whose tag scores are added to the
-//! perceptron's emissions: each token is the mean of hashed embeddings of
-//! its character n-grams (1–4, with boundary marks, of the folded form and of
-//! the clitic-stripped stem) and a few knowledge ids (wordfreq buckets of
-//! both, the name and place lists); a window of ±2 token vectors feeds one
-//! ReLU layer and a linear layer of [`L`] tag scores. Trained by hand with Adagrad on
-//! per-token cross-entropy, deterministically (seeded init and shuffle).
-//! Shared embeddings let n-grams of unseen names borrow from seen ones,
-//! which the perceptron's one-weight-per-feature cannot.
+//! The run-time half of the character-aware network: its weights, the
+//! hashed n-gram inputs of a word, the per-word projections and their cache,
+//! the scores, and the file format. Apart from the trainer (`training`),
+//! which builds a [`CharNet`] with the `train` feature only.
 
 // Dense numeric kernels read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use super::fold::{fold, fold_into, stem_with_article};
-use super::knowledge::Knowledge;
+use crate::entities::fold::{fold, fold_into, stem_with_article};
+use crate::entities::knowledge::Knowledge;
 use rustc_hash::FxHashMap as FxMap;
-use super::labels::L;
+use crate::entities::labels::L;
 use crate::error::ModelError;
 
 /// Window radius: the token and `WIN` neighbours on each side.
-const WIN: usize = 2;
+pub(super) const WIN: usize = 2;
 /// Window positions.
-const POS: usize = 2 * WIN + 1;
+pub(super) const POS: usize = 2 * WIN + 1;
 
 /// A trained network, embeddings quantized to i8 with a scale per row.
 #[derive(Clone, Debug)]
 pub struct CharNet {
     /// Embedding size.
-    dim: usize,
+    pub(super) dim: usize,
     /// Hidden units.
-    hidden: usize,
+    pub(super) hidden: usize,
     /// log2 of the embedding rows.
-    bits: u32,
+    pub(super) bits: u32,
     /// Quantized embedding rows, each its f32 scale (0 for rows never
     /// trained) then `dim` i8 values, side by side so a lookup touches one
     /// place in memory.
-    table: Vec<u8>,
+    pub(super) table: Vec<u8>,
     /// Window layer, laid out `[position][dim][hidden]`.
-    w1: Vec<f32>,
+    pub(super) w1: Vec<f32>,
     /// Hidden biases.
-    b1: Vec<f32>,
+    pub(super) b1: Vec<f32>,
     /// Output layer, laid out `[hidden][L]`.
-    w2: Vec<f32>,
+    pub(super) w2: Vec<f32>,
     /// Output biases.
-    b2: [f32; L],
+    pub(super) b2: [f32; L],
     /// Window-layer projections (`POS × hidden` each) of the most frequent
     /// Arabic forms (folded), computed at load: most tokens of running text
     /// skip the n-gram lookups and the window layer's products.
-    cache: FxMap<&'static str, u32>,
+    pub(super) cache: FxMap<&'static str, u32>,
     /// The cached projections, `POS × hidden` per entry of `cache`.
-    slab: Vec<f32>,
+    pub(super) slab: Vec<f32>,
     /// Identifies these weights in per-word memos ([`Projection`]): set
     /// when a network is built or read, kept by clones (same weights).
-    id: u64,
+    pub(super) id: u64,
 }
 
 /// The window-layer projections of one word by one network, memoized with
@@ -90,7 +85,7 @@ fn mix(h: u64, x: u64) -> u64 {
 
 /// Appends the hashed input ids of a token (n-grams of the folded form and
 /// of the stem, knowledge ids) to `out`.
-fn token_ids(word: &str, bits: u32, out: &mut Vec<u32>) {
+pub(super) fn token_ids(word: &str, bits: u32, out: &mut Vec<u32>) {
     folded_ids(&fold(word), bits, out);
 }
 
@@ -154,7 +149,7 @@ fn ids_with(folded: &str, stem: &str, facts: &WordFacts, bits: u32, out: &mut Ve
 
 /// `y += a * x`.
 #[inline]
-fn axpy(y: &mut [f32], a: f32, x: &[f32]) {
+pub(super) fn axpy(y: &mut [f32], a: f32, x: &[f32]) {
     for (y, x) in y.iter_mut().zip(x) {
         *y += a * x;
     }
@@ -162,7 +157,7 @@ fn axpy(y: &mut [f32], a: f32, x: &[f32]) {
 
 /// Dot product with 8 accumulators (vectorizes).
 #[inline]
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let (ra, rb) = (ca.remainder(), cb.remainder());
@@ -189,7 +184,7 @@ impl CharNet {
                 .get(i + 8)
                 .and_then(|&a| self.table.get(a as usize * stride))
             {
-                super::prefetch::prefetch(r);
+                crate::entities::prefetch::prefetch(r);
             }
             let r = id as usize * stride;
             let Some(row) = self.table.get(r..r + stride) else {
@@ -215,7 +210,7 @@ impl CharNet {
     }
 
     /// Fills the projection cache of the most frequent forms.
-    fn with_cache(mut self) -> Self {
+    pub(super) fn with_cache(mut self) -> Self {
         let mut forms: Vec<(&'static str, u8)> = Knowledge::get()
             .zipf
             .iter()
@@ -423,328 +418,11 @@ impl CharNet {
 }
 
 /// Interleaves row scales (4 bytes each) and values (`dim` bytes each).
-fn pack(scales: &[u8], values: &[u8], dim: usize) -> Vec<u8> {
+pub(super) fn pack(scales: &[u8], values: &[u8], dim: usize) -> Vec<u8> {
     let mut table = Vec::with_capacity(scales.len() + values.len());
     for (s, v) in scales.chunks_exact(4).zip(values.chunks_exact(dim)) {
         table.extend_from_slice(s);
         table.extend_from_slice(v);
     }
     table
-}
-
-#[cfg(feature = "train")]
-pub use training::{NetConfig, train};
-
-/// The trainer (only with the `train` feature).
-#[cfg(feature = "train")]
-mod training {
-    use super::*;
-    use crate::entities::labels::Sample;
-    use crate::entities::rng::SplitMix;
-
-    /// Network sizes and training settings.
-    #[derive(Clone, Copy, Debug)]
-    pub struct NetConfig {
-        /// Embedding size.
-        pub dim: usize,
-        /// Hidden units.
-        pub hidden: usize,
-        /// log2 of the number of hashed embedding rows.
-        pub bits: u32,
-        /// Passes over the data.
-        pub epochs: usize,
-        /// Adagrad learning rate.
-        pub lr: f32,
-        /// Seed of initialisation and shuffling.
-        pub seed: u64,
-    }
-
-    impl Default for NetConfig {
-        fn default() -> Self {
-            Self {
-                dim: 32,
-                hidden: 32,
-                bits: 18,
-                epochs: 4,
-                lr: 0.1,
-                seed: 0xc4a2,
-            }
-        }
-    }
-
-    /// Uniform in [-a, a).
-    fn uniform(rng: &mut SplitMix, a: f32) -> f32 {
-        ((rng.next() >> 40) as f32 / (1u64 << 24) as f32 * 2.0 - 1.0) * a
-    }
-
-    /// Trains a network on `samples`.
-    pub fn train(samples: &[Sample], cfg: &NetConfig) -> CharNet {
-        let (d, hd) = (cfg.dim, cfg.hidden);
-        let rows = 1usize << cfg.bits;
-        let mut rng = SplitMix(cfg.seed);
-        // Random embeddings (a zero start would leave every ReLU dead); rows no
-        // training token hashes to are zeroed at the end.
-        let mut emb: Vec<f32> = (0..rows * d).map(|_| uniform(&mut rng, 0.5)).collect();
-        let mut emb_g = vec![0f32; rows];
-        let a1 = (6.0 / (POS * d + hd) as f32).sqrt();
-        let mut w1: Vec<f32> = (0..POS * d * hd).map(|_| uniform(&mut rng, a1)).collect();
-        let a2 = (6.0 / (hd + L) as f32).sqrt();
-        let mut w2: Vec<f32> = (0..hd * L).map(|_| uniform(&mut rng, a2)).collect();
-        let mut b1 = vec![0f32; hd];
-        let mut b2 = [0f32; L];
-        let (mut g_w1, mut g_b1, mut g_w2, mut g_b2) = (
-            vec![0f32; w1.len()],
-            vec![0f32; hd],
-            vec![0f32; w2.len()],
-            [0f32; L],
-        );
-        let eps = 1e-8f32;
-        // Input ids per token, per sentence.
-        let data: Vec<Vec<Vec<u32>>> = samples
-            .iter()
-            .map(|s| {
-                s.tokens
-                    .iter()
-                    .map(|w| {
-                        let mut ids = Vec::new();
-                        token_ids(w, cfg.bits, &mut ids);
-                        ids
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut order: Vec<usize> = (0..samples.len()).collect();
-        let (mut v, mut hs, mut dv) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut dw1, mut dw2) = (vec![0f32; w1.len()], vec![0f32; w2.len()]);
-        let mut db1 = vec![0f32; hd];
-        let mut dh = vec![0f32; hd];
-        for _ in 0..cfg.epochs {
-            for i in (1..order.len()).rev() {
-                let j = (rng.next() % (i as u64 + 1)) as usize;
-                order.swap(i, j);
-            }
-            for &si in &order {
-                let toks = &data[si];
-                let gold = &samples[si].labels;
-                let n = toks.len();
-                if n == 0 {
-                    continue;
-                }
-                // Forward.
-                v.clear();
-                v.resize(n * d, 0.0);
-                for (t, ids) in toks.iter().enumerate() {
-                    let inv = 1.0 / ids.len().max(1) as f32;
-                    let vt = &mut v[t * d..(t + 1) * d];
-                    for &id in ids {
-                        let r = id as usize * d;
-                        axpy(vt, inv, &emb[r..r + d]);
-                    }
-                }
-                hs.clear();
-                hs.resize(n * hd, 0.0);
-                dv.clear();
-                dv.resize(n * d, 0.0);
-                dw1.iter_mut().for_each(|x| *x = 0.0);
-                dw2.iter_mut().for_each(|x| *x = 0.0);
-                db1.iter_mut().for_each(|x| *x = 0.0);
-                let mut db2 = [0f32; L];
-                for t in 0..n {
-                    let h = &mut hs[t * hd..(t + 1) * hd];
-                    h.copy_from_slice(&b1);
-                    for p in 0..POS {
-                        let Some(u) = (t + p).checked_sub(WIN).filter(|&u| u < n) else {
-                            continue;
-                        };
-                        let wp = &w1[p * d * hd..(p + 1) * d * hd];
-                        for j in 0..d {
-                            let x = v[u * d + j];
-                            axpy(h, x, &wp[j * hd..(j + 1) * hd]);
-                        }
-                    }
-                    for x in h.iter_mut() {
-                        *x = x.max(0.0);
-                    }
-                    let mut s = b2;
-                    for j in 0..hd {
-                        if h[j] > 0.0 {
-                            axpy(&mut s, h[j], &w2[j * L..(j + 1) * L]);
-                        }
-                    }
-                    // Softmax cross-entropy gradient.
-                    let m = s.iter().fold(f32::MIN, |a, &b| a.max(b));
-                    let mut z = 0f32;
-                    for x in s.iter_mut() {
-                        *x = (*x - m).exp();
-                        z += *x;
-                    }
-                    for x in s.iter_mut() {
-                        *x /= z;
-                    }
-                    s[gold[t] as usize] -= 1.0;
-                    // Backward.
-                    for l in 0..L {
-                        db2[l] += s[l];
-                    }
-                    for j in 0..hd {
-                        if h[j] > 0.0 {
-                            axpy(&mut dw2[j * L..(j + 1) * L], h[j], &s);
-                            dh[j] = dot(&w2[j * L..(j + 1) * L], &s);
-                        } else {
-                            dh[j] = 0.0;
-                        }
-                    }
-                    axpy(&mut db1, 1.0, &dh);
-                    for p in 0..POS {
-                        let Some(u) = (t + p).checked_sub(WIN).filter(|&u| u < n) else {
-                            continue;
-                        };
-                        let base = p * d * hd;
-                        for j in 0..d {
-                            let r = base + j * hd;
-                            axpy(&mut dw1[r..r + hd], v[u * d + j], &dh);
-                            dv[u * d + j] += dot(&w1[r..r + hd], &dh);
-                        }
-                    }
-                }
-                // Adagrad updates.
-                let lr = cfg.lr;
-                let upd = |w: &mut [f32], g: &mut [f32], dw: &[f32]| {
-                    for ((w, g), &d) in w.iter_mut().zip(g.iter_mut()).zip(dw) {
-                        if d != 0.0 {
-                            *g += d * d;
-                            *w -= lr * d / (g.sqrt() + eps);
-                        }
-                    }
-                };
-                upd(&mut w1, &mut g_w1, &dw1);
-                upd(&mut w2, &mut g_w2, &dw2);
-                upd(&mut b1, &mut g_b1, &db1);
-                upd(&mut b2, &mut g_b2, &db2);
-                for (t, ids) in toks.iter().enumerate() {
-                    let inv = 1.0 / ids.len().max(1) as f32;
-                    let g = &dv[t * d..(t + 1) * d];
-                    let sq: f32 = g.iter().map(|x| x * x).sum::<f32>() * inv * inv / d as f32;
-                    for &id in ids {
-                        let r = id as usize;
-                        emb_g[r] += sq;
-                        let step = -lr * inv / (emb_g[r].sqrt() + eps);
-                        axpy(&mut emb[r * d..(r + 1) * d], step, g);
-                    }
-                }
-            }
-        }
-        // Quantize embeddings per row.
-        let mut q = vec![0u8; rows * d];
-        let mut emb_scale = vec![0u8; rows * 4];
-        for r in 0..rows {
-            let row = &emb[r * d..(r + 1) * d];
-            if emb_g[r] == 0.0 {
-                continue;
-            }
-            let max = row.iter().fold(0f32, |m, x| m.max(x.abs()));
-            if max > 0.0 {
-                let s = max / 127.0;
-                emb_scale[r * 4..r * 4 + 4].copy_from_slice(&s.to_le_bytes());
-                for (o, x) in q[r * d..(r + 1) * d].iter_mut().zip(row) {
-                    *o = (x / s).round() as i8 as u8;
-                }
-            }
-        }
-        CharNet {
-            dim: d,
-            hidden: hd,
-            bits: cfg.bits,
-            table: pack(&emb_scale, &q, d),
-            w1,
-            b1,
-            w2,
-            b2,
-            cache: FxMap::default(),
-            slab: Vec::new(),
-            id: 0,
-        }
-        .with_cache()
-    }
-}
-
-#[cfg(all(test, feature = "train"))]
-mod tests {
-    use super::*;
-    use crate::entities::labels::{Sample, label_index};
-
-    fn toy() -> Vec<Sample> {
-        [
-            "قال/O الرئيس/O جورج/B-PERS بوش/I-PERS في/O واشنطن/B-LOC",
-            "زار/O محمد/B-PERS علي/I-PERS مدينة/O القاهرة/B-LOC أمس/O",
-            "أعلنت/O وزارة/B-ORG الخارجية/I-ORG في/O باريس/B-LOC",
-        ]
-        .iter()
-        .map(|s| {
-            let (tokens, labels) = s
-                .split(' ')
-                .map(|wt| {
-                    let (w, t) = wt.split_once('/').unwrap_or((wt, "O"));
-                    (w.to_string(), label_index(t))
-                })
-                .unzip();
-            Sample { tokens, labels }
-        })
-        .collect()
-    }
-
-    fn cfg() -> NetConfig {
-        NetConfig {
-            dim: 8,
-            hidden: 16,
-            bits: 12,
-            epochs: 40,
-            lr: 0.2,
-            seed: 3,
-        }
-    }
-
-    fn argmax(s: &[f32; L]) -> u8 {
-        (0..L).fold(0, |b, l| if s[l] > s[b] { l } else { b }) as u8
-    }
-
-    #[test]
-    fn a_network_fits_toy_data_deterministically_and_survives_serialization() {
-        let data = toy();
-        let net = train(&data, &cfg());
-        for s in &data {
-            let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-            let pred: Vec<u8> = net.logits(&toks).iter().map(argmax).collect();
-            assert_eq!(pred, s.labels, "{toks:?}");
-        }
-        let mut raw = Vec::new();
-        net.write(&mut raw);
-        let mut again = Vec::new();
-        train(&data, &cfg()).write(&mut again);
-        assert_eq!(raw, again, "same data and seed give the same bytes");
-        let mut pos = 0;
-        let read = CharNet::read("toy", &raw, &mut pos).expect("roundtrip");
-        assert_eq!(pos, raw.len());
-        let toks = ["زار", "جورج", "باريس"];
-        assert_eq!(read.logits(&toks), net.logits(&toks));
-        assert!(read.logits(&[]).is_empty());
-        // Frequent forms come from the projection cache, with the same
-        // scores as computed afresh.
-        let toks = ["قال", "الرئيس", "في", "جورجبوشلاند"];
-        assert!(net.cache.contains_key("قال"));
-        let mut bare = net.clone();
-        bare.cache = FxMap::default();
-        bare.slab.clear();
-        assert_eq!(bare.logits(&toks), net.logits(&toks));
-    }
-
-    #[test]
-    fn a_truncated_network_is_an_error() {
-        let mut raw = Vec::new();
-        train(&toy(), &NetConfig { epochs: 1, ..cfg() }).write(&mut raw);
-        for cut in [0, 5, 12, raw.len() / 2, raw.len() - 1] {
-            let mut pos = 0;
-            assert!(CharNet::read("cut", &raw[..cut], &mut pos).is_err());
-        }
-    }
 }
