@@ -19,9 +19,17 @@ pub fn embedded_model() -> Result<&'static Model, ModelError> {
 pub(crate) fn embedded_arc() -> Result<&'static Arc<Model>, ModelError> {
     static M: OnceLock<Result<Arc<Model>, String>> = OnceLock::new();
     M.get_or_init(|| {
-        let mut model = Model::from_bytes("embedded ner-model.bin.gz", EMBEDDED_MODEL)
-            .map_err(|e| e.to_string())?;
-        model.encoder = Some(Encoder::embedded().map_err(|e| e.to_string())?);
+        // The encoder and its vectors decode on a second thread while the
+        // tagger decodes here: the two are independent, and together they are
+        // most of the server's start-up (docs/ner.md, "Speed and load").
+        let (model, encoder) = std::thread::scope(|s| {
+            let encoder = s.spawn(Encoder::embedded);
+            let model = Model::from_bytes("embedded ner-model.bin.gz", EMBEDDED_MODEL);
+            (model, encoder.join())
+        });
+        let mut model = model.map_err(|e| e.to_string())?;
+        let encoder = encoder.map_err(|_| "the encoder's loader panicked".to_string())?;
+        model.encoder = Some(encoder.map_err(|e| e.to_string())?);
         Ok(Arc::new(model))
     })
     .as_ref()
