@@ -101,6 +101,15 @@ impl Scanner<'_> {
         if self.toks.get(j).is_some_and(|t| t.cut != t.start) {
             return None;
         }
+        // 26°م, 33 °مئوية, 100 °C, 40°: degrees written with the sign.
+        if self.punct(j, &['°']) {
+            let whole = self.toks.get(j + 1).is_some_and(|t| t.cut == t.start);
+            return Some(match self.fw(j + 1) {
+                "م" | "مئويه" | "c" if whole => ("degC".to_string(), j + 2),
+                "ف" | "فهرنهايت" | "f" if whole => ("degF".to_string(), j + 2),
+                _ => ("deg".to_string(), j + 1),
+            });
+        }
         // 35 مئوية: degrees with the scale word alone.
         if self.pick(j, |s| match s {
             Sense::MeasureAdj(c) => Some(*c),

@@ -494,6 +494,10 @@ fn money_with_codes() {
 
 #[test]
 fn quantities_with_units() {
+    is("تبلغ الحرارة 26°م صيفا", EntityKind::Quantity, "26°م", "26 degC");
+    is("نحو 33 °مئوية", EntityKind::Quantity, "33 °مئوية", "33 degC");
+    is("زاوية 40° تقريبا", EntityKind::Quantity, "40°", "40 deg");
+    is("يبلغ طوله 18 قدما", EntityKind::Quantity, "18 قدما", "18 ft");
     is(
         "مسافة 15 كيلومترا",
         EntityKind::Quantity,
