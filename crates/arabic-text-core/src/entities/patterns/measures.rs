@@ -151,6 +151,32 @@ impl Scanner<'_> {
         })
     }
 
+    /// Whether the م after the amount at `i` is the metre, not the era (عام
+    /// 642م): the amount has decimals (3.5م) or cannot be a year (4638م), or
+    /// a length word comes just before it (ارتفاع 143م, بعمق 20 م).
+    fn metre_after(&self, i: usize, n: &Num) -> bool {
+        let j = n.next;
+        self.fw(j) == "م"
+            && self.toks.get(j).is_some_and(|t| t.cut == t.start)
+            && !n.spelled
+            && (n.value.contains('.')
+                || n.value.parse::<f64>().is_ok_and(|v| v > 2100.0)
+                || self.length_cue_before(i))
+    }
+
+    /// Whether a length word stands one or two words before `i` (ارتفاع،
+    /// بطول، عمقه ...), which makes a following م the metre.
+    pub(super) fn length_cue_before(&self, i: usize) -> bool {
+        const LENGTH: [&str; 12] = [
+            "ارتفاع", "ارتفاعه", "ارتفاعها", "طول", "طوله", "طولها", "عمق", "عمقه", "عمقها", "عرض",
+            "علو", "مسافه",
+        ];
+        (i.saturating_sub(2)..i).any(|k| {
+            let w = self.fw(k);
+            LENGTH.contains(&w) || w.strip_prefix('ب').is_some_and(|w| LENGTH.contains(&w))
+        })
+    }
+
     /// Whether a percent word or sign follows at `j`: the index after it.
     fn percent_after(&self, j: usize) -> Option<usize> {
         if self.punct(j, &['%', '٪']) {
@@ -241,6 +267,9 @@ impl Scanner<'_> {
                 EntityKind::Money,
                 Some(format!("{} {code}", n.value)),
             ));
+        }
+        if self.metre_after(i, &n) {
+            return Some(self.hit(i, j + 1, EntityKind::Quantity, Some(format!("{} m", n.value))));
         }
         if let Some((unit, next)) = self.unit_after(j) {
             return Some(self.hit(

@@ -498,6 +498,11 @@ fn quantities_with_units() {
     is("نحو 33 °مئوية", EntityKind::Quantity, "33 °مئوية", "33 degC");
     is("زاوية 40° تقريبا", EntityKind::Quantity, "40°", "40 deg");
     is("يبلغ طوله 18 قدما", EntityKind::Quantity, "18 قدما", "18 ft");
+    // م is the metre when it cannot be the era.
+    is("يرتفع الجبل 4638م عن", EntityKind::Quantity, "4638م", "4638 m");
+    is("بعمق 3.5م لذلك", EntityKind::Quantity, "3.5م", "3.5 m");
+    is("على ارتفاع 143م فوق", EntityKind::Quantity, "143م", "143 m");
+    is("دخل الإسكندرية في العام 642م في", EntityKind::Date, "العام 642م", "0642");
     is(
         "مسافة 15 كيلومترا",
         EntityKind::Quantity,

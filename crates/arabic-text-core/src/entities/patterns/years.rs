@@ -28,7 +28,12 @@ impl Scanner<'_> {
             return None;
         }
         let y: i64 = d.parse().ok()?;
-        let (hijri, next) = self.era(j + 1).map_or((false, j + 1), |(h, n)| (h, n));
+        // م after 4638 or after ارتفاع 143 is the metre (`metre_after`).
+        let metre = self.fw(j + 1) == "م" && (y > 2100 || self.length_cue_before(j));
+        let (hijri, next) = match self.era(j + 1) {
+            Some((h, n)) if !metre => (h, n),
+            _ => (false, j + 1),
+        };
         Some((y, hijri, next))
     }
 
