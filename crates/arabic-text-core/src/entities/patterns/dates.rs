@@ -151,6 +151,15 @@ impl Scanner<'_> {
         None
     }
 
+    /// Whether a word of age stands before `i` (سن، عمر، يناهز، بلغ ...).
+    fn age_cue_before(&self, i: usize) -> bool {
+        i > 0
+            && matches!(
+                self.fw(i - 1),
+                "سن" | "عمر" | "يناهز" | "ناهز" | "بلغ" | "بلغت" | "يبلغ" | "تبلغ"
+            )
+    }
+
     /// A day counted by an ordinal is a date (TIMEX3's "the second day"):
     /// ⟦اليوم الثاني⟧ من المعركة, ⟦اليوم التاسع عشر من الشهر السادس⟧,
     /// ⟦اليوم السبعون بعد المئة⟧ (170) as the calendar pages write it.
@@ -352,6 +361,16 @@ impl Scanner<'_> {
             && let Some(v) = ymd(None, m, Some(d))
         {
             return Some(self.hit(i, i + 4, EntityKind::Date, Some(v)));
+        }
+        // في الخامسة عشرة من عمره, سن السادسة: an age, a duration (P15Y).
+        if let Some(o) = self.ordinal(i).filter(|o| o.kind == EntityKind::Ordinal && self.word(i))
+            && self.has(i, |s| matches!(s, Sense::Ord { fem: true, .. }))
+            && (self.age_cue_before(i)
+                || (self.fw(o.next) == "من"
+                    && matches!(self.fw(o.next + 1), "عمره" | "عمرها" | "العمر" | "عمره،")))
+        {
+            let value = o.value.as_deref().map(|n| format!("P{n}Y"));
+            return Some(self.hit(i, o.next, EntityKind::Date, value));
         }
         // الخامس عشر من يونيو (عام 1946): a day written as an ordinal.
         if let Some(o) = self.ordinal(i).filter(|o| o.kind == EntityKind::Ordinal && self.word(i))

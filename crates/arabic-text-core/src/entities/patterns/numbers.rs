@@ -392,8 +392,12 @@ impl Scanner<'_> {
             return gap_ok.then(|| self.hit(i, j + 1, EntityKind::Ordinal, Some(d.to_string())));
         }
         let (unit, mut next) = self.ordinal_words(i)?;
-        // مجموعة العشرين (G20) is a name.
-        if i > 0 && self.fw(i - 1) == "مجموعه" {
+        // مجموعة العشرين (G20) is a name; في المقام الأول (mainly) and
+        // الدقيقة الواحدة (one minute) are not ranks.
+        if i > 0 && matches!(self.fw(i - 1), "مجموعه" | "المقام") {
+            return None;
+        }
+        if self.fw(i) == "الواحده" {
             return None;
         }
         if self.fw(i) == "ثاني" && self.fw(i + 1) == "اكسيد" {

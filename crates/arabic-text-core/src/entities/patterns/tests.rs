@@ -189,6 +189,12 @@ fn years_ranges_decades_and_centuries() {
         "الخامس عشر من يونيو عام 1946",
         "1946-06-15",
     );
+    // An age written as a feminine ordinal is a date (a duration); idioms
+    // are not ordinals.
+    is("توفي وهو في الخامسة عشرة من عمره", EntityKind::Date, "الخامسة عشرة", "P15Y");
+    is("تعلم القراءة في سن السادسة", EntityKind::Date, "السادسة", "P6Y");
+    assert_eq!(spans("يعمل في المقام الأول في أفريقيا"), []);
+    assert_eq!(spans("يتذبذب مرتين في الدقيقة الواحدة"), []);
     // A day counted by an ordinal is a date.
     assert_eq!(
         spans("في اليوم الثاني من المعركة"),
