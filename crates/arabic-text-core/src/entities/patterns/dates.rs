@@ -224,7 +224,8 @@ impl Scanner<'_> {
         }
         // Day + month (+ year): 22 يناير 2024, 15 رجب 1445 هـ, 3 من أيار
         if let Some(d) = self.int(i, 2).filter(|d| (1..=31).contains(d)) {
-            let k = if self.fw(i + 1) == "من" {
+            // 3 من أيار; 24، يناير 2011 (a comma typed after the day).
+            let k = if self.fw(i + 1) == "من" || self.punct(i + 1, &['،', ',']) {
                 i + 2
             } else {
                 i + 1

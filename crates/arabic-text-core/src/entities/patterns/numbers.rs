@@ -391,6 +391,15 @@ impl Scanner<'_> {
             let gap_ok = self.touch(i) || self.fw(i) == "ال";
             return gap_ok.then(|| self.hit(i, j + 1, EntityKind::Ordinal, Some(d.to_string())));
         }
+        // اليوم السبعون بعد المئة (170): the ordinal restated in digits.
+        if i >= 2
+            && self.punct(i - 1, &['('])
+            && self.punct(i + 1, &[')'])
+            && self.has(i - 2, |s| matches!(s, Sense::Ord { .. }))
+            && let Some(d) = self.int(i, 4)
+        {
+            return Some(self.hit(i, i + 1, EntityKind::Ordinal, Some(d.to_string())));
+        }
         let (unit, mut next) = self.ordinal_words(i)?;
         // مجموعة العشرين (G20) is a name; في المقام الأول (mainly) and
         // الدقيقة الواحدة (one minute) are not ranks.

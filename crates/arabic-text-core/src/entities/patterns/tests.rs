@@ -195,6 +195,7 @@ fn years_ranges_decades_and_centuries() {
     is("تعلم القراءة في سن السادسة", EntityKind::Date, "السادسة", "P6Y");
     assert_eq!(spans("يعمل في المقام الأول في أفريقيا"), []);
     assert_eq!(spans("يتذبذب مرتين في الدقيقة الواحدة"), []);
+    is("صدر في 24، يناير 2011 في", EntityKind::Date, "24، يناير 2011", "2011-01-24");
     // A day counted by an ordinal is a date.
     assert_eq!(
         spans("في اليوم الثاني من المعركة"),
@@ -205,7 +206,7 @@ fn years_ranges_decades_and_centuries() {
         [
             (EntityKind::Date, "اليوم التاسع عشر من الشهر السادس".to_string()),
             (EntityKind::Date, "اليوم الحادي والسبعون بعد المئة".to_string()),
-            (EntityKind::Number, "171".to_string())
+            (EntityKind::Ordinal, "171".to_string())
         ]
     );
     // A four-digit year alone before punctuation is a date; a count has its
