@@ -365,6 +365,11 @@ impl Scanner<'_> {
             if n.spelled && n.value == "1" && n.next == i + 1 {
                 return None;
             }
+            // ألّف (wrote) is spelled as ألف (thousand): أنه ألف في علم الكلام,
+            // كما ألف عدة كتب, ألف حوالي 250 قطعة.
+            if n.spelled && n.value == "1000" && n.next == i + 1 && self.wrote(i) {
+                return None;
+            }
             return Some(self.hit(i, n.next, EntityKind::Number, Some(n.value)));
         }
         let v = self.pick(i, |s| match s {
@@ -376,6 +381,17 @@ impl Scanner<'_> {
             return None;
         }
         Some(self.hit(i, i + 1, EntityKind::Number, Some(v.to_string())))
+    }
+
+    /// Whether ألف at `i` reads as the verb ألّف (he wrote): after a subject
+    /// word or before what is written.
+    fn wrote(&self, i: usize) -> bool {
+        let prev = if i > 0 { self.fw(i - 1) } else { "" };
+        matches!(prev, "انه" | "كما" | "قد" | "وقد" | "الذي" | "حيث")
+            || matches!(
+                self.fw(i + 1),
+                "في" | "عده" | "حوالي" | "اكثر" | "هذه" | "هذا" | "العديد" | "كتابا" | "كتبا" | "الكثير"
+            )
     }
 
     /// An ordinal at `i`: الأول, الثانية, الحادي عشر, الخامس والعشرون,

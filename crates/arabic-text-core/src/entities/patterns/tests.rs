@@ -196,6 +196,8 @@ fn years_ranges_decades_and_centuries() {
     assert_eq!(spans("يعمل في المقام الأول في أفريقيا"), []);
     assert_eq!(spans("يتذبذب مرتين في الدقيقة الواحدة"), []);
     is("صدر في 24، يناير 2011 في", EntityKind::Date, "24، يناير 2011", "2011-01-24");
+    assert_eq!(spans("ويقال أنه ألف في علم الكلام"), []);
+    is("حضر ألف شخص", EntityKind::Number, "ألف", "1000");
     // A day counted by an ordinal is a date.
     assert_eq!(
         spans("في اليوم الثاني من المعركة"),
