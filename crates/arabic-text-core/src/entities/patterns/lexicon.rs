@@ -201,7 +201,8 @@ fn build() -> HashMap<&'static str, Vec<Sense>> {
         (&["دقيقتين", "دقيقتان"], TimeUnit::Minute, 2, false),
         (&["ثانيه", "ثوان", "ثواني"], TimeUnit::Second, 0, false),
         (&["ثانيتين"], TimeUnit::Second, 2, false),
-        (&[], TimeUnit::Day, 0, false),
+        // Nights count days (ثلاث ليال, 6 ليال).
+        (&["ليال", "ليالي"], TimeUnit::Day, 0, false),
         (&[], TimeUnit::Day, 0, false),
         (&[], TimeUnit::Day, 0, false),
     ];

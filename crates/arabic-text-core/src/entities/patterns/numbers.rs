@@ -370,6 +370,10 @@ impl Scanner<'_> {
             if n.spelled && n.value == "1000" && n.next == i + 1 && self.wrote(i) {
                 return None;
             }
+            // ثلاثة أرباع: a fraction, not a count.
+            if n.spelled && matches!(self.fw(n.next), "ارباع" | "اخماس" | "اثلاث" | "اعشار") {
+                return None;
+            }
             return Some(self.hit(i, n.next, EntityKind::Number, Some(n.value)));
         }
         let v = self.pick(i, |s| match s {

@@ -198,6 +198,8 @@ fn years_ranges_decades_and_centuries() {
     is("صدر في 24، يناير 2011 في", EntityKind::Date, "24، يناير 2011", "2011-01-24");
     assert_eq!(spans("ويقال أنه ألف في علم الكلام"), []);
     is("حضر ألف شخص", EntityKind::Number, "ألف", "1000");
+    is("فحاصرهم 6 ليال ثم", EntityKind::Date, "6 ليال", "P6D");
+    assert_eq!(spans("كان يحوي ثلاثة أرباع الفرق"), []);
     // A day counted by an ordinal is a date.
     assert_eq!(
         spans("في اليوم الثاني من المعركة"),
