@@ -518,23 +518,44 @@ mod tests {
         let gate = Arc::new((Mutex::new(false), Condvar::new()));
         let (sink, guard) = batched(Stuck(Arc::clone(&gate)), false);
         let line = [b'x'; 1024];
+        // First let the writer thread take one line and block in the stuck
+        // output: otherwise, on a loaded machine, it may start late, take a
+        // full buffer and its drop count, and leave too little to drop again.
+        let _ = sink.make_writer().write(b"first\n");
+        let taken = |s: &BatchedWriter| {
+            s.shared
+                .buffer
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pending
+                .is_empty()
+        };
+        let wait = std::time::Instant::now();
+        while !taken(&sink) && wait.elapsed() < Duration::from_secs(60) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         let start = std::time::Instant::now();
         for _ in 0..(3 * MAX_BUFFERED / line.len()) {
             let _ = sink.make_writer().write(&line);
         }
-        assert!(start.elapsed() < Duration::from_secs(10));
-        {
+        let elapsed = start.elapsed();
+        let (pending, dropped) = {
             let buf = sink
                 .shared
                 .buffer
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            assert!(buf.pending.len() <= MAX_BUFFERED);
-            assert!(buf.dropped > 0);
-            assert!(LOG_LINES_DROPPED.get() >= buf.dropped);
-        }
+            (buf.pending.len(), buf.dropped)
+        };
+        let counted = LOG_LINES_DROPPED.get();
+        // Release the stuck output before asserting: a failed assertion
+        // must fail the test, not hang it in the guard's join.
         *gate.0.lock().unwrap_or_else(PoisonError::into_inner) = true;
         gate.1.notify_all();
         drop(guard);
+        assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+        assert!(pending <= MAX_BUFFERED, "{pending}");
+        assert!(dropped > 0);
+        assert!(counted >= dropped, "{counted} < {dropped}");
     }
 }
