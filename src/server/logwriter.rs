@@ -112,7 +112,7 @@ fn write_loop<W: Write>(shared: &Shared, mut out: W) {
     let mut formatted = Vec::new();
     loop {
         let (closed, dropped) = {
-            let mut buf = shared.buffer.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut buf = shared.lock();
             if buf.pending.is_empty() && buf.entries.is_empty() && !buf.closed {
                 buf = shared
                     .ready
@@ -160,7 +160,7 @@ fn write_loop<W: Write>(shared: &Shared, mut out: W) {
             }
         }
         if closed {
-            let mut buf = shared.buffer.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut buf = shared.lock();
             let rest = std::mem::take(&mut buf.pending);
             let mut rest_entries = std::mem::take(&mut buf.entries);
             drop(buf);
@@ -214,26 +214,40 @@ impl BatchedWriter {
     /// Queues an access entry (dropped and counted when the buffer is full,
     /// like a line).
     fn push(&self, entry: AccessEntry) {
-        let mut buf = self
-            .shared
-            .buffer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        self.shared.queue(ENTRY_BYTES, |buf| {
+            let at = buf.pending.len();
+            buf.entries.push((at, entry));
+        });
+    }
+}
+
+impl Shared {
+    /// The buffer, locked; a poisoned lock is taken as it is, since logging
+    /// must never panic (every change to the buffer is a push or a swap).
+    fn lock(&self) -> std::sync::MutexGuard<'_, Buffer> {
+        self.buffer.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds `bytes` worth of log to the buffer with `add`, the one path of
+    /// lines and access entries: nothing once the sink closed, dropped and
+    /// counted when the buffer would go over [`MAX_BUFFERED`], and the writer
+    /// thread woken when this fills a [`BATCH`].
+    fn queue(&self, bytes: usize, add: impl FnOnce(&mut Buffer)) {
+        let mut buf = self.lock();
         if buf.closed {
             return;
         }
         let queued = buf.pending.len() + buf.entries.len() * ENTRY_BYTES;
-        if queued + ENTRY_BYTES > MAX_BUFFERED {
+        if queued + bytes > MAX_BUFFERED {
             buf.dropped += 1;
             LOG_LINES_DROPPED.inc();
             return;
         }
-        let at = buf.pending.len();
-        buf.entries.push((at, entry));
-        let wake = queued < BATCH && queued + ENTRY_BYTES >= BATCH;
+        add(&mut buf);
+        let wake = queued < BATCH && queued + bytes >= BATCH;
         drop(buf);
         if wake {
-            self.shared.ready.notify_one();
+            self.ready.notify_one();
         }
     }
 }
@@ -267,11 +281,7 @@ where
 
 impl Drop for FlushGuard {
     fn drop(&mut self) {
-        self.shared
-            .buffer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .closed = true;
+        self.shared.lock().closed = true;
         self.shared.ready.notify_one();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
@@ -288,26 +298,8 @@ pub struct LineWriter<'a> {
 
 impl Write for LineWriter<'_> {
     fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
-        let mut buf = self
-            .shared
-            .buffer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if buf.closed {
-            return Ok(line.len());
-        }
-        let queued = buf.pending.len() + buf.entries.len() * ENTRY_BYTES;
-        if queued + line.len() > MAX_BUFFERED {
-            buf.dropped += 1;
-            LOG_LINES_DROPPED.inc();
-            return Ok(line.len());
-        }
-        buf.pending.extend_from_slice(line);
-        let wake = queued < BATCH && queued + line.len() >= BATCH;
-        drop(buf);
-        if wake {
-            self.shared.ready.notify_one();
-        }
+        self.shared
+            .queue(line.len(), |buf| buf.pending.extend_from_slice(line));
         Ok(line.len())
     }
 
