@@ -75,6 +75,23 @@ impl AccessEntry {
         String::from_utf8_lossy(&out).into_owned()
     }
 
+    /// Appends the line's numbers in the event's field order, each as
+    /// `{before}{name}{between}{value}` (` name=value` in text, `,"name":value`
+    /// in JSON); `skipped` only when set, as the event leaves out a `None`.
+    fn write_numbers(&self, out: &mut Vec<u8>, before: &str, between: &str) {
+        let numbers = [
+            ("latency_us", Some(self.latency_us)),
+            ("request_bytes", Some(self.request_bytes)),
+            ("response_bytes", Some(self.response_bytes)),
+            ("skipped", self.skipped),
+        ];
+        for (name, value) in numbers {
+            if let Some(value) = value {
+                let _ = write!(out, "{before}{name}{between}{value}");
+            }
+        }
+    }
+
     /// Appends the line `tracing-subscriber`'s text format makes of the
     /// event [`Self::emit_event`] sends (ANSI off).
     pub fn write_text(&self, out: &mut Vec<u8>) {
@@ -85,14 +102,7 @@ impl AccessEntry {
         self.write_path(out);
         out.extend_from_slice(b" code=");
         out.extend_from_slice(code_name(self.code).as_bytes());
-        let _ = write!(
-            out,
-            " latency_us={} request_bytes={} response_bytes={}",
-            self.latency_us, self.request_bytes, self.response_bytes
-        );
-        if let Some(skipped) = self.skipped {
-            let _ = write!(out, " skipped={skipped}");
-        }
+        self.write_numbers(out, " ", "=");
         out.push(b'\n');
     }
 
@@ -114,14 +124,8 @@ impl AccessEntry {
         }
         out.extend_from_slice(b",\"code\":\"");
         out.extend_from_slice(code_name(self.code).as_bytes());
-        let _ = write!(
-            out,
-            "\",\"latency_us\":{},\"request_bytes\":{},\"response_bytes\":{}",
-            self.latency_us, self.request_bytes, self.response_bytes
-        );
-        if let Some(skipped) = self.skipped {
-            let _ = write!(out, ",\"skipped\":{skipped}");
-        }
+        out.push(b'"');
+        self.write_numbers(out, ",\"", "\":");
         out.extend_from_slice(b",\"target\":\"arabic_text::access\"}\n");
     }
 
