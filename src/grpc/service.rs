@@ -68,13 +68,20 @@ pub trait Call: Send + 'static {
     /// The RPC, as the metrics' `method` label names it.
     const METHOD: &'static str;
 
+    /// The caller's document, which every call analyses.
+    fn text(&self) -> &str;
+
     /// The document's length in bytes: counted in the metrics.
-    fn text_len(&self) -> usize;
+    fn text_len(&self) -> usize {
+        self.text().len()
+    }
 
     /// The estimated working memory of [`Call::run`] (bytes), reserved
     /// before it starts: analysis' bound (`memory::working_memory_estimate`)
     /// unless the call does less.
-    fn working_memory(&self) -> usize;
+    fn working_memory(&self) -> usize {
+        memory::working_memory_estimate(self.text())
+    }
 
     /// An estimate of the call's work in text-byte equivalents, compared
     /// with the blocking threshold (inline or on the pool): the text, plus
@@ -92,8 +99,8 @@ impl Call for NormalizeCall {
 
     const METHOD: &'static str = "arabic.text.v1.TextAnalysisService/Normalize";
 
-    fn text_len(&self) -> usize {
-        self.text.len()
+    fn text(&self) -> &str {
+        &self.text
     }
 
     fn working_memory(&self) -> usize {
@@ -111,12 +118,8 @@ impl Call for SegmentCall {
 
     const METHOD: &'static str = "arabic.text.v1.TextAnalysisService/Segment";
 
-    fn text_len(&self) -> usize {
-        self.text.len()
-    }
-
-    fn working_memory(&self) -> usize {
-        memory::working_memory_estimate(&self.text)
+    fn text(&self) -> &str {
+        &self.text
     }
 
     fn run(&self, analyzer: &Analyzer) -> Result<Self::Response, InvalidSpan> {
@@ -130,12 +133,8 @@ impl Call for EntitiesCall {
 
     const METHOD: &'static str = "arabic.text.v1.TextAnalysisService/ExtractEntities";
 
-    fn text_len(&self) -> usize {
-        self.text.len()
-    }
-
-    fn working_memory(&self) -> usize {
-        memory::working_memory_estimate(&self.text)
+    fn text(&self) -> &str {
+        &self.text
     }
 
     fn work(&self) -> usize {
@@ -153,12 +152,8 @@ impl Call for AnalyzeCall {
 
     const METHOD: &'static str = "arabic.text.v1.TextAnalysisService/Analyze";
 
-    fn text_len(&self) -> usize {
-        self.text.len()
-    }
-
-    fn working_memory(&self) -> usize {
-        memory::working_memory_estimate(&self.text)
+    fn text(&self) -> &str {
+        &self.text
     }
 
     fn work(&self) -> usize {
