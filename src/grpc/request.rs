@@ -389,6 +389,22 @@ pub struct AnalyzeCall {
     pub detail: Detail,
 }
 
+/// The end every request's validation shares: the offset encoding, then the
+/// document (`prefix` before their field paths, as for the options), and the
+/// call made of them and the options when no field was violated.
+fn into_call<C>(
+    mut v: Violations,
+    offset_encoding: i32,
+    doc: Option<pb::Document>,
+    prefix: &str,
+    limits: Limits,
+    call: impl FnOnce(String, OffsetUnit) -> C,
+) -> Result<C, Violations> {
+    let unit = offset_unit(offset_encoding, &format!("{prefix}offset_encoding"), &mut v);
+    let text = document(doc, &format!("{prefix}document"), limits, &mut v);
+    v.into_result(call(text, unit))
+}
+
 /// Validates a Normalize request.
 pub fn normalize_request(
     req: pb::NormalizeRequest,
@@ -396,13 +412,18 @@ pub fn normalize_request(
 ) -> Result<NormalizeCall, Violations> {
     let mut v = Violations::default();
     let options = normalize_options(req.options.as_ref(), "options", &mut v);
-    let unit = offset_unit(req.offset_encoding, "offset_encoding", &mut v);
-    let text = document(req.document, "document", limits, &mut v);
-    v.into_result(NormalizeCall {
-        text,
-        options,
-        unit,
-    })
+    into_call(
+        v,
+        req.offset_encoding,
+        req.document,
+        "",
+        limits,
+        |text, unit| NormalizeCall {
+            text,
+            options,
+            unit,
+        },
+    )
 }
 
 /// Validates a Segment request.
@@ -415,16 +436,21 @@ pub fn segment_request(req: pb::SegmentRequest, limits: Limits) -> Result<Segmen
         "options.normalization",
         &mut v,
     );
-    let unit = offset_unit(req.offset_encoding, "offset_encoding", &mut v);
-    let text = document(req.document, "document", limits, &mut v);
     let detail = detail(req.include_tokens, req.include_segments);
-    v.into_result(SegmentCall {
-        text,
-        options: SegmentOptions { clitics },
-        normalize,
-        unit,
-        detail,
-    })
+    into_call(
+        v,
+        req.offset_encoding,
+        req.document,
+        "",
+        limits,
+        |text, unit| SegmentCall {
+            text,
+            options: SegmentOptions { clitics },
+            normalize,
+            unit,
+            detail,
+        },
+    )
 }
 
 /// Validates an ExtractEntities request.
@@ -434,13 +460,18 @@ pub fn entities_request(
 ) -> Result<EntitiesCall, Violations> {
     let mut v = Violations::default();
     let options = entity_options(req.options.as_ref(), "options", &mut v);
-    let unit = offset_unit(req.offset_encoding, "offset_encoding", &mut v);
-    let text = document(req.document, "document", limits, &mut v);
-    v.into_result(EntitiesCall {
-        text,
-        options,
-        unit,
-    })
+    into_call(
+        v,
+        req.offset_encoding,
+        req.document,
+        "",
+        limits,
+        |text, unit| EntitiesCall {
+            text,
+            options,
+            unit,
+        },
+    )
 }
 
 /// Validates an Analyze request; `prefix` is prepended to field paths (for
@@ -458,23 +489,24 @@ pub fn analyze_request(
     );
     let clitics = clitic_mode(req.clitics, &format!("{prefix}clitics"), &mut v);
     let entities = entity_options(req.entities.as_ref(), &format!("{prefix}entities"), &mut v);
-    let unit = offset_unit(
-        req.offset_encoding,
-        &format!("{prefix}offset_encoding"),
-        &mut v,
-    );
-    let text = document(req.document, &format!("{prefix}document"), limits, &mut v);
     let detail = detail(req.include_tokens, req.include_segments);
-    v.into_result(AnalyzeCall {
-        text,
-        options: AnalyzeOptions {
-            normalize,
-            segment: SegmentOptions { clitics },
-            entities,
+    into_call(
+        v,
+        req.offset_encoding,
+        req.document,
+        prefix,
+        limits,
+        |text, unit| AnalyzeCall {
+            text,
+            options: AnalyzeOptions {
+                normalize,
+                segment: SegmentOptions { clitics },
+                entities,
+            },
+            unit,
+            detail,
         },
-        unit,
-        detail,
-    })
+    )
 }
 
 #[cfg(test)]
