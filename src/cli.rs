@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 
 use crate::grpc::request;
 use crate::grpc::response::Detail;
-use crate::grpc::service::Call as _;
+use crate::grpc::service::Call;
 use crate::server;
 use crate::server::config::Config;
 use arabic_text_core::normalize::Preset;
@@ -47,39 +47,60 @@ pub enum Command {
     Entities(InputArgs),
     /// Normalize, segment and extract entities; prints JSON.
     Analyze(AnalyzeArgs),
+    /// A training or evaluation command (declared in [`TrainCommand`]).
+    #[cfg(feature = "train")]
+    #[command(flatten)]
+    Train(TrainCommand),
+}
+
+/// Declares the training and evaluation commands once, each with its help
+/// line, its arguments and the function of `arabic-text-train` that runs it:
+/// makes the [`TrainCommand`] enum and its dispatch.
+#[cfg(feature = "train")]
+macro_rules! train_commands {
+    ($($(#[doc = $doc:literal])* $variant:ident($module:ident::$args:ident) => $run:ident;)*) => {
+        /// The training and evaluation commands (the `train` feature), listed
+        /// after the local ones.
+        #[derive(Debug, Subcommand)]
+        pub enum TrainCommand {
+            $($(#[doc = $doc])* $variant(arabic_text_train::$module::$args),)*
+        }
+
+        impl TrainCommand {
+            /// Runs the command.
+            fn run(self) -> anyhow::Result<()> {
+                match self {
+                    $(Self::$variant(args) => arabic_text_train::$module::$run(&args),)*
+                }
+            }
+        }
+    };
+}
+
+#[cfg(feature = "train")]
+train_commands! {
     /// Check the CAMeL-compatible normalization rules against reference outputs.
-    #[cfg(feature = "train")]
-    Conformance(arabic_text_train::conformance::Args),
+    Conformance(conformance::Args) => run;
     /// Score the segmenter on UD Arabic-PUD with the CoNLL 2018 evaluator.
-    #[cfg(feature = "train")]
-    EvalSegment(arabic_text_train::eval_segment::Args),
+    EvalSegment(eval_segment::Args) => run;
     /// Train the named-entity model on ANERcorp.
-    #[cfg(feature = "train")]
-    TrainNer(arabic_text_train::ner::TrainArgs),
+    TrainNer(ner::TrainArgs) => train;
     /// Evaluate the entity extraction on the project's test set and both ANERcorp test versions.
-    #[cfg(feature = "train")]
-    EvalNer(arabic_text_train::eval_ner::EvalArgs),
+    EvalNer(eval_ner::EvalArgs) => eval;
     /// Validate the project's entity gold (data/entities) and report inconsistent annotations.
-    #[cfg(feature = "train")]
-    CheckEntities(arabic_text_train::gold::CheckArgs),
+    CheckEntities(gold::CheckArgs) => check;
     /// Score dates, times, numbers, money ... on the pattern test set (per-type P/R/F1).
-    #[cfg(feature = "train")]
-    EvalPatterns(arabic_text_train::eval_patterns::Args),
+    EvalPatterns(eval_patterns::Args) => run;
     /// Throughput on a text file, cold and warm; one JSON object per line.
-    #[cfg(feature = "train")]
-    Bench(arabic_text_train::bench::Args),
+    Bench(bench::Args) => run;
     /// Learn word clusters for the named-entity tagger from unlabelled text.
-    #[cfg(feature = "train")]
-    TrainEmbeddings(arabic_text_train::embeddings::Args),
+    TrainEmbeddings(embeddings::Args) => run;
     /// Train the entity context encoder over the subword vectors; its weight is chosen on dev.
-    #[cfg(feature = "train")]
-    TrainEncoder(arabic_text_train::encoder_train::Args),
+    TrainEncoder(encoder_train::Args) => run;
     /// Write the unlabelled text as the name tagger reads it (folded forms and stems), for the vector trainer.
-    #[cfg(feature = "train")]
-    DumpCorpus(arabic_text_train::dump_corpus::Args),
+    DumpCorpus(dump_corpus::Args) => run;
     /// Precompute the segmenter's analysis of every lexicon form (models/segment-analyses.bin.gz).
-    #[cfg(feature = "train")]
-    TrainSegment(arabic_text_train::train_segment::Args),
+    TrainSegment(train_segment::Args) => run;
 }
 
 /// The unit of printed offsets (the API's `offset_encoding`).
@@ -203,6 +224,22 @@ pub struct AnalyzeArgs {
     pub clitics: CliticsArg,
 }
 
+impl InputArgs {
+    /// The input text (the file, or stdin) and the unit its printed offsets
+    /// are in.
+    fn read(&self) -> anyhow::Result<(String, OffsetUnit)> {
+        Ok((read_input(self.input.as_ref())?, self.offsets.into()))
+    }
+}
+
+/// Runs `call` with the embedded models and prints its response.
+fn print_call<C: Call>(call: &C) -> anyhow::Result<()>
+where
+    C::Response: serde::Serialize,
+{
+    print_json(&call.run(&analyzer()?)?)
+}
+
 /// Reads the input file, or stdin for `None` / `-`.
 fn read_input(input: Option<&PathBuf>) -> anyhow::Result<String> {
     match input {
@@ -261,23 +298,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match command {
         Command::Serve(config) => server::serve_blocking(config),
         Command::Normalize(args) => {
-            let text = read_input(args.input.as_ref())?;
-            let call = request::NormalizeCall {
+            let (text, unit) = args.read()?;
+            print_call(&request::NormalizeCall {
                 text,
                 options: NormalizeOptions::preset(args.preset),
-                unit: args.offsets.into(),
-            };
-            print_json(&call.run(&analyzer()?)?)
+                unit,
+            })
         }
         Command::Segment(args) => {
-            let text = read_input(args.input.input.as_ref())?;
+            let (text, unit) = args.input.read()?;
             let call = request::SegmentCall {
                 text,
                 options: SegmentOptions {
                     clitics: args.clitics.into(),
                 },
                 normalize: NormalizeOptions::preset(args.input.preset),
-                unit: args.input.offsets.into(),
+                unit,
                 detail: Detail::default(),
             };
             let analyzer = analyzer()?;
@@ -294,17 +330,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Entities(args) => {
-            let text = read_input(args.input.as_ref())?;
-            let call = request::EntitiesCall {
+            let (text, unit) = args.read()?;
+            print_call(&request::EntitiesCall {
                 text,
                 options: EntityOptions::default(),
-                unit: args.offsets.into(),
-            };
-            print_json(&call.run(&analyzer()?)?)
+                unit,
+            })
         }
         Command::Analyze(args) => {
-            let text = read_input(args.input.input.as_ref())?;
-            let call = request::AnalyzeCall {
+            let (text, unit) = args.input.read()?;
+            print_call(&request::AnalyzeCall {
                 text,
                 options: AnalyzeOptions {
                     normalize: NormalizeOptions::preset(args.input.preset),
@@ -313,32 +348,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     },
                     entities: EntityOptions::default(),
                 },
-                unit: args.input.offsets.into(),
+                unit,
                 detail: Detail::default(),
-            };
-            print_json(&call.run(&analyzer()?)?)
+            })
         }
         #[cfg(feature = "train")]
-        Command::Conformance(args) => arabic_text_train::conformance::run(&args),
-        #[cfg(feature = "train")]
-        Command::EvalSegment(args) => arabic_text_train::eval_segment::run(&args),
-        #[cfg(feature = "train")]
-        Command::TrainNer(args) => arabic_text_train::ner::train(&args),
-        #[cfg(feature = "train")]
-        Command::EvalNer(args) => arabic_text_train::eval_ner::eval(&args),
-        #[cfg(feature = "train")]
-        Command::CheckEntities(args) => arabic_text_train::gold::check(&args),
-        #[cfg(feature = "train")]
-        Command::EvalPatterns(args) => arabic_text_train::eval_patterns::run(&args),
-        #[cfg(feature = "train")]
-        Command::Bench(args) => arabic_text_train::bench::run(&args),
-        #[cfg(feature = "train")]
-        Command::TrainEmbeddings(args) => arabic_text_train::embeddings::run(&args),
-        #[cfg(feature = "train")]
-        Command::TrainEncoder(args) => arabic_text_train::encoder_train::run(&args),
-        #[cfg(feature = "train")]
-        Command::DumpCorpus(args) => arabic_text_train::dump_corpus::run(&args),
-        #[cfg(feature = "train")]
-        Command::TrainSegment(args) => arabic_text_train::train_segment::run(&args),
+        Command::Train(command) => command.run(),
     }
 }
