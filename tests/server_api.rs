@@ -1,27 +1,34 @@
 //! The real server on 127.0.0.1:0 called through the generated clients: every
 //! RPC, health, reflection, errors and offsets.
 
-use crate::common::{TestServer, doc, stream_item, test_config};
+use crate::common::{
+    TestServer, assert_metric, calls_total, doc, health_status, list_services, open_stream,
+    requests, stream_item, test_config, violated_fields,
+};
 use arabic_text::pb;
 use tokio_stream::StreamExt as _;
 use tonic::Code;
-use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_types::StatusExt as _;
 
 /// A text mixing Arabic, an emoji (2 UTF-16 units, 4 bytes), Latin and digits.
 const MIXED: &str = "ذهب محمد 😀 إلى القاهرة يوم ٣ مايو. Hello 🇪🇬 world!";
 
+/// Asserts that the UTF-8 `span` of a response on [`MIXED`] slices `text`.
+fn assert_slices(span: Option<pb::TextSpan>, text: &str) {
+    let span = span.expect("span");
+    assert_eq!(
+        MIXED.get(span.start as usize..span.end as usize),
+        Some(text)
+    );
+}
+
 #[tokio::test]
 async fn every_rpc_answers_through_the_generated_client() {
-    let mut server = TestServer::start(test_config()).await;
-    let mut client = server.client().await;
+    let (mut server, mut client) = TestServer::start_client(test_config()).await;
 
     let normalized = client
-        .normalize(pb::NormalizeRequest {
-            document: doc("ذَهَبَ  محمد"),
-            ..Default::default()
-        })
+        .normalize(requests::normalize("ذَهَبَ  محمد"))
         .await
         .expect("normalize")
         .into_inner();
@@ -29,47 +36,28 @@ async fn every_rpc_answers_through_the_generated_client() {
     assert!(!normalized.normalized_text.is_empty());
 
     let segmented = client
-        .segment(pb::SegmentRequest {
-            document: doc(MIXED),
-            ..Default::default()
-        })
+        .segment(requests::segment(MIXED))
         .await
         .expect("segment")
         .into_inner();
     assert!(!segmented.tokens.is_empty());
     assert!(!segmented.sentences.is_empty());
     for token in &segmented.tokens {
-        let span = token.span.expect("span");
-        assert_eq!(
-            MIXED.get(span.start as usize..span.end as usize),
-            Some(token.text.as_str())
-        );
+        assert_slices(token.span, &token.text);
         assert!(!token.segments.is_empty());
     }
 
     let entities = client
-        .extract_entities(pb::ExtractEntitiesRequest {
-            document: doc(MIXED),
-            ..Default::default()
-        })
+        .extract_entities(requests::extract_entities(MIXED))
         .await
         .expect("entities")
         .into_inner();
-    for e in &entities.entities {
-        for m in &e.mentions {
-            let span = m.span.expect("span");
-            assert_eq!(
-                MIXED.get(span.start as usize..span.end as usize),
-                Some(m.text.as_str())
-            );
-        }
+    for m in entities.entities.iter().flat_map(|e| &e.mentions) {
+        assert_slices(m.span, &m.text);
     }
 
     let analyzed = client
-        .analyze(pb::AnalyzeRequest {
-            document: doc(MIXED),
-            ..Default::default()
-        })
+        .analyze(requests::analyze(MIXED))
         .await
         .expect("analyze")
         .into_inner();
@@ -128,20 +116,10 @@ async fn health_reports_overall_service_liveness_and_readiness() {
         "liveness",
         "readiness",
     ] {
-        let status = health
-            .check(HealthCheckRequest {
-                service: name.into(),
-            })
-            .await
-            .expect("check")
-            .into_inner()
-            .status;
+        let status = health_status(&mut health, name).await.expect("check");
         assert_eq!(status, ServingStatus::Serving as i32, "{name:?}");
     }
-    let unknown = health
-        .check(HealthCheckRequest {
-            service: "no.such.Service".into(),
-        })
+    let unknown = health_status(&mut health, "no.such.Service")
         .await
         .expect_err("unknown service");
     assert_eq!(unknown.code(), Code::NotFound);
@@ -149,33 +127,6 @@ async fn health_reports_overall_service_liveness_and_readiness() {
         arabic_text::server::SERVICE_NAME,
         "arabic.text.v1.TextAnalysisService"
     );
-}
-
-macro_rules! list_services {
-    ($module:path, $server:expr) => {{
-        use $module as r;
-        let mut client = r::server_reflection_client::ServerReflectionClient::new(
-            $server.channel().await.expect("connect"),
-        );
-        let request = r::ServerReflectionRequest {
-            host: String::new(),
-            message_request: Some(r::server_reflection_request::MessageRequest::ListServices(
-                String::new(),
-            )),
-        };
-        let mut responses = client
-            .server_reflection_info(tokio_stream::iter([request]))
-            .await
-            .expect("reflection")
-            .into_inner();
-        let response = responses.next().await.expect("one response").expect("ok");
-        match response.message_response {
-            Some(r::server_reflection_response::MessageResponse::ListServicesResponse(list)) => {
-                list.service.into_iter().map(|s| s.name).collect::<Vec<_>>()
-            }
-            other => panic!("unexpected reflection response {other:?}"),
-        }
-    }};
 }
 
 #[tokio::test]
@@ -201,8 +152,7 @@ async fn reflection_lists_the_services_over_v1_and_v1alpha() {
 async fn invalid_requests_get_invalid_argument_with_field_violations() {
     let mut config = test_config();
     config.max_text_bytes = 64;
-    let server = TestServer::start(config).await;
-    let mut client = server.client().await;
+    let (_server, mut client) = TestServer::start_client(config).await;
 
     let cases: Vec<(tonic::Status, &[&str])> = vec![
         (
@@ -273,15 +223,10 @@ async fn invalid_requests_get_invalid_argument_with_field_violations() {
     ];
     for (status, fields) in cases {
         assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+        assert_eq!(violated_fields(&status), fields);
         let details = status
             .get_details_bad_request()
             .expect("google.rpc.BadRequest details");
-        let got: Vec<_> = details
-            .field_violations
-            .iter()
-            .map(|v| v.field.as_str())
-            .collect();
-        assert_eq!(got, fields);
         assert!(
             details
                 .field_violations
@@ -295,22 +240,15 @@ async fn invalid_requests_get_invalid_argument_with_field_violations() {
 async fn over_size_requests_are_resource_exhausted() {
     let mut config = test_config();
     config.max_request_bytes = 1024;
-    let server = TestServer::start(config).await;
-    let mut client = server.client().await;
+    let (_server, mut client) = TestServer::start_client(config).await;
     let status = client
-        .normalize(pb::NormalizeRequest {
-            document: doc(&"ا".repeat(2000)),
-            ..Default::default()
-        })
+        .normalize(requests::normalize(&"ا".repeat(2000)))
         .await
         .expect_err("too large");
     assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
     // The connection still serves normal calls.
     client
-        .normalize(pb::NormalizeRequest {
-            document: doc("سلام"),
-            ..Default::default()
-        })
+        .normalize(requests::normalize("سلام"))
         .await
         .expect("small call");
 }
@@ -326,8 +264,7 @@ fn units(text: &str, byte: usize) -> (u32, u32) {
 
 #[tokio::test]
 async fn utf16_and_code_point_offsets_match_an_independent_computation() {
-    let server = TestServer::start(test_config()).await;
-    let client = server.client().await;
+    let (_server, client) = TestServer::start_client(test_config()).await;
     let segment = |encoding: pb::OffsetEncoding| {
         let mut client = client.clone();
         async move {
@@ -369,24 +306,15 @@ async fn utf16_and_code_point_offsets_match_an_independent_computation() {
 async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
     let mut config = test_config();
     config.max_concurrency = 1;
-    let server = TestServer::start(config).await;
-    let mut client = server.client().await;
+    let (server, mut client) = TestServer::start_client(config).await;
     // A stream that has been answered and stays open holds no permit (the
     // permit is taken per complete item): another caller still gets in.
-    let (tx, rx) = tokio::sync::mpsc::channel(1);
-    let mut stream = client
-        .analyze_stream(tokio_stream::wrappers::ReceiverStream::new(rx))
-        .await
-        .expect("stream")
-        .into_inner();
+    let (tx, mut stream) = open_stream(&mut client, None).await;
     tx.send(stream_item("1", "سلام")).await.expect("send");
     assert!(stream.next().await.is_some());
     let mut other = server.client().await;
     other
-        .normalize(pb::NormalizeRequest {
-            document: doc("سلام"),
-            ..Default::default()
-        })
+        .normalize(requests::normalize("سلام"))
         .await
         .expect("an open, idle stream holds no permit");
 
@@ -394,22 +322,11 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
     // once (polled until one is, while the analysis runs).
     let big = "ذهب الرئيس إلى القاهرة يوم الاثنين. ".repeat(4 * 1024);
     let mut busy = server.client().await;
-    let long = tokio::spawn(async move {
-        busy.analyze(pb::AnalyzeRequest {
-            document: doc(&big),
-            ..Default::default()
-        })
-        .await
-    });
+    let long = tokio::spawn(async move { busy.analyze(requests::analyze(&big)).await });
     let mut shed = None;
     while !long.is_finished() {
         let started = std::time::Instant::now();
-        let result = other
-            .normalize(pb::NormalizeRequest {
-                document: doc("سلام"),
-                ..Default::default()
-            })
-            .await;
+        let result = other.normalize(requests::normalize("سلام")).await;
         if let Err(status) = result {
             shed = Some((status, started.elapsed()));
             break;
@@ -425,11 +342,7 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
     assert_eq!(status.code(), Code::ResourceExhausted, "{status:?}");
     assert!(took < std::time::Duration::from_secs(1));
     // Health is never shed.
-    let mut health = server.health().await;
-    health
-        .check(HealthCheckRequest {
-            service: String::new(),
-        })
+    health_status(&mut server.health().await, "")
         .await
         .expect("health under load");
     long.await.expect("task").expect("the long analysis");
@@ -438,49 +351,27 @@ async fn calls_beyond_the_concurrency_limit_are_shed_at_once() {
     while stream.next().await.is_some() {}
     // The permit is back.
     other
-        .normalize(pb::NormalizeRequest {
-            document: doc("سلام"),
-            ..Default::default()
-        })
+        .normalize(requests::normalize("سلام"))
         .await
         .expect("admitted after the analysis ended");
 
     let metrics = server.metrics().await;
-    assert!(metrics.contains("200 OK"), "{metrics}");
-    assert!(
-        metrics.contains(
-            "arabic_text_grpc_calls_shed_total{method=\"arabic.text.v1.TextAnalysisService/Normalize\"} 1"
-        ),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains(
-            "arabic_text_grpc_calls_total{method=\"arabic.text.v1.TextAnalysisService/Normalize\",code=\"RESOURCE_EXHAUSTED\"} 1"
-        ),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains("arabic_text_grpc_calls_in_flight"),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains("arabic_text_grpc_call_duration_seconds_bucket"),
-        "{metrics}"
-    );
+    for sample in [
+        "200 OK",
+        "arabic_text_grpc_calls_shed_total{method=\"arabic.text.v1.TextAnalysisService/Normalize\"} 1",
+        &calls_total("Normalize", "RESOURCE_EXHAUSTED", 1),
+        "arabic_text_grpc_calls_in_flight",
+        "arabic_text_grpc_call_duration_seconds_bucket",
+    ] {
+        assert_metric(&metrics, sample);
+    }
 }
 
 #[tokio::test]
 async fn a_stream_past_its_deadline_ends_with_deadline_exceeded() {
-    let server = TestServer::start(test_config()).await;
-    let mut client = server.client().await;
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let mut request = tonic::Request::new(tokio_stream::wrappers::ReceiverStream::new(rx));
-    request.set_timeout(std::time::Duration::from_millis(300));
-    let mut stream = client
-        .analyze_stream(request)
-        .await
-        .expect("stream")
-        .into_inner();
+    let (_server, mut client) = TestServer::start_client(test_config()).await;
+    let (tx, mut stream) =
+        open_stream(&mut client, Some(std::time::Duration::from_millis(300))).await;
     tx.send(stream_item("1", "سلام")).await.expect("send");
     assert!(matches!(stream.next().await, Some(Ok(_))));
     let started = std::time::Instant::now();
@@ -504,15 +395,11 @@ async fn an_operator_gazetteer_file_is_recognised_in_every_request() {
         .expect("write gazetteer");
     let mut config = test_config();
     config.gazetteer = Some(path);
-    let server = TestServer::start(config).await;
-    let mut client = server.client().await;
+    let (_server, mut client) = TestServer::start_client(config).await;
 
     let text = "أعلنت شركة لزيتونة سوفت عن منتج جديد.";
     let response = client
-        .extract_entities(pb::ExtractEntitiesRequest {
-            document: doc(text),
-            ..Default::default()
-        })
+        .extract_entities(requests::extract_entities(text))
         .await
         .expect("extract")
         .into_inner();

@@ -3,11 +3,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{TestServer, stream_item, test_config};
+use crate::common::{TestServer, open_stream, stream_item, test_config};
 use arabic_text::pb;
 use arabic_text::server::config::ConfigDuration;
 use tokio_stream::StreamExt as _;
-use tokio_stream::wrappers::ReceiverStream;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 
@@ -33,12 +32,7 @@ async fn a_call_in_flight_when_shutdown_starts_still_succeeds() {
         Some(ServingStatus::Serving as i32)
     );
 
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let mut responses = client
-        .analyze_stream(ReceiverStream::new(rx))
-        .await
-        .expect("stream")
-        .into_inner();
+    let (tx, mut responses) = open_stream(&mut client, None).await;
     tx.send(item("before")).await.expect("send");
     let first = responses.next().await.expect("a response").expect("ok");
     assert_eq!(first.id, "before");
@@ -81,12 +75,7 @@ async fn the_drain_timeout_bounds_shutdown_when_a_call_never_ends() {
     config.drain_timeout = ConfigDuration(Duration::from_millis(300));
     let mut server = TestServer::start(config).await;
     let mut client = server.client().await;
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    let mut responses = client
-        .analyze_stream(ReceiverStream::new(rx))
-        .await
-        .expect("stream")
-        .into_inner();
+    let (tx, mut responses) = open_stream(&mut client, None).await;
     tx.send(item("1")).await.expect("send");
     responses.next().await.expect("response").expect("ok");
 

@@ -5,14 +5,12 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{TestServer, doc, test_config};
+use crate::common::{TestServer, doc, health_status, requests, test_config, violated_fields};
 use arabic_text::pb;
 use arabic_text_core::entities::gazetteer::{
     MAX_PHRASE_BYTES, MAX_PHRASE_UNITS, MAX_REQUEST_ENTRIES,
 };
 use tonic::Code;
-use tonic_health::pb::HealthCheckRequest;
-use tonic_types::StatusExt as _;
 
 /// A news-like paragraph (about 700 bytes).
 const PARAGRAPH: &str = "وكشف القيادي في كتائب حزب الله العراقي أن قادة الفصائل غادروا بغداد إلى طهران. \
@@ -42,12 +40,11 @@ fn entities_request(text: &str, gazetteer: Vec<pb::GazetteerEntry>) -> pb::Extra
     }
 }
 
-/// The field paths of a status's BadRequest violations.
-fn violated_fields(status: &tonic::Status) -> Vec<String> {
-    status
-        .get_details_bad_request()
-        .map(|b| b.field_violations.into_iter().map(|v| v.field).collect())
-        .unwrap_or_default()
+/// Asserts that a call was refused as INVALID_ARGUMENT for exactly `fields`.
+#[track_caller]
+fn assert_invalid(status: &tonic::Status, fields: &[&str]) {
+    assert_eq!(status.code(), Code::InvalidArgument, "{status:?}");
+    assert_eq!(violated_fields(status), fields);
 }
 
 /// The issue's phrase: 2,000 words taken from the text itself.
@@ -62,8 +59,7 @@ fn long_phrase(words: usize) -> String {
 
 #[tokio::test]
 async fn oversized_request_gazetteers_are_invalid_argument_at_once() {
-    let server = TestServer::start(test_config()).await;
-    let mut client = server.client().await;
+    let (_server, mut client) = TestServer::start_client(test_config()).await;
     let text = text_of(10 * 1024);
 
     // The issue's case: one 2,000-word phrase (froze the server for 16 s).
@@ -72,8 +68,7 @@ async fn oversized_request_gazetteers_are_invalid_argument_at_once() {
         .extract_entities(entities_request(&text, vec![entry(&long_phrase(2000))]))
         .await
         .expect_err("a 2,000-word phrase is refused");
-    assert_eq!(status.code(), Code::InvalidArgument);
-    assert_eq!(violated_fields(&status), ["options.gazetteer[0].phrase"]);
+    assert_invalid(&status, &["options.gazetteer[0].phrase"]);
     assert!(
         status.message().contains("gazetteer entry 0"),
         "{}",
@@ -94,13 +89,12 @@ async fn oversized_request_gazetteers_are_invalid_argument_at_once() {
         })
         .await
         .expect_err("over the phrase bounds");
-    assert_eq!(status.code(), Code::InvalidArgument);
-    assert_eq!(
-        violated_fields(&status),
-        [
+    assert_invalid(
+        &status,
+        &[
             "entities.gazetteer[1].phrase",
-            "entities.gazetteer[2].phrase"
-        ]
+            "entities.gazetteer[2].phrase",
+        ],
     );
 
     // More entries than allowed: one violation for the list.
@@ -109,8 +103,7 @@ async fn oversized_request_gazetteers_are_invalid_argument_at_once() {
         .extract_entities(entities_request(&text, many))
         .await
         .expect_err("too many entries");
-    assert_eq!(status.code(), Code::InvalidArgument);
-    assert_eq!(violated_fields(&status), ["options.gazetteer"]);
+    assert_invalid(&status, &["options.gazetteer"]);
     // Refused before any analysis: well under the time a 10 KB text takes.
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -122,8 +115,7 @@ async fn oversized_request_gazetteers_are_invalid_argument_at_once() {
 /// Item 10: phrases that fold to nothing or are only punctuation.
 #[tokio::test]
 async fn phrases_without_a_word_are_invalid_argument() {
-    let server = TestServer::start(test_config()).await;
-    let mut client = server.client().await;
+    let (_server, mut client) = TestServer::start_client(test_config()).await;
     let gazetteer = vec![
         entry("حزب الله"),
         entry("ـــ"),                    // tatweel only
@@ -135,15 +127,14 @@ async fn phrases_without_a_word_are_invalid_argument() {
         .extract_entities(entities_request("قال حزب الله", gazetteer))
         .await
         .expect_err("phrases without a word");
-    assert_eq!(status.code(), Code::InvalidArgument);
-    assert_eq!(
-        violated_fields(&status),
-        [
+    assert_invalid(
+        &status,
+        &[
             "options.gazetteer[1].phrase",
             "options.gazetteer[2].phrase",
             "options.gazetteer[3].phrase",
             "options.gazetteer[4].phrase",
-        ]
+        ],
     );
     // A phrase with punctuation and a word is fine, and found.
     let found = client
@@ -199,10 +190,7 @@ async fn big_gazetteers_do_not_stall_health_checks() {
     let mut slowest = Duration::ZERO;
     while calls.iter().any(|c| !c.is_finished()) {
         let started = Instant::now();
-        health
-            .check(HealthCheckRequest {
-                service: "liveness".into(),
-            })
+        health_status(&mut health, "liveness")
             .await
             .expect("health answers");
         slowest = slowest.max(started.elapsed());
@@ -226,10 +214,7 @@ async fn median_analyze(server: &TestServer, text: &str, n: usize) -> Duration {
     for _ in 0..n {
         let started = Instant::now();
         client
-            .analyze(pb::AnalyzeRequest {
-                document: doc(text),
-                ..Default::default()
-            })
+            .analyze(requests::analyze(text))
             .await
             .expect("analyze");
         times.push(started.elapsed());

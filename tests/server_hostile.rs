@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use crate::common::{TestServer, doc, test_config};
+use crate::common::{
+    TestServer, assert_metric, calls_total, doc, requests, run_to_error, stream_item, test_config,
+};
 use arabic_text::pb;
 use tokio_stream::StreamExt as _;
 use tonic::Code;
@@ -27,20 +29,8 @@ async fn raw_call(
     body: Option<Vec<u8>>,
     reset: bool,
 ) -> Option<(i32, String)> {
-    let tcp = tokio::net::TcpStream::connect(server.addr)
-        .await
-        .expect("connect");
-    let (client, connection) = h2::client::handshake(tcp).await.expect("handshake");
-    tokio::spawn(connection);
-    let mut client = client.ready().await.expect("ready");
-    let request = http::Request::post(format!("http://{}{path}", server.addr))
-        .header("content-type", "application/grpc")
-        .header("te", "trailers")
-        .body(())
-        .expect("request");
-    let (response, mut send) = client
-        .send_request(request, body.is_none() && !reset)
-        .expect("send");
+    let (response, mut send, _connection) =
+        h2_call(server, path, &[], body.is_none() && !reset).await;
     if reset {
         tokio::time::sleep(Duration::from_millis(50)).await;
         send.send_reset(h2::Reason::CANCEL);
@@ -51,20 +41,7 @@ async fn raw_call(
         send.send_data(body.into(), true).expect("data");
     }
     let response = response.await.expect("response");
-    let status = |h: &http::HeaderMap| {
-        h.get("grpc-status")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<i32>().ok())
-            .map(|code| {
-                let message = h
-                    .get("grpc-message")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_owned();
-                (code, message)
-            })
-    };
-    if let Some(s) = status(response.headers()) {
+    if let Some(s) = grpc_status(response.headers()) {
         return Some(s);
     }
     let mut body = response.into_body();
@@ -73,7 +50,57 @@ async fn raw_call(
         let _ = body.flow_control().release_capacity(chunk.len());
     }
     let trailers = body.trailers().await.expect("trailers").unwrap_or_default();
-    status(&trailers)
+    grpc_status(&trailers)
+}
+
+/// The grpc-status and grpc-message of headers or trailers, when they end
+/// the call.
+fn grpc_status(h: &http::HeaderMap) -> Option<(i32, String)> {
+    h.get("grpc-status")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i32>().ok())
+        .map(|code| {
+            let message = h
+                .get("grpc-message")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            (code, message)
+        })
+}
+
+/// Starts a raw HTTP/2 gRPC call to `path` with extra `headers` on a new
+/// connection (`end`: the request has no body); returns the response future,
+/// the request stream and the connection task (aborting it closes the TCP
+/// connection).
+async fn h2_call(
+    server: &TestServer,
+    path: &str,
+    headers: &[(&str, &str)],
+    end: bool,
+) -> (
+    h2::client::ResponseFuture,
+    h2::SendStream<prost::bytes::Bytes>,
+    tokio::task::JoinHandle<()>,
+) {
+    let tcp = tokio::net::TcpStream::connect(server.addr)
+        .await
+        .expect("connect");
+    let (client, connection) = h2::client::handshake(tcp).await.expect("handshake");
+    let connection = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let mut client = client.ready().await.expect("ready");
+    let mut request = http::Request::post(format!("http://{}{path}", server.addr))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let (response, send) = client
+        .send_request(request.body(()).expect("request"), end)
+        .expect("send");
+    (response, send, connection)
 }
 
 /// A gRPC frame holding `message` (flag 0, or 1 for "compressed").
@@ -115,19 +142,8 @@ async fn what_a_caller_sends_is_never_internal() {
             .is_none()
     );
     let metrics = server.metrics().await;
-    let analyze = "method=\"arabic.text.v1.TextAnalysisService/Analyze\"";
-    assert!(
-        metrics.contains(&format!(
-            "arabic_text_grpc_calls_total{{{analyze},code=\"CANCELLED\"}} 1"
-        )),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains(&format!(
-            "arabic_text_grpc_calls_total{{{analyze},code=\"INTERNAL\"}} 0"
-        )),
-        "{metrics}"
-    );
+    assert_metric(&metrics, &calls_total("Analyze", "CANCELLED", 1));
+    assert_metric(&metrics, &calls_total("Analyze", "INTERNAL", 0));
     // The same in AnalyzeStream: the stream ends with the unary code.
     let (code, message) = raw_call(
         &server,
@@ -144,11 +160,10 @@ async fn what_a_caller_sends_is_never_internal() {
 async fn an_oversize_stream_item_ends_the_stream_with_resource_exhausted() {
     let mut config = test_config();
     config.max_request_bytes = 64 * 1024;
-    let server = TestServer::start(config).await;
-    let mut client = server.client().await;
+    let (_server, mut client) = TestServer::start_client(config).await;
     let items = vec![
-        crate::common::stream_item("ok", "ذهب محمد"),
-        crate::common::stream_item("big", &"ب".repeat(64 * 1024)),
+        stream_item("ok", "ذهب محمد"),
+        stream_item("big", &"ب".repeat(64 * 1024)),
     ];
     let mut stream = client
         .analyze_stream(tokio_stream::iter(items))
@@ -168,8 +183,7 @@ async fn an_oversize_stream_item_ends_the_stream_with_resource_exhausted() {
 
 #[tokio::test]
 async fn error_details_stay_under_4_kib() {
-    let server = TestServer::start(test_config()).await;
-    let mut client = server.client().await;
+    let (_server, mut client) = TestServer::start_client(test_config()).await;
     let status = client
         .extract_entities(pb::ExtractEntitiesRequest {
             document: Some(pb::Document {
@@ -225,12 +239,11 @@ async fn unknown_methods_share_one_metric_label() {
     let server = TestServer::start(test_config()).await;
     let before = server.metrics().await;
     // Series exist at zero before any call.
-    assert!(before.contains(
-        "arabic_text_grpc_calls_total{method=\"arabic.text.v1.TextAnalysisService/Analyze\",code=\"OK\"} 0"
-    ), "{before}");
-    assert!(before.contains(
-        "arabic_text_grpc_calls_shed_total{method=\"arabic.text.v1.TextAnalysisService/Segment\"} 0"
-    ), "{before}");
+    assert_metric(&before, &calls_total("Analyze", "OK", 0));
+    assert_metric(
+        &before,
+        "arabic_text_grpc_calls_shed_total{method=\"arabic.text.v1.TextAnalysisService/Segment\"} 0",
+    );
     for i in 0..20 {
         let path = format!("/arabic.text.v1.TextAnalysisService/Random{i}");
         let (code, _) = raw_call(&server, &path, Some(frame(0, &[])), false)
@@ -240,10 +253,9 @@ async fn unknown_methods_share_one_metric_label() {
     }
     let after = server.metrics().await;
     assert!(!after.contains("Random"), "{after}");
-    assert!(
-        after
-            .contains("arabic_text_grpc_calls_total{method=\"unknown\",code=\"UNIMPLEMENTED\"} 20"),
-        "{after}"
+    assert_metric(
+        &after,
+        "arabic_text_grpc_calls_total{method=\"unknown\",code=\"UNIMPLEMENTED\"} 20",
     );
 }
 
@@ -257,10 +269,7 @@ async fn gzip_and_zstd_are_accepted_and_sent() {
             .send_compressed(encoding)
             .accept_compressed(encoding);
         let response = client
-            .analyze(pb::AnalyzeRequest {
-                document: doc(&article(4)),
-                ..Default::default()
-            })
+            .analyze(requests::analyze(&article(4)))
             .await
             .unwrap_or_else(|s| panic!("{encoding:?}: {s:?}"));
         let sent = response
@@ -303,10 +312,7 @@ async fn callers_can_ask_for_less_and_oversize_responses_are_resource_exhausted(
 
     let small = article(2);
     let full = client
-        .segment(pb::SegmentRequest {
-            document: doc(&small),
-            ..Default::default()
-        })
+        .segment(requests::segment(&small))
         .await
         .expect("full")
         .into_inner();
@@ -335,10 +341,7 @@ async fn responses_nobody_reads_cannot_pin_more_than_the_budget() {
     let mut probe = server.client().await.max_decoding_message_size(usize::MAX);
     use prost::Message as _;
     let size = probe
-        .analyze(pb::AnalyzeRequest {
-            document: doc(&text),
-            ..Default::default()
-        })
+        .analyze(requests::analyze(&text))
         .await
         .expect("a reader gets its response")
         .into_inner()
@@ -358,29 +361,15 @@ async fn responses_nobody_reads_cannot_pin_more_than_the_budget() {
                 .max_decoding_message_size(usize::MAX);
         let text = text.clone();
         stuck.push(tokio::spawn(async move {
-            client
-                .analyze(pb::AnalyzeRequest {
-                    document: doc(&text),
-                    ..Default::default()
-                })
-                .await
+            client.analyze(requests::analyze(&text)).await
         }));
     }
     let mut shed = None;
     for _ in 0..100 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        match probe
-            .analyze(pb::AnalyzeRequest {
-                document: doc(&text),
-                ..Default::default()
-            })
-            .await
-        {
-            Ok(_) => {}
-            Err(status) => {
-                shed = Some(status);
-                break;
-            }
+        if let Err(status) = probe.analyze(requests::analyze(&text)).await {
+            shed = Some(status);
+            break;
         }
     }
     let status = shed.expect("unread responses exhaust the budget");
@@ -388,10 +377,7 @@ async fn responses_nobody_reads_cannot_pin_more_than_the_budget() {
     assert!(status.get_details_retry_info().is_some(), "{status:?}");
     // Small calls still get through.
     probe
-        .normalize(pb::NormalizeRequest {
-            document: doc("سلام"),
-            ..Default::default()
-        })
+        .normalize(requests::normalize("سلام"))
         .await
         .expect("small calls are served");
     for task in stuck {
@@ -403,17 +389,7 @@ async fn responses_nobody_reads_cannot_pin_more_than_the_budget() {
 async fn a_missing_gazetteer_file_is_reported_once_as_a_gazetteer() {
     let mut config = test_config();
     config.gazetteer = Some("/nonexistent/names.tsv".into());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let error = tokio::time::timeout(
-        Duration::from_secs(60),
-        arabic_text::server::run_with_metrics(listener, None, config, std::future::pending()),
-    )
-    .await
-    .expect("fails fast")
-    .expect_err("a missing file is an error");
-    let message = format!("{error:#}");
+    let message = run_to_error(config).await;
     assert!(message.contains("gazetteer"), "{message}");
     assert!(!message.contains("model"), "{message}");
     assert_eq!(message.matches("os error 2").count(), 1, "{message}");
@@ -461,23 +437,7 @@ async fn open_call(
     h2::SendStream<prost::bytes::Bytes>,
     tokio::task::JoinHandle<()>,
 ) {
-    let tcp = tokio::net::TcpStream::connect(server.addr)
-        .await
-        .expect("connect");
-    let (client, connection) = h2::client::handshake(tcp).await.expect("handshake");
-    let connection = tokio::spawn(async move {
-        let _ = connection.await;
-    });
-    let mut client = client.ready().await.expect("ready");
-    let mut request = http::Request::post(format!("http://{}{path}", server.addr))
-        .header("content-type", "application/grpc")
-        .header("te", "trailers");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let (response, mut send) = client
-        .send_request(request.body(()).expect("request"), false)
-        .expect("send");
+    let (response, mut send, connection) = h2_call(server, path, headers, false).await;
     if !body.is_empty() {
         send.send_data(body.to_vec().into(), false).expect("data");
     }
@@ -495,21 +455,12 @@ async fn an_expired_deadline_is_deadline_exceeded_on_the_wire_and_in_metrics() {
         .await
         .expect("answered at the deadline")
         .expect("response");
-    let code = response
-        .headers()
-        .get("grpc-status")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<i32>().ok());
+    let code = grpc_status(response.headers()).map(|(code, _)| code);
     assert_eq!(code, Some(Code::DeadlineExceeded as i32), "{response:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
     tokio::time::sleep(Duration::from_millis(100)).await;
     let metrics = server.metrics().await;
-    assert!(
-        metrics.contains(
-            "arabic_text_grpc_calls_total{method=\"arabic.text.v1.TextAnalysisService/Analyze\",code=\"DEADLINE_EXCEEDED\"} 1"
-        ),
-        "{metrics}"
-    );
+    assert_metric(&metrics, &calls_total("Analyze", "DEADLINE_EXCEEDED", 1));
 }
 
 #[tokio::test]
@@ -523,25 +474,22 @@ async fn a_connection_closed_before_the_body_ends_counts_cancelled() {
     connection.abort();
     drop(_send);
     drop(_response);
-    let analyze = "method=\"arabic.text.v1.TextAnalysisService/Analyze\"";
+    let cancelled = calls_total("Analyze", "CANCELLED", 1);
     let mut metrics = String::new();
     for _ in 0..40 {
         tokio::time::sleep(Duration::from_millis(50)).await;
         metrics = server.metrics().await;
-        if metrics.contains(&format!("{{{analyze},code=\"CANCELLED\"}} 1")) {
+        if metrics.contains(&cancelled) {
             break;
         }
     }
+    assert_metric(&metrics, &cancelled);
+    // UNKNOWN is 0, or the series does not exist.
     assert!(
-        metrics.contains(&format!(
-            "arabic_text_grpc_calls_total{{{analyze},code=\"CANCELLED\"}} 1"
-        )),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains(&format!(
-            "arabic_text_grpc_calls_total{{{analyze},code=\"UNKNOWN\"}} 0"
-        )) || !metrics.contains(&format!("{{{analyze},code=\"UNKNOWN\"}}")),
+        metrics.contains(&calls_total("Analyze", "UNKNOWN", 0))
+            || !metrics.contains(
+                "{method=\"arabic.text.v1.TextAnalysisService/Analyze\",code=\"UNKNOWN\"}"
+            ),
         "{metrics}"
     );
 }

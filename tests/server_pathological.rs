@@ -1,7 +1,7 @@
 //! Pathological inputs through the real API: answered, never INTERNAL, spans
 //! in bounds; the text limit is exact.
 
-use crate::common::{TestServer, doc, test_config};
+use crate::common::{TestServer, doc, requests, test_config};
 use arabic_text::pb;
 use tonic::Code;
 
@@ -78,22 +78,15 @@ async fn pathological_inputs_are_analysed_without_errors() {
 async fn the_text_limit_is_exact() {
     let mut config = test_config();
     config.max_text_bytes = 1000;
-    let server = TestServer::start(config).await;
-    let mut client = server.client().await;
+    let (_server, mut client) = TestServer::start_client(config).await;
     let at_limit = "ب".repeat(500);
     client
-        .normalize(pb::NormalizeRequest {
-            document: doc(&at_limit),
-            ..Default::default()
-        })
+        .normalize(requests::normalize(&at_limit))
         .await
         .expect("a text of exactly the limit is accepted");
     let over = format!("{at_limit}x");
     let status = client
-        .normalize(pb::NormalizeRequest {
-            document: doc(&over),
-            ..Default::default()
-        })
+        .normalize(requests::normalize(&over))
         .await
         .expect_err("one byte over");
     assert_eq!(status.code(), Code::InvalidArgument);

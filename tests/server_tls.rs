@@ -6,8 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::common::{TestServer, doc, free_port, test_config};
-use arabic_text::pb;
+use crate::common::{
+    TestServer, assert_metric, free_port, health_status, list_services, requests, run_to_error,
+    test_config,
+};
 use arabic_text::pb::text_analysis_service_client::TextAnalysisServiceClient;
 use arabic_text::server::config::{Config, ConfigDuration, OptionalAddr};
 use rcgen::{
@@ -15,7 +17,6 @@ use rcgen::{
     KeyUsagePurpose, SanType,
 };
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Identity};
-use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_client::HealthClient;
 
 /// A certificate authority made for one test.
@@ -113,10 +114,7 @@ fn client_tls(ca: &Ca, identity: Option<(String, String)>) -> ClientTlsConfig {
 
 async fn normalize(channel: Channel) -> Result<String, tonic::Status> {
     TextAnalysisServiceClient::new(channel)
-        .normalize(pb::NormalizeRequest {
-            document: doc("السَّلامُ"),
-            ..Default::default()
-        })
+        .normalize(requests::normalize("السَّلامُ"))
         .await
         .map(|r| r.into_inner().normalized_text)
 }
@@ -140,36 +138,15 @@ async fn tls_is_served_with_health_and_reflection_and_plaintext_is_refused() {
         normalize(channel.clone()).await.ok().as_deref(),
         Some("السلام")
     );
-    let status = HealthClient::new(channel.clone())
-        .check(HealthCheckRequest {
-            service: "readiness".into(),
-        })
+    let status = health_status(&mut HealthClient::new(channel), "readiness")
         .await
-        .expect("health over TLS")
-        .into_inner()
-        .status;
+        .expect("health over TLS");
     assert_eq!(status, 1, "SERVING");
-    let mut reflection =
-        tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient::new(channel);
-    let request = tonic_reflection::pb::v1::ServerReflectionRequest {
-        host: String::new(),
-        message_request: Some(
-            tonic_reflection::pb::v1::server_reflection_request::MessageRequest::ListServices(
-                String::new(),
-            ),
-        ),
-    };
-    let mut answers = reflection
-        .server_reflection_info(tokio_stream::iter([request]))
-        .await
-        .expect("reflection over TLS")
-        .into_inner();
-    let answer = answers
-        .message()
-        .await
-        .expect("answer")
-        .expect("one answer");
-    assert!(format!("{answer:?}").contains("arabic.text.v1.TextAnalysisService"));
+    let services = list_services!(tonic_reflection::pb::v1, server);
+    assert!(
+        services.contains(&"arabic.text.v1.TextAnalysisService".to_owned()),
+        "reflection over TLS: {services:?}"
+    );
 
     // A plaintext caller gets nowhere: the server expects a TLS ClientHello.
     let plain = server.channel_with(None).await;
@@ -177,10 +154,9 @@ async fn tls_is_served_with_health_and_reflection_and_plaintext_is_refused() {
     // Nor does a caller that does not trust the server's CA.
     let stranger = client_tls(&Ca::new("other CA"), None);
     assert!(!call_works(server.channel_with(Some(stranger)).await).await);
-    let metrics = server.metrics().await;
-    assert!(
-        metrics.contains("arabic_text_connections_refused_total{reason=\"handshake\"}"),
-        "{metrics}"
+    assert_metric(
+        &server.metrics().await,
+        "arabic_text_connections_refused_total{reason=\"handshake\"}",
     );
 }
 
@@ -266,15 +242,9 @@ async fn the_health_port_answers_plaintext_probes_while_the_api_speaks_tls() {
         .connect()
         .await
         .expect("plaintext health port");
+    let mut health = HealthClient::new(probe.clone());
     for service in ["readiness", "liveness", ""] {
-        let status = HealthClient::new(probe.clone())
-            .check(HealthCheckRequest {
-                service: service.into(),
-            })
-            .await
-            .expect("health")
-            .into_inner()
-            .status;
+        let status = health_status(&mut health, service).await.expect("health");
         assert_eq!(status, 1, "{service:?} SERVING");
     }
     // Only health: the API is not reachable in plaintext there.
@@ -305,18 +275,4 @@ async fn unusable_tls_files_stop_the_server_at_start() {
         ..test_config()
     };
     assert!(run_to_error(half).await.contains("--tls-client-ca"));
-}
-
-/// The error `run` stops with for `config`.
-async fn run_to_error(config: Config) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let result = tokio::time::timeout(
-        Duration::from_secs(30),
-        arabic_text::server::run_with_metrics(listener, None, config, std::future::pending()),
-    )
-    .await
-    .expect("fails fast");
-    format!("{:#}", result.expect_err("refused"))
 }

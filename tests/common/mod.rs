@@ -5,15 +5,17 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use arabic_text::pb;
 use arabic_text::pb::text_analysis_service_client::TextAnalysisServiceClient;
 use arabic_text::server::config::{Config, ConfigDuration, OptionalAddr};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tonic::transport::{Channel, ClientTlsConfig};
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
+use tonic_types::StatusExt as _;
 
 /// A running server.
 pub struct TestServer {
@@ -45,6 +47,14 @@ impl TestServer {
         Self::start_with(config, None).await
     }
 
+    /// Starts a server with `config` and connects a client to it: what most
+    /// tests begin with.
+    pub async fn start_client(config: Config) -> (Self, Client) {
+        let server = Self::start(config).await;
+        let client = server.client().await;
+        (server, client)
+    }
+
     /// Starts a server with `config` whose clients connect with `client_tls`
     /// (TLS when set), and waits until it is ready.
     pub async fn start_with(config: Config, client_tls: Option<ClientTlsConfig>) -> Self {
@@ -73,7 +83,7 @@ impl TestServer {
     }
 
     /// A client of the analysis service.
-    pub async fn client(&self) -> TextAnalysisServiceClient<Channel> {
+    pub async fn client(&self) -> Client {
         TextAnalysisServiceClient::new(self.channel().await.expect("connect"))
     }
 
@@ -105,13 +115,7 @@ impl TestServer {
     pub async fn wait_ready(&self) {
         for _ in 0..200 {
             if let Ok(channel) = self.channel().await {
-                let mut health = HealthClient::new(channel);
-                let status = health
-                    .check(HealthCheckRequest {
-                        service: "readiness".into(),
-                    })
-                    .await
-                    .map(|r| r.into_inner().status);
+                let status = health_status(&mut HealthClient::new(channel), "readiness").await;
                 if matches!(status, Ok(s) if s == ServingStatus::Serving as i32) {
                     return;
                 }
@@ -144,6 +148,9 @@ impl TestServer {
     }
 }
 
+/// A client of the analysis service.
+pub type Client = TextAnalysisServiceClient<Channel>;
+
 /// A document.
 pub fn doc(content: &str) -> Option<arabic_text::pb::Document> {
     Some(arabic_text::pb::Document {
@@ -171,3 +178,138 @@ pub fn free_port() -> u16 {
         .map(|a| a.port())
         .expect("a free port")
 }
+
+/// Requests of the unary RPCs for a text, every other field at its default.
+pub mod requests {
+    use super::{doc, pb};
+
+    /// Declares, for each RPC, the function that makes its request for a
+    /// text with default options.
+    macro_rules! of_text {
+        ($($(#[$doc:meta])* $name:ident: $request:ident;)*) => {$(
+            $(#[$doc])*
+            pub fn $name(content: &str) -> pb::$request {
+                pb::$request {
+                    document: doc(content),
+                    ..Default::default()
+                }
+            }
+        )*};
+    }
+
+    of_text! {
+        /// A Normalize request of `content`.
+        normalize: NormalizeRequest;
+        /// A Segment request of `content`.
+        segment: SegmentRequest;
+        /// An ExtractEntities request of `content`.
+        extract_entities: ExtractEntitiesRequest;
+        /// An Analyze request of `content`.
+        analyze: AnalyzeRequest;
+    }
+}
+
+/// The status the health service reports for `service` (`""` for the
+/// server as a whole).
+pub async fn health_status(
+    health: &mut HealthClient<Channel>,
+    service: &str,
+) -> Result<i32, tonic::Status> {
+    health
+        .check(HealthCheckRequest {
+            service: service.into(),
+        })
+        .await
+        .map(|r| r.into_inner().status)
+}
+
+/// Opens an AnalyzeStream whose items the test sends one by one on the
+/// returned sender (dropping it half-closes the stream); `timeout` is the
+/// call's deadline.
+pub async fn open_stream(
+    client: &mut Client,
+    timeout: Option<Duration>,
+) -> (
+    mpsc::Sender<pb::AnalyzeStreamRequest>,
+    tonic::Streaming<pb::AnalyzeStreamResponse>,
+) {
+    let (tx, rx) = mpsc::channel(4);
+    let mut request = tonic::Request::new(tokio_stream::wrappers::ReceiverStream::new(rx));
+    if let Some(timeout) = timeout {
+        request.set_timeout(timeout);
+    }
+    let responses = client
+        .analyze_stream(request)
+        .await
+        .expect("stream")
+        .into_inner();
+    (tx, responses)
+}
+
+/// The `arabic_text_grpc_calls_total` sample of the service's `method` (e.g.
+/// `Analyze`) ending with `code` (e.g. `CANCELLED`), `count` calls.
+pub fn calls_total(method: &str, code: &str, count: u64) -> String {
+    format!(
+        "arabic_text_grpc_calls_total{{method=\"arabic.text.v1.TextAnalysisService/{method}\",code=\"{code}\"}} {count}"
+    )
+}
+
+/// Asserts that the `/metrics` text `metrics` has `sample`.
+#[track_caller]
+pub fn assert_metric(metrics: &str, sample: &str) {
+    assert!(metrics.contains(sample), "no {sample} in {metrics}");
+}
+
+/// The field paths of a status's `google.rpc.BadRequest` violations (none
+/// when it has no such details).
+pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
+    status
+        .get_details_bad_request()
+        .map(|b| b.field_violations.into_iter().map(|v| v.field).collect())
+        .unwrap_or_default()
+}
+
+/// The error `run` stops with for `config` (it must stop within a minute,
+/// before serving).
+pub async fn run_to_error(config: Config) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let result = tokio::time::timeout(
+        Duration::from_secs(60),
+        arabic_text::server::run_with_metrics(listener, None, config, std::future::pending()),
+    )
+    .await
+    .expect("fails fast");
+    format!("{:#}", result.expect_err("refused"))
+}
+
+/// The service names the reflection service lists, asked over `$module`
+/// (`tonic_reflection::pb::v1` or `v1alpha`, two versions of the same
+/// messages) on a new connection to `$server`.
+macro_rules! list_services {
+    ($module:path, $server:expr) => {{
+        use tokio_stream::StreamExt as _;
+        use $module as r;
+        let mut client = r::server_reflection_client::ServerReflectionClient::new(
+            $server.channel().await.expect("connect"),
+        );
+        let request = r::ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(r::server_reflection_request::MessageRequest::ListServices(
+                String::new(),
+            )),
+        };
+        let mut responses = client
+            .server_reflection_info(tokio_stream::iter([request]))
+            .await
+            .expect("reflection")
+            .into_inner();
+        let response = responses.next().await.expect("one response").expect("ok");
+        match response.message_response {
+            Some(r::server_reflection_response::MessageResponse::ListServicesResponse(list)) => {
+                list.service.into_iter().map(|s| s.name).collect::<Vec<_>>()
+            }
+            other => panic!("unexpected reflection response {other:?}"),
+        }
+    }};
+}
+pub(crate) use list_services;
