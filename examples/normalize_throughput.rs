@@ -33,38 +33,63 @@ fn main() {
     }
     let options = NormalizeOptions::preset(preset);
     let docs = split_1k(&corpus);
-    let cpu0 = cpu_seconds().unwrap_or(0.0);
-    let wall = Instant::now();
-    let mut bytes = 0usize;
-    while wall.elapsed().as_secs_f64() < 3.0 {
+    let docs_rate = Rate::measure(|| {
         for doc in &docs {
             let n = normalize(std::hint::black_box(doc), &options);
             std::hint::black_box(&n);
         }
-        bytes += corpus.len();
-    }
-    let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
-    println!(
-        "{preset:?} 1 KB docs: {:.0} MB/s per core (CPU time), {:.0} MB/s wall",
-        bytes as f64 / 1e6 / cpu,
-        bytes as f64 / 1e6 / wall.elapsed().as_secs_f64(),
-    );
-    let mut bytes = 0usize;
+        corpus.len()
+    });
+    println!("{preset:?} 1 KB docs: {docs_rate}");
     let mut edits = 0usize;
-    let cpu0 = cpu_seconds().unwrap_or(0.0);
-    let wall = Instant::now();
-    while wall.elapsed().as_secs_f64() < 3.0 {
+    let whole_rate = Rate::measure(|| {
         let n = normalize(std::hint::black_box(&corpus), &options);
         edits += n.alignment.len();
-        bytes += corpus.len();
-    }
-    let cpu = cpu_seconds().unwrap_or(0.0) - cpu0;
+        corpus.len()
+    });
     println!(
-        "{preset:?} 4 MB doc: {:.0} MB/s per core (CPU time), {:.0} MB/s wall; {} edits per MB",
-        bytes as f64 / 1e6 / cpu,
-        bytes as f64 / 1e6 / wall.elapsed().as_secs_f64(),
-        edits as f64 / (bytes as f64 / 1e6)
+        "{preset:?} 4 MB doc: {whole_rate}; {} edits per MB",
+        edits as f64 / whole_rate.mb
     );
+}
+
+/// What one timed loop measured.
+struct Rate {
+    /// Megabytes normalized.
+    mb: f64,
+    /// Process CPU seconds spent (what the per-core rate divides by).
+    cpu: f64,
+    /// Wall seconds spent.
+    wall: f64,
+}
+
+impl Rate {
+    /// Runs `pass` (which returns the bytes it normalized) until 3 s of wall
+    /// time have passed.
+    fn measure(mut pass: impl FnMut() -> usize) -> Self {
+        let cpu0 = cpu_seconds().unwrap_or(0.0);
+        let wall = Instant::now();
+        let mut bytes = 0usize;
+        while wall.elapsed().as_secs_f64() < 3.0 {
+            bytes += pass();
+        }
+        Self {
+            mb: bytes as f64 / 1e6,
+            cpu: cpu_seconds().unwrap_or(0.0) - cpu0,
+            wall: wall.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.0} MB/s per core (CPU time), {:.0} MB/s wall",
+            self.mb / self.cpu,
+            self.mb / self.wall
+        )
+    }
 }
 
 /// `text` cut into pieces of about 1 KB at char boundaries.
