@@ -61,6 +61,31 @@ fn slice(text: &str, span: Span) -> &str {
     text.get(span.start..span.end).unwrap_or_default()
 }
 
+/// Checks `span`, the next `kind` (`what`: e.g. `token 3`) of an ordered list
+/// whose previous item ended at `pos`: valid, non-empty, not before `pos`,
+/// and only whitespace between (stray text is in no item); returns its text.
+fn next_span<'t>(
+    text: &'t str,
+    span: Span,
+    pos: usize,
+    kind: &str,
+    what: &str,
+) -> Result<&'t str, String> {
+    valid_span(text, span, what)?;
+    ensure!(!span.is_empty(), "{what} {span:?} is empty");
+    ensure!(
+        span.start >= pos,
+        "{what} {span:?} overlaps or precedes the previous {kind} (ends at {pos})"
+    );
+    let gap = text.get(pos..span.start).unwrap_or_default();
+    ensure!(
+        all_space(gap),
+        "non-whitespace text {gap:?} at [{pos}, {}) before {what} is in no {kind}",
+        span.start
+    );
+    Ok(slice(text, span))
+}
+
 /// Checks the segments `segs` tile `[start, end)` of `text` exactly, in order.
 fn segments_tile(text: &str, segs: &[Segment], start: usize, end: usize, what: &str) -> Check {
     ensure!(!segs.is_empty(), "{what} [{start}, {end}) has no segment");
@@ -102,20 +127,7 @@ pub fn check_segmentation(text: &str, seg: &Segmentation) -> Check {
     let mut pos = 0;
     for (i, tok) in seg.tokens.iter().enumerate() {
         let what = format!("token {i}");
-        valid_span(text, tok.span, &what)?;
-        ensure!(!tok.span.is_empty(), "{what} {:?} is empty", tok.span);
-        ensure!(
-            tok.span.start >= pos,
-            "{what} {:?} overlaps or precedes the previous token (ends at {pos})",
-            tok.span
-        );
-        let gap = text.get(pos..tok.span.start).unwrap_or_default();
-        ensure!(
-            all_space(gap),
-            "non-whitespace text {gap:?} at [{pos}, {}) is in no token",
-            tok.span.start
-        );
-        let body = slice(text, tok.span);
+        let body = next_span(text, tok.span, pos, "token", &what)?;
         ensure!(
             !body.chars().any(is_space),
             "{what} {:?} = {body:?} contains whitespace",
@@ -161,19 +173,7 @@ pub fn check_segmentation(text: &str, seg: &Segmentation) -> Check {
     let mut next_tok = 0;
     for (i, sent) in seg.sentences.iter().enumerate() {
         let what = format!("sentence {i}");
-        valid_span(text, sent.span, &what)?;
-        ensure!(!sent.span.is_empty(), "{what} {:?} is empty", sent.span);
-        ensure!(
-            sent.span.start >= pos,
-            "{what} {:?} overlaps or precedes the previous sentence (ends at {pos})",
-            sent.span
-        );
-        let gap = text.get(pos..sent.span.start).unwrap_or_default();
-        ensure!(
-            all_space(gap),
-            "non-whitespace text {gap:?} before {what} is in no sentence"
-        );
-        let body = slice(text, sent.span);
+        let body = next_span(text, sent.span, pos, "sentence", &what)?;
         ensure!(
             body.trim_matches(is_space).len() == body.len(),
             "{what} {:?} is not trimmed",
