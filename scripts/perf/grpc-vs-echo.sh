@@ -21,19 +21,10 @@
 # Latency: h2load's --log-file gives each request's microseconds from send to end of response;
 # requests of the first WARMUP seconds are dropped (h2load logs its warm-up too).
 # Needs h2load (`apt-get install -y nghttp2-client`).
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-ROUNDS=${ROUNDS:-3}
-DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-4}
 STREAMS=${STREAMS:-16}
-DOC_BYTES=${DOC_BYTES:-1024}
-SERVER_CPU=${SERVER_CPU:-0}
-CLIENT_CPU=${CLIENT_CPU:-1}
-WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/grpc-vs-echo.XXXXXX")}
-mkdir -p "$WORK"
-command -v h2load >/dev/null || { echo "h2load missing: apt-get install -y nghttp2-client"; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 if [ -z "${ECHO:-}" ] || [ -z "${LOADGEN:-}" ] || [ $# -eq 0 ]; then
   echo "building the release server, echo and loadgen"
@@ -60,15 +51,6 @@ for spec in "$@"; do
   ARGS+=("$extra")
 done
 
-SERVER_PID=
-stop_server() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=
-}
-trap stop_server EXIT
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
@@ -89,13 +71,7 @@ start_server() {
       --metrics-listen "127.0.0.1:$METRICS_PORT" ${ARGS[$i]} >"$log" 2>&1 &
   fi
   SERVER_PID=$!
-  local deadline=$((SECONDS + 60))
-  until "$LOADGEN" --addr "http://127.0.0.1:$PORT" --rpc normalize --doc-bytes "$DOC_BYTES" \
-    --concurrency 1 --connections 1 --duration 0.2 --warmup 0 2>/dev/null | grep -q 'ok=[1-9].* failed=0'; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "${LABELS[$i]} exited:"; tail -20 "$log"; exit 1; }
-    [ $SECONDS -lt $deadline ] || { echo "${LABELS[$i]} not ready in 60 s"; exit 1; }
-    sleep 0.2
-  done
+  wait_answering "${LABELS[$i]}" "$log"
 }
 
 # ok_calls: the server's count of OK Normalize calls (empty for echo, which has no metrics).
@@ -118,11 +94,7 @@ for round in $(seq 1 "$ROUNDS"); do
     start_server "$i" "$WORK/$label-$round.log"
     before=$(ok_calls)
     cpu_before=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
-    rm -f "$WORK/$label-$round.tsv"  # h2load appends to its log file
-    taskset -c "$CLIENT_CPU" h2load -c "$CONNECTIONS" -m "$STREAMS" -D "$DURATION" \
-      --warm-up-time "$WARMUP" -d "$WORK/frame.bin" -H 'content-type: application/grpc' \
-      -H 'te: trailers' --log-file "$WORK/$label-$round.tsv" "http://127.0.0.1:$PORT$URL_PATH" \
-      >"$WORK/$label-$round.txt" 2>&1
+    h2load_run "$label-$round" "http://127.0.0.1:$PORT$URL_PATH"
     after=$(ok_calls)
     cpu_after=$(awk '{print $14 + $15}' "/proc/$SERVER_PID/stat")
     stop_server
@@ -133,53 +105,9 @@ for round in $(seq 1 "$ROUNDS"); do
     # The access log of a run is ~100 MB at default logging: keep its size, not its lines.
     echo "$(wc -c <"$WORK/$label-$round.log") bytes logged" >"$WORK/$label-$round.logsize"
     rm -f "$WORK/$label-$round.log"
-    echo "round $round $label: $(grep -E '^(finished in|requests:)' "$WORK/$label-$round.txt" | tr '\n' ' ')"
+    echo "round $round $label: $(h2load_summary "$label-$round")"
   done
 done
 echo "load after: $(uptime)"
 
-python3 - "$WORK" "$ROUNDS" "$WARMUP" "$DURATION" "$(getconf CLK_TCK)" "${LABELS[@]}" <<'PY'
-import os, statistics, sys
-work, rounds, warmup, duration, hz = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
-labels = sys.argv[6:]
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round((len(xs) - 1) * p))] if xs else float("nan")
-res = {l: [] for l in labels}
-for l in labels:
-    for r in range(1, rounds + 1):
-        rows = []
-        for line in open(f"{work}/{l}-{r}.tsv"):
-            f = line.split("\t")
-            if len(f) >= 3:
-                rows.append((int(f[0]), int(f[1]), int(f[2])))
-        t0 = min(t[0] for t in rows)
-        kept = [t for t in rows if t[0] >= t0 + warmup * 1e6]
-        bad = sum(1 for t in kept if t[1] != 200)
-        lat = [t[2] / 1000 for t in kept if t[1] == 200]
-        span = (max(t[0] + t[2] for t in kept) - min(t[0] for t in kept)) / 1e6
-        ok_path = f"{work}/{l}-{r}.ok"
-        if os.path.exists(ok_path):
-            ok = int(open(ok_path).read())
-            # h2load ignores grpc-status: the server's own count must cover every request it sent.
-            if ok < len(rows) - bad:
-                sys.exit(f"{l} round {r}: the server counted {ok} OK calls of {len(rows)} sent")
-        if bad:
-            sys.exit(f"{l} round {r}: {bad} responses were not HTTP 200")
-        rps = len(kept) / span
-        # Server CPU (user + system, /proc/PID/stat) over the whole h2load run, warm-up included.
-        cpu_us = int(open(f"{work}/{l}-{r}.cpu").read()) / hz * 1e6 / len(rows)
-        res[l].append({"rps": rps, "p50": pct(lat, 0.5), "p99": pct(lat, 0.99), "cpu": cpu_us})
-        print(f"{l:>10} round {r}: {rps:8.0f} calls/s  p50 {pct(lat, 0.5):6.2f} ms  p99 {pct(lat, 0.99):6.2f} ms"
-              f"  server CPU {cpu_us:5.1f} us/call")
-med = statistics.median
-KEYS = ("rps", "p50", "p99", "cpu")
-e = {k: med([x[k] for x in res["echo"]]) for k in KEYS}
-print(f"\nmedian of {rounds} rounds (alternated):")
-for l in labels:
-    m = {k: med([x[k] for x in res[l]]) for k in KEYS}
-    per_round = ", ".join(f"{x['rps'] / y['rps']:.2f}" for x, y in zip(res[l], res["echo"]))
-    print(f"{l:>10}: {m['rps']:8.0f} calls/s  p50 {m['p50']:6.2f} ms  p99 {m['p99']:6.2f} ms  "
-          f"CPU {m['cpu']:5.1f} us/call  |  "
-          f"rps/echo {m['rps'] / e['rps']:.3f} (rounds {per_round})  p99/echo {m['p99'] / e['p99']:.2f}")
-PY
+python3 "$ROOT/scripts/perf/grpc-vs-echo.py" "$WORK" "$ROUNDS" "$WARMUP" "$(getconf CLK_TCK)" "${LABELS[@]}"

@@ -9,23 +9,16 @@ start us, status, duration us; the first WARMUP seconds dropped) and, when prese
 medians over the rounds. Exits non-zero when loadgen saw a failed call (an in-flight cap overflow is
 only a warning).
 """
-import argparse
 import re
 import statistics
 import sys
 
-
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round((len(xs) - 1) * p))] if xs else float("nan")
+import h2load_log
+from h2load_log import pct
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("work", help="the run's work dir")
-    parser.add_argument("rounds", type=int, help="how many rounds ran")
-    parser.add_argument("warmup", type=float, help="seconds skipped at the start of each h2load run")
-    a = parser.parse_args()
+    a = h2load_log.parser(__doc__).parse_args()
     work, rounds, warmup = a.work, a.rounds, a.warmup
     rows = []
     for r in range(1, rounds + 1):
@@ -38,16 +31,8 @@ def main():
         if overflow:
             print(f"round {r}: WARNING: {overflow} calls not started, the in-flight cap was reached "
                   "(the server could not keep up at this rate)")
-        times = []  # (start_us, status, duration_us)
-        for line in open(f"{work}/h2load-{r}.tsv"):
-            f = line.split("\t")
-            if len(f) >= 3:
-                times.append((int(f[0]), int(f[1]), int(f[2])))
-        t0 = min(t[0] for t in times)
-        # h2load logs its warm-up requests too: drop the first WARMUP seconds, as loadgen does.
-        kept = [t for t in times if t[0] >= t0 + warmup * 1e6]
-        bad = sum(1 for t in kept if t[1] != 200)
-        lat = [t[2] / 1000 for t in kept if t[1] == 200]
+        # The first WARMUP seconds dropped, as loadgen does.
+        _, kept, bad, lat = h2load_log.read(f"{work}/h2load-{r}.tsv", warmup)
         span = (max(t[0] for t in kept) - min(t[0] for t in kept)) / 1e6 if kept else 1
         h2 = {"p50": pct(lat, 0.5), "p99": pct(lat, 0.99), "rps": len(kept) / span, "bad": bad}
         base = None

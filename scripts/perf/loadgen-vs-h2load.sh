@@ -23,20 +23,11 @@
 # Latency: loadgen counts from each call's scheduled start (so its own lag counts against it);
 # h2load's --log-file gives, per request, the microseconds from its start to the end of the
 # response. Both skip WARMUP seconds.
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RATE=${RATE:-12000}
-DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-1}
-ROUNDS=${ROUNDS:-3}
-DOC_BYTES=${DOC_BYTES:-1024}
 CONNECTIONS=${CONNECTIONS:-2}
 STREAMS=${STREAMS:-256}
-SERVER_CPU=${SERVER_CPU:-0}
-CLIENT_CPU=${CLIENT_CPU:-1}
-WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/loadgen-vs-h2load.XXXXXX")}
-mkdir -p "$WORK"
-command -v h2load >/dev/null || { echo "h2load missing: apt-get install -y nghttp2-client"; exit 1; }
+source "$(dirname "$0")/lib.sh"
 
 if [ -z "${BIN:-}" ] || [ -z "${LOADGEN:-}" ]; then
   echo "building the release server and loadgen"
@@ -45,29 +36,13 @@ if [ -z "${BIN:-}" ] || [ -z "${LOADGEN:-}" ]; then
   LOADGEN=$ROOT/target/release/examples/loadgen
 fi
 
-SERVER_PID=
-cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-}
-trap cleanup EXIT
-
 read -r PORT METRICS_PORT < <(python3 "$ROOT/scripts/net.py" free-ports 2)
 "$LOADGEN" --rpc normalize --doc-bytes "$DOC_BYTES" --write-frame "$WORK/frame.bin"
 
 taskset -c "$SERVER_CPU" "$BIN" serve --listen "127.0.0.1:$PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
   --log warn >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-# Ready when a call succeeds (the port accepts before the models are loaded).
-deadline=$((SECONDS + 60))
-until "$LOADGEN" --addr "http://127.0.0.1:$PORT" --concurrency 1 --connections 1 --duration 0.2 \
-  --warmup 0 2>/dev/null | grep -q 'ok=[1-9].* failed=0'; do
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited:"; tail -20 "$WORK/server.log"; exit 1; }
-  [ $SECONDS -lt $deadline ] || { echo "server not ready in 60 s"; exit 1; }
-  sleep 0.2
-done
+wait_answering server "$WORK/server.log"
 
 URL="http://127.0.0.1:$PORT/arabic.text.v1.TextAnalysisService/Normalize"
 echo "server on CPU $SERVER_CPU (pid $SERVER_PID), clients on CPU $CLIENT_CPU; $RATE calls/s for" \
@@ -82,12 +57,8 @@ run_loadgen() { # round binary label [extra flags...]
   echo "round $round $label: $(tail -n +2 "$WORK/$label-$round.txt" | tr '\n' ' ')"
 }
 run_h2load() {
-  rm -f "$WORK/h2load-$1.tsv"  # h2load appends to its log file
-  taskset -c "$CLIENT_CPU" h2load -c "$CONNECTIONS" -m "$STREAMS" \
-    --rps $((RATE / CONNECTIONS)) -D "$DURATION" --warm-up-time "$WARMUP" \
-    -d "$WORK/frame.bin" -H 'content-type: application/grpc' -H 'te: trailers' -H 'grpc-timeout: 5000m' \
-    --log-file "$WORK/h2load-$1.tsv" "$URL" >"$WORK/h2load-$1.txt" 2>&1
-  echo "round $1 h2load: $(grep -E '^(finished in|requests:)' "$WORK/h2load-$1.txt" | tr '\n' ' ')"
+  h2load_run "h2load-$1" "$URL" --rps $((RATE / CONNECTIONS)) -H 'grpc-timeout: 5000m'
+  echo "round $1 h2load: $(h2load_summary "h2load-$1")"
 }
 # Alternate which client goes first, so a drift in the machine's load hits both alike.
 for round in $(seq 1 "$ROUNDS"); do
