@@ -2,7 +2,7 @@
 # Issue 26's high cases against the release server, as deployed (--max-concurrency 64): prints the table of
 # docs/deployment.md ("Limits") and fails when the server's peak RSS passes RSS_MAX_MB (600) or another
 # caller's Normalize is not OK while a case runs. Loopback only, every loop bounded; CI runs it (.ci/run, after
-# the hostile callers) on the static release build, in about a minute on 2 cores.
+# the hostile callers) on the static release build, in about 15 s on 2 cores.
 #
 #   scripts/reliability/trial.sh     (env: BIN, TRIAL (prebuilt release binaries; TRIAL defaults to the
 #                                     examples/trial beside BIN, as cargo lays them out), RSS_MAX_MB)
