@@ -9,39 +9,13 @@
 
 use std::time::{Duration, Instant};
 
+#[path = "common/probe.rs"]
+mod probe;
 use arabic_text::pb;
 use arabic_text::pb::text_analysis_service_client::TextAnalysisServiceClient;
+use probe::{article, doc, rss};
 use tonic::codec::CompressionEncoding;
 use tonic::transport::Channel;
-
-/// `VmRSS` and `VmHWM` of `pid` in MiB.
-fn rss(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-            / 1024
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-/// An Arabic article of about `kib` KiB.
-fn article(kib: usize) -> String {
-    let sentence = "ذهب محمد بن سلمان إلى القاهرة يوم ٣ مايو ٢٠٢٤ وقال للصحفيين إن الاتفاق قريب. ";
-    sentence.repeat((kib * 1024).div_ceil(sentence.len()))
-}
-
-/// A document.
-fn doc(text: &str) -> Option<pb::Document> {
-    Some(pb::Document {
-        content: text.to_owned(),
-        language_code: String::new(),
-    })
-}
 
 /// Prints one table row.
 fn row(pid: u32, input: &str, code: &str, latencies: &mut [Duration]) {

@@ -10,33 +10,13 @@
 
 use std::time::Duration;
 
+#[path = "common/probe.rs"]
+mod probe;
 use arabic_text::pb;
 use arabic_text::pb::text_analysis_service_client::TextAnalysisServiceClient;
+use probe::{article, doc, rss};
 use tonic::codegen::Bytes;
 use tonic::transport::Channel;
-
-/// `VmRSS` and `VmHWM` of `pid` in MiB.
-fn rss(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-            / 1024
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-/// A document.
-fn doc(text: &str) -> Option<pb::Document> {
-    Some(pb::Document {
-        content: text.to_owned(),
-        language_code: String::new(),
-    })
-}
 
 /// `message` in the gRPC framing (uncompressed).
 fn frame(message: &impl prost::Message) -> Bytes {
@@ -178,8 +158,7 @@ async fn main() -> anyhow::Result<()> {
 
     // 3. AnalyzeStream with a zero receive window: 2 connections × 4
     // streams × 12 items of ~330 KiB.
-    let sentence = "ذهب محمد بن سلمان إلى القاهرة يوم ٣ مايو ٢٠٢٤ وقال للصحفيين إن الاتفاق قريب. ";
-    let item_text = sentence.repeat(330 * 1024 / sentence.len());
+    let item_text = article(330);
     let mut held = Vec::new();
     for _ in 0..2 {
         let mut client = raw(&host, 0).await?;

@@ -15,7 +15,7 @@ use tonic::transport::Channel;
 use tonic_types::StatusExt as _;
 
 /// An Arabic text of about `kib` KiB whose Analyze response is ~10× bigger.
-fn article(kib: usize) -> String {
+pub fn article(kib: usize) -> String {
     let sentence = "ذهب محمد بن سلمان إلى القاهرة يوم ٣ مايو ٢٠٢٤ وقال للصحفيين إن الاتفاق قريب. ";
     sentence.repeat((kib * 1024).div_ceil(sentence.len()))
 }

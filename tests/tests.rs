@@ -8,5 +8,6 @@ mod server_api;
 mod server_drain;
 mod server_gazetteer;
 mod server_hostile;
+mod server_limits;
 mod server_pathological;
 mod server_tls;

@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;
+use std::time::Duration;
 
 /// One connection, as every request on it sees it.
 #[derive(Clone, Debug)]
@@ -18,6 +19,10 @@ pub struct ConnInfo {
     /// What the connection's calls hold of the shared limits, so one
     /// connection cannot hold more than its share.
     pub load: Arc<ConnLoad>,
+    /// The server's request idle timeout, which also bounds how long the
+    /// answers of a stream on this connection may go unread (zero: never);
+    /// carried here because the stream only sees its request.
+    pub idle_timeout: Duration,
 }
 
 /// What one connection's calls hold of the server's shared pools; each

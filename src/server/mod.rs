@@ -257,6 +257,7 @@ pub async fn run_with_metrics(
     let limits = ConnectionLimits {
         max_connections: config.max_connections,
         handshake_timeout: config.handshake_timeout.0,
+        idle_timeout: config.request_idle_timeout.0,
     };
     let health_task = health_listener.map(|l| {
         tracing::info!(address = ?l.local_addr().ok(), "plaintext health on its own port");
