@@ -246,10 +246,14 @@ pub struct Config {
     )]
     pub http2_keepalive_timeout: ConfigDuration,
 
-    /// Most client connections open at once on the gRPC port; more are closed
-    /// as soon as they are accepted (the client sees a reset and can try
-    /// another replica). Bounds what idle and silent connections hold (about
-    /// 13 KiB each, docs/deployment.md).
+    /// Most client connections served at once on the gRPC port. A connection
+    /// counts once it has sent its HTTP/2 preface; until then it waits among
+    /// at most as many others, and the oldest waiting one is closed when a new
+    /// one needs room, so silent connections cannot lock honest callers out.
+    /// When the served ones fill the limit, more are closed as soon as they
+    /// are accepted (the client sees a reset and can try another replica).
+    /// Bounds what idle and silent connections hold (about 13 KiB each,
+    /// docs/deployment.md).
     #[arg(long, env = "ARABIC_TEXT_MAX_CONNECTIONS", default_value_t = 256)]
     pub max_connections: usize,
 
