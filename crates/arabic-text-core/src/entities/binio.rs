@@ -9,6 +9,17 @@ use std::sync::{Arc, OnceLock};
 
 use crate::error::ModelError;
 
+/// A [`Reader`] method per number type, each reading the next
+/// little-endian value of that type.
+macro_rules! le_readers {
+    ($($(#[$doc:meta])* $t:ident;)*) => {$(
+        $(#[$doc])*
+        pub(crate) fn $t(&mut self) -> Option<$t> {
+            self.arr().map($t::from_le_bytes)
+        }
+    )*};
+}
+
 /// A reader over a decompressed model file: every read is bounds-checked
 /// and gives `None` past the end.
 pub(crate) struct Reader<'a> {
@@ -41,34 +52,19 @@ impl<'a> Reader<'a> {
         self.take(N)?.try_into().ok()
     }
 
-    /// The next byte.
-    pub(crate) fn u8(&mut self) -> Option<u8> {
-        self.arr().map(u8::from_le_bytes)
-    }
-
-    /// The next little-endian u16.
-    pub(crate) fn u16(&mut self) -> Option<u16> {
-        self.arr().map(u16::from_le_bytes)
-    }
-
-    /// The next little-endian i16.
-    pub(crate) fn i16(&mut self) -> Option<i16> {
-        self.arr().map(i16::from_le_bytes)
-    }
-
-    /// The next little-endian u32.
-    pub(crate) fn u32(&mut self) -> Option<u32> {
-        self.arr().map(u32::from_le_bytes)
-    }
-
-    /// The next little-endian u64.
-    pub(crate) fn u64(&mut self) -> Option<u64> {
-        self.arr().map(u64::from_le_bytes)
-    }
-
-    /// The next little-endian f32.
-    pub(crate) fn f32(&mut self) -> Option<f32> {
-        self.arr().map(f32::from_le_bytes)
+    le_readers! {
+        /// The next byte.
+        u8;
+        /// The next little-endian u16.
+        u16;
+        /// The next little-endian i16.
+        i16;
+        /// The next little-endian u32.
+        u32;
+        /// The next little-endian u64.
+        u64;
+        /// The next little-endian f32.
+        f32;
     }
 
     /// The next `n` little-endian f32s.

@@ -54,6 +54,16 @@ impl Model {
     /// scorers' (`Model::scorers`), in order, over the sentence's word
     /// analyses.
     pub fn emissions(&self, tokens: &[&str]) -> Vec<[f32; L]> {
+        self.sum_scores(tokens, |scorer, s, em| scorer.add_scores(s, em))
+    }
+
+    /// The emissions of `tokens` from zero, `add(scorer, sentence, em)`
+    /// adding each scorer's scores in order.
+    fn sum_scores(
+        &self,
+        tokens: &[&str],
+        add: impl Fn(&dyn Scorer, &Sentence<'_>, &mut [[f32; L]]),
+    ) -> Vec<[f32; L]> {
         let k = Knowledge::get();
         let words: Vec<Rc<Word>> = tokens.iter().map(|t| word(t, k)).collect();
         let s = Sentence {
@@ -62,7 +72,7 @@ impl Model {
         };
         let mut em = vec![[0f32; L]; tokens.len()];
         for scorer in self.scorers() {
-            scorer.add_scores(&s, &mut em);
+            add(&**scorer, &s, em.as_mut_slice());
         }
         em
     }
@@ -72,14 +82,7 @@ impl Model {
     /// memo; what the memoized computation must equal bit for bit.
     #[cfg(test)]
     pub(super) fn emissions_reference(&self, tokens: &[&str]) -> Vec<[f32; L]> {
-        let k = Knowledge::get();
-        let words: Vec<Rc<Word>> = tokens.iter().map(|t| word(t, k)).collect();
-        let s = Sentence {
-            tokens,
-            words: &words,
-        };
-        let mut em = vec![[0f32; L]; tokens.len()];
-        for scorer in self.scorers() {
+        self.sum_scores(tokens, |scorer, s, em| {
             let any = scorer.as_any();
             if let Some(p) = any.downcast_ref::<Perceptron>() {
                 let mut feats = Vec::with_capacity(tokens.len() * 48);
@@ -109,10 +112,9 @@ impl Model {
                     }
                 }
             } else {
-                scorer.add_scores(&s, &mut em);
+                scorer.add_scores(s, em);
             }
-        }
-        em
+        })
     }
 }
 
