@@ -178,6 +178,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         folds: 10,
         margin: 8.0,
         miss_cost: 2.0,
+        clusters: features::DEFAULT_CLUSTER_FEATURES,
     };
     let (train, dev) = (&train, &dev);
     // The encoder and the perceptron train side by side, each choosing its
@@ -225,22 +226,22 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     // 1. The perceptron alone: O bias.
     let mut best = (0f32, f64::MIN);
     for rel in BIAS_STEPS {
-        m.o_bias = rel * unit;
+        m.set_o_bias(rel * unit);
         let f = score(&m, dev).prf(0).2;
         if f > best.1 + 0.02 {
             best = (rel, f);
         }
     }
     let bias_alone = best.0;
-    m.o_bias = bias_alone * unit;
+    m.set_o_bias(bias_alone * unit);
     let alone = m.clone();
     // 2. + the character network: weight and O bias.
-    m.charnet = Some(Arc::new(net));
+    let net = Arc::new(net);
     let mut best = (0f32, 0f32, f64::MIN);
     for a in NET_WEIGHTS {
         for rel in BIAS_STEPS {
-            m.net_weight = a * unit;
-            m.o_bias = rel * unit;
+            m.set_charnet(Arc::clone(&net), a * unit);
+            m.set_o_bias(rel * unit);
             let f = score(&m, dev).prf(0).2;
             if f > best.2 + 0.02 {
                 best = (a, rel, f);
@@ -248,8 +249,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
     let (net_w, net_bias, _) = best;
-    m.net_weight = net_w * unit;
-    m.o_bias = net_bias * unit;
+    m.set_charnet(net, net_w * unit);
+    m.set_o_bias(net_bias * unit);
     let with_net = m.clone();
     // 3. + the encoder: its weight and O shift.
     let enc_dev = Arc::new(enc_dev);
@@ -258,7 +259,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         for shift in O_SHIFTS {
             let mut e = Encoder::clone_with(&enc_dev, w * unit, shift * unit);
             e.settings.epochs = enc_epochs;
-            m.encoder = Some(Arc::new(e));
+            m.set_encoder(Arc::new(e));
             let f = score(&m, dev).prf(0).2;
             if f > best.2 + 0.02 {
                 best = (w, shift, f);
@@ -270,14 +271,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         );
     }
     let (enc_w, enc_shift, _) = best;
-    m.encoder = Some(Arc::new(Encoder::clone_with(
+    m.set_encoder(Arc::new(Encoder::clone_with(
         &enc_dev,
         enc_w * unit,
         enc_shift * unit,
     )));
     let mut enc_no_net = m.clone();
-    enc_no_net.charnet = None;
-    enc_no_net.net_weight = 0.0;
+    enc_no_net.remove(tagger::CHARNET);
     let rows = [
         (
             format!("perceptron alone ({p_epochs} epochs, O bias {bias_alone:.2})"),
@@ -334,7 +334,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let bytes =
         std::fs::read(&args.model).with_context(|| format!("reading {}", args.model.display()))?;
     let mut plain = Model::from_bytes(&args.model.display().to_string(), &bytes)?;
-    plain.encoder = None;
+    plain.remove(tagger::ENCODER);
     let unit_full = emission_unit(&plain, &full);
     let mut enc = Encoder::clone_with(&enc_full, enc_w * unit_full, enc_shift * unit_full);
     enc.settings.provenance = format!(

@@ -72,8 +72,8 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = 0.1)]
     pub net_lr: f32,
     /// Word-cluster templates (0 none, 1 the token's, 2 and its neighbours',
-    /// 3 and the second neighbours' and pairs); anything but the default
-    /// only with `--cv-only`, since the tagger at run time uses the default.
+    /// 3 and the second neighbours' and pairs); recorded in the model, which
+    /// runs with them.
     #[arg(long, default_value_t = features::DEFAULT_CLUSTER_FEATURES)]
     pub cluster_features: u8,
     /// NewsFANE's new sentences (`newsfane-new.txt`, read by
@@ -103,6 +103,129 @@ pub struct TrainArgs {
     /// measure them).
     #[arg(long)]
     pub no_label_fixes: bool,
+    /// Train nothing: read this model, written by `train-ner` with these
+    /// same arguments in the format before the settings block (ARNER003),
+    /// and write it at `--out` in the current one, with the settings these
+    /// arguments and the `--chosen-*` values say (the weights unchanged).
+    #[arg(long, value_name = "OLD_MODEL", requires_all = ["chosen_epochs", "chosen_o_bias", "chosen_net_weight"])]
+    pub upgrade: Option<PathBuf>,
+    /// With `--upgrade`: the epoch count the cross-validation chose.
+    #[arg(long, requires = "upgrade")]
+    pub chosen_epochs: Option<usize>,
+    /// With `--upgrade`: the O bias it chose, in emission units.
+    #[arg(long, requires = "upgrade")]
+    pub chosen_o_bias: Option<f32>,
+    /// With `--upgrade`: the network weight it chose, in emission units.
+    #[arg(long, requires = "upgrade")]
+    pub chosen_net_weight: Option<f32>,
+}
+
+/// The perceptron's training configuration of `args`, at `epochs`.
+fn train_config(args: &TrainArgs, epochs: usize) -> TrainConfig {
+    TrainConfig {
+        epochs: epochs.max(1),
+        seed: args.seed,
+        folds: args.folds.max(1),
+        margin: args.margin,
+        miss_cost: args.miss_cost,
+        clusters: args.cluster_features,
+    }
+}
+
+/// The character network's configuration of `args` (none for
+/// `--net-epochs 0`).
+fn net_config(args: &TrainArgs) -> Option<charnet::NetConfig> {
+    (args.net_epochs > 0).then(|| charnet::NetConfig {
+        dim: args.net_dim.max(1),
+        hidden: args.net_hidden.max(1),
+        bits: args.net_bits.clamp(8, 22),
+        epochs: args.net_epochs,
+        lr: args.net_lr,
+        ..charnet::NetConfig::default()
+    })
+}
+
+/// Every setting of the model `train-ner` writes with `args`: the
+/// perceptron's (`cfg`), the network's, the cross-validation's choices
+/// (`rel_bias`, `rel_net` in emission units) and the data.
+fn model_settings(
+    args: &TrainArgs,
+    cfg: &TrainConfig,
+    rel_bias: f32,
+    rel_net: f32,
+) -> tagger::Settings {
+    let net = net_config(args);
+    let k = args.cv.max(2);
+    let mut data = format!(
+        "ANERcorp train ({}{}{})",
+        args.data.display(),
+        if args.no_label_fixes {
+            ""
+        } else {
+            ", reviewed label fixes"
+        },
+        if args.no_harmonise {
+            ""
+        } else {
+            ", harmonised"
+        }
+    );
+    if !args.gold_train.as_os_str().is_empty() {
+        data.push_str(&format!(
+            " and {} (where present)",
+            args.gold_train.display()
+        ));
+    }
+    if let Some(p) = &args.newsfane {
+        data.push_str(&format!(" and NewsFANE ({})", p.display()));
+    }
+    tagger::Settings {
+        net_epochs: net.map_or(0, |n| n.epochs),
+        net_lr: net.map_or(0.0, |n| n.lr),
+        net_seed: net.map_or(0, |n| n.seed),
+        cv: k,
+        o_bias_units: rel_bias,
+        net_weight_units: rel_net,
+        provenance: format!(
+            "train-ner on {data}; epochs (of at most {}), network weight, O bias and temperature \
+             chosen by {k}-fold cross-validation",
+            args.max_epochs
+        ),
+        ..cfg.settings()
+    }
+}
+
+/// `--upgrade`: the old model rewritten in the current format with the
+/// settings `args` and the `--chosen-*` values say.
+fn upgrade(args: &TrainArgs, old: &std::path::Path) -> anyhow::Result<()> {
+    let missing = || {
+        anyhow::anyhow!("--upgrade needs --chosen-epochs, --chosen-o-bias and --chosen-net-weight")
+    };
+    let epochs = args.chosen_epochs.ok_or_else(missing)?;
+    let rel_bias = args.chosen_o_bias.ok_or_else(missing)?;
+    let rel_net = args.chosen_net_weight.ok_or_else(missing)?;
+    let settings = model_settings(args, &train_config(args, epochs), rel_bias, rel_net);
+    let bytes = std::fs::read(old).with_context(|| format!("reading {}", old.display()))?;
+    let model = Model::from_legacy_bytes(&old.display().to_string(), &bytes, settings)?;
+    write_model(&model, &args.out)?;
+    println!(
+        "rewrote {} as {} ({} features, scorers {:?})",
+        old.display(),
+        args.out.display(),
+        model.num_features(),
+        model.scorer_names()
+    );
+    Ok(())
+}
+
+/// Writes `model` at `out` (its folder made if need be); the bytes written.
+fn write_model(model: &Model, out: &std::path::Path) -> anyhow::Result<usize> {
+    let bytes = model.to_bytes().context("compressing the model")?;
+    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(out, &bytes).with_context(|| format!("writing {}", out.display()))?;
+    Ok(bytes.len())
 }
 
 /// Mean negative log-likelihood of the gold labels under the model's
@@ -157,12 +280,9 @@ const TEMPERATURES: [f32; 12] = [
 /// temperature on the pooled held-out predictions; the final model is
 /// trained on all of train with them.
 pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        args.cv_only || args.cluster_features == features::DEFAULT_CLUSTER_FEATURES,
-        "--cluster-features other than {} needs --cv-only",
-        features::DEFAULT_CLUSTER_FEATURES
-    );
-    features::set_cluster_features(args.cluster_features);
+    if let Some(old) = &args.upgrade {
+        return upgrade(args, old);
+    }
     features::clear_word_memo();
     let split = load_split(&args.data, !args.no_label_fixes)?;
     let mut anercorp_train = split.full_train();
@@ -217,13 +337,7 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         None => Vec::new(),
     };
     let t0 = Instant::now();
-    let cfg = TrainConfig {
-        epochs: args.max_epochs.max(1),
-        seed: args.seed,
-        folds: args.folds.max(1),
-        margin: args.margin,
-        miss_cost: args.miss_cost,
-    };
+    let cfg = train_config(args, args.max_epochs);
     let k = args.cv.max(2);
     // Each fold holds out a contiguous block of ANERcorp train and one of the
     // project's paragraphs: the corpus is laid out block by block.
@@ -279,7 +393,7 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         .collect();
     let set_bias = |models: &mut [Model], rel: f32| {
         for (m, unit) in models.iter_mut().zip(&units) {
-            m.o_bias = rel * unit;
+            m.set_o_bias(rel * unit);
         }
     };
     let held_out = |models: &[Model]| -> Scores {
@@ -289,14 +403,7 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
         }
         acc
     };
-    let ncfg = (args.net_epochs > 0).then(|| charnet::NetConfig {
-        dim: args.net_dim.max(1),
-        hidden: args.net_hidden.max(1),
-        bits: args.net_bits.clamp(8, 22),
-        epochs: args.net_epochs,
-        lr: args.net_lr,
-        ..charnet::NetConfig::default()
-    });
+    let ncfg = net_config(args);
     let (rel_net, rel_bias) = match &ncfg {
         Some(ncfg) => {
             let t_net = Instant::now();
@@ -307,8 +414,7 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
             );
             let (a, rel) = cv_charnet(&mut models, &nets, &parts, &units);
             for ((m, net), unit) in models.iter_mut().zip(nets).zip(&units) {
-                m.charnet = Some(Arc::new(net));
-                m.net_weight = a * unit;
+                m.set_charnet(Arc::new(net), a * unit);
             }
             (a, rel)
         }
@@ -435,23 +541,19 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<()> {
     });
     let unit = emission_unit(&model, &full);
     model.temperature = temperature;
-    model.o_bias = rel_bias * unit;
+    model.set_o_bias(rel_bias * unit);
     if let Some(net) = net {
         let net = net.map_err(|_| anyhow::anyhow!("training the character network failed"))?;
-        model.charnet = Some(Arc::new(net));
-        model.net_weight = rel_net * unit;
+        model.set_charnet(Arc::new(net), rel_net * unit);
     }
-    let bytes = model.to_bytes().context("compressing the model")?;
-    if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
+    model.settings = model_settings(args, &cfg, rel_bias, rel_net);
+    let bytes = write_model(&model, &args.out)?;
     println!(
         "trained in {:.1} s: {} features, {} gazetteer phrases, {} bytes -> {}",
         t0.elapsed().as_secs_f64(),
         model.num_features(),
-        model.gazetteer.len(),
-        bytes.len(),
+        model.gazetteer().len(),
+        bytes,
         args.out.display()
     );
     Ok(())

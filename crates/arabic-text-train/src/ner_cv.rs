@@ -146,7 +146,7 @@ pub(crate) fn cv_charnet(
         .zip(nets)
         .zip(parts)
         .map(|((m, net), (held, _))| {
-            m.o_bias = 0.0;
+            m.set_o_bias(0.0);
             held.iter()
                 .map(|s| {
                     let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();

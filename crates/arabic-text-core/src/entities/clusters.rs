@@ -9,8 +9,9 @@
 //! each as a u32 count and entries `len: u8, UTF-8 bytes, path: u16` sorted by
 //! text. `train-embeddings` (crate arabic-text-train) writes it.
 
-
 use rustc_hash::FxHashMap as FxMap;
+
+use super::binio::{Reader, invalid};
 use crate::error::ModelError;
 
 const MAGIC: &[u8; 8] = b"ARCLU001";
@@ -61,41 +62,27 @@ impl Clusters {
 
     /// Reads clusters written by [`Clusters::to_bytes`].
     pub fn from_bytes(name: &str, gz: &[u8]) -> Result<Clusters, ModelError> {
-        let bad = |reason: &str| ModelError::Invalid {
-            name: name.to_string(),
-            reason: reason.to_string(),
-        };
+        let bad = invalid(name);
         let raw = crate::gz::decompress(name, gz)?;
-        if raw.get(..8) != Some(MAGIC.as_slice()) {
+        let mut r = Reader::at(&raw, 0);
+        if r.take(8) != Some(MAGIC.as_slice()) {
             return Err(bad("not an arabic-text cluster file (magic)"));
         }
-        let depth = *raw.get(8).ok_or_else(|| bad("truncated"))?;
+        let trunc = || bad("truncated");
+        let depth = r.u8().ok_or_else(trunc)?;
         if depth > MAX_DEPTH {
             return Err(bad("depth over 16"));
         }
-        let mut p = 9;
         let mut tables = [FxMap::default(), FxMap::default()];
         for table in &mut tables {
-            let n = raw
-                .get(p..p + 4)
-                .and_then(|b| b.try_into().ok())
-                .map(u32::from_le_bytes)
-                .ok_or_else(|| bad("truncated"))? as usize;
-            p += 4;
+            let n = r.u32().ok_or_else(trunc)? as usize;
             table.reserve(n.min(raw.len() / 4));
             for _ in 0..n {
-                let len = usize::from(*raw.get(p).ok_or_else(|| bad("truncated"))?);
-                let w = raw
-                    .get(p + 1..p + 1 + len)
-                    .ok_or_else(|| bad("truncated"))?;
+                let len = usize::from(r.u8().ok_or_else(trunc)?);
+                let w = r.take(len).ok_or_else(trunc)?;
                 let w = std::str::from_utf8(w).map_err(|_| bad("word is not UTF-8"))?;
-                let path = raw
-                    .get(p + 1 + len..p + 3 + len)
-                    .and_then(|b| b.try_into().ok())
-                    .map(u16::from_le_bytes)
-                    .ok_or_else(|| bad("truncated"))?;
+                let path = r.u16().ok_or_else(trunc)?;
                 table.insert(w.to_string(), path);
-                p += 3 + len;
             }
         }
         let [forms, stems] = tables;

@@ -1,10 +1,10 @@
 //! Feature extraction for the name tagger: the training path of the
 //! templates ([`super::templates`]), the views their bodies read ([`Here`],
-//! [`Near`], [`Ctx`]), the cluster setting, and the train gazetteer and
-//! place-list matches of a sentence. Features are 64-bit hashes of a
+//! [`Near`], [`Ctx`]), and the train gazetteer and place-list matches of a
+//! sentence. Features are 64-bit hashes of a
 //! template id and strings ([`H`]); the model maps them to weight rows.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::Ordering;
 
 use rustc_hash::FxHashMap as FxMap;
 
@@ -20,30 +20,17 @@ use super::word::{Tok, Word, word};
 /// which generalise to unseen full names.
 pub const PART: char = '\u{1}';
 
-/// Which word-cluster templates [`sentence_features`] emits: 0 none, 1 the
-/// token's form and stem cluster at the [`CLUSTER_PREFIXES`], 2 also the
-/// neighbours' stem clusters, 3 also the second neighbours and pairs. The
-/// model is trained and used with [`DEFAULT_CLUSTER_FEATURES`]; other values
-/// are for `train-ner --cv-only --cluster-features N` comparisons only.
-static CLUSTER_FEATURES: AtomicU8 = AtomicU8::new(DEFAULT_CLUSTER_FEATURES);
-
-/// The cluster templates of this process ([`set_cluster_features`]).
-pub(crate) fn cluster_features() -> u8 {
-    CLUSTER_FEATURES.load(Ordering::Relaxed)
-}
-
-/// The cluster templates the shipped model uses (see [`CLUSTER_FEATURES`]).
+/// The word-cluster templates a model is trained with unless
+/// `train-ner --cluster-features N` says otherwise (0 none, 1 the token's
+/// form and stem cluster at the [`CLUSTER_PREFIXES`], 2 also the
+/// neighbours' stem clusters, 3 also the second neighbours and pairs). A
+/// model records its level in its file (`tagger::settings`), and run time
+/// reads it from there.
 pub const DEFAULT_CLUSTER_FEATURES: u8 = 3;
 
 /// Prefix lengths (bits) of the cluster paths used as features: short
 /// prefixes are coarse classes seen often, long ones near-synonyms.
 pub const CLUSTER_PREFIXES: [u8; 5] = [4, 6, 8, 10, 12];
-
-/// Sets the cluster templates of this process (for cross-validated
-/// comparisons; a model must be used with the setting it was trained with).
-pub fn set_cluster_features(level: u8) {
-    CLUSTER_FEATURES.store(level, Ordering::Relaxed);
-}
 
 /// A cluster path cut to `bits`, with bit 16 set when the word is known
 /// (0 = no cluster).
@@ -121,30 +108,12 @@ impl FromIterator<(String, u8)> for TrainGazetteer {
     }
 }
 
-/// Marks greedy longest matches of `dict` over `stems` into `out` as
-/// `B<v>`/`I<v>` codes: 0 none, `2*v-1` begin, `2*v` inside. `longest`
-/// bounds the words of a phrase starting with a given word.
-fn mark_matches(
-    stems: &[&str],
-    max: usize,
-    longest: impl Fn(&str) -> usize,
-    lookup: impl Fn(&str) -> Option<u8>,
-    out: &mut [u8],
-) {
-    mark_matches_by(
-        stems,
-        max,
-        |i| longest(stems[i]),
-        |i| lookup(stems[i]),
-        &lookup,
-        out,
-    );
-}
-
-/// [`mark_matches`] with `longest` and the look-up of a single word given
-/// by the word's index (`longest_at(i)` = `longest(stems[i])`, `single_at(i)`
-/// = `lookup(stems[i])`), so a caller can memoize them per word.
-pub(crate) fn mark_matches_by(
+/// Marks greedy longest matches of a dictionary over `stems` into `out` as
+/// `B<v>`/`I<v>` codes: 0 none, `2*v-1` begin, `2*v` inside. `lookup` reads
+/// a phrase; `longest_at(i)` bounds the words of a phrase starting with word
+/// `i` and `single_at(i)` is `lookup(stems[i])`, given by the word's index so
+/// that a caller can memoize them per word.
+pub(crate) fn mark_matches(
     stems: &[&str],
     max: usize,
     longest_at: impl Fn(usize) -> usize,
@@ -182,6 +151,24 @@ pub(crate) fn mark_matches_by(
     }
 }
 
+/// What the place list and the train gazetteer `gaz` match over `stems`
+/// ([`mark_matches`]), each given its `(longest_at, single_at)` by word
+/// index: the place and gazetteer codes of every word.
+pub(crate) fn sentence_marks(
+    stems: &[&str],
+    places_at: (impl Fn(usize) -> usize, impl Fn(usize) -> Option<u8>),
+    gaz_at: (impl Fn(usize) -> usize, impl Fn(usize) -> Option<u8>),
+    gaz: &TrainGazetteer,
+    k: &Knowledge,
+) -> (Vec<u8>, Vec<u8>) {
+    let mut places = vec![0u8; stems.len()];
+    let place = |p: &str| k.places.contains_key(p).then_some(1);
+    mark_matches(stems, MAX_PLACE_WORDS, places_at.0, places_at.1, place, &mut places);
+    let mut gz = vec![0u8; stems.len()];
+    mark_matches(stems, MAX_GAZ_WORDS, gaz_at.0, gaz_at.1, |p| gaz.get(p), &mut gz);
+    (places, gz)
+}
+
 /// The tokens of a sentence with their analyses (memoized) and what the
 /// place list and the train gazetteer `gaz` match over their stems.
 pub(crate) fn sentence_toks(tokens: &[&str], gaz: &TrainGazetteer, k: &Knowledge) -> Vec<Tok> {
@@ -205,21 +192,18 @@ pub(crate) fn sentence_toks(tokens: &[&str], gaz: &TrainGazetteer, k: &Knowledge
         })
         .collect();
     let stems: Vec<&str> = toks.iter().map(|t| t.stem.as_str()).collect();
-    let mut places = vec![0u8; toks.len()];
-    mark_matches(
+    let (places, gz) = sentence_marks(
         &stems,
-        MAX_PLACE_WORDS,
-        |w| k.longest_place_from(w),
-        |p| k.places.contains_key(p).then_some(1),
-        &mut places,
-    );
-    let mut gz = vec![0u8; toks.len()];
-    mark_matches(
-        &stems,
-        MAX_GAZ_WORDS,
-        |w| gaz.longest_from(w),
-        |p| gaz.get(p),
-        &mut gz,
+        (
+            |i: usize| k.longest_place_from(stems[i]),
+            |i: usize| k.places.contains_key(stems[i]).then_some(1),
+        ),
+        (
+            |i: usize| gaz.longest_from(stems[i]),
+            |i: usize| gaz.get(stems[i]),
+        ),
+        gaz,
+        k,
     );
     let mined = k.mined.marks(&stems);
     for (t, ((p, g), m)) in toks.iter_mut().zip(places.into_iter().zip(gz).zip(mined)) {
@@ -232,19 +216,9 @@ pub(crate) fn sentence_toks(tokens: &[&str], gaz: &TrainGazetteer, k: &Knowledge
 }
 
 /// Appends the hashed features of every token of a sentence to `feats`, the
-/// end offset of each token's features to `ends`.
+/// end offset of each token's features to `ends`; `clusters`: the cluster
+/// templates ([`DEFAULT_CLUSTER_FEATURES`]).
 pub fn sentence_features(
-    tokens: &[&str],
-    gaz: &TrainGazetteer,
-    feats: &mut Vec<u64>,
-    ends: &mut Vec<usize>,
-) {
-    sentence_features_with(tokens, gaz, cluster_features(), feats, ends);
-}
-
-/// [`sentence_features`] with the cluster templates `clusters` (see
-/// [`set_cluster_features`]).
-pub(crate) fn sentence_features_with(
     tokens: &[&str],
     gaz: &TrainGazetteer,
     clusters: u8,

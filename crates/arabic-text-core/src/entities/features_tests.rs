@@ -4,7 +4,8 @@ use crate::entities::word::{MEMO, WORD_MEMO, analyse, clear_word_memo};
 
 fn features(tokens: &[&str]) -> (Vec<u64>, Vec<usize>) {
     let (mut feats, mut ends) = (Vec::new(), Vec::new());
-    sentence_features(tokens, &TrainGazetteer::default(), &mut feats, &mut ends);
+    let gaz = TrainGazetteer::default();
+    sentence_features(tokens, &gaz, DEFAULT_CLUSTER_FEATURES, &mut feats, &mut ends);
     (feats, ends)
 }
 
@@ -70,7 +71,8 @@ fn matching_tries_long_phrases_only_where_one_begins() {
     mark_matches(
         &stems,
         MAX_GAZ_WORDS,
-        |w| gaz.longest_from(w),
+        |i| gaz.longest_from(stems[i]),
+        |i| gaz.get(stems[i]),
         |p| gaz.get(p),
         &mut out,
     );

@@ -20,7 +20,11 @@ static NAMES_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-names.tsv.
 
 /// Word clusters learned from 43.8M words of unlabelled Arabic by
 /// `train-embeddings` ([`super::clusters`]).
-static CLUSTERS_GZ: &[u8] = include_bytes!("../../../../models/ner-clusters.bin.gz");
+pub(crate) static CLUSTERS_GZ: &[u8] = include_bytes!("../../../../models/ner-clusters.bin.gz");
+
+/// The embedded lists besides the clusters, as the tagger's model file
+/// identifies them (`tagger::settings::knowledge_lists`).
+pub(crate) static LIST_FILES: [&[u8]; 4] = [PLACES_GZ, WORDFREQ_GZ, NAMES_GZ, super::mined::MINED_GZ];
 
 /// Bit of [`Knowledge::names`]: a given name.
 pub const GIVEN_NAME: u8 = 1;

@@ -19,7 +19,7 @@ use super::fold::{fold, stem_with_article};
 
 /// The mined list, gzip'd TSV `phrase<TAB>ORG|LOC<TAB>count`, the phrase as
 /// written, its first word the designator.
-static MINED_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-mined.tsv.gz");
+pub(crate) static MINED_GZ: &[u8] = include_bytes!("../../../../models/gazetteer-mined.tsv.gz");
 
 /// Longest phrase in words that is matched (designator included).
 pub const MAX_MINED_WORDS: usize = 5;

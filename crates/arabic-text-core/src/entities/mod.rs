@@ -20,6 +20,7 @@ use tagger::embedded::embedded_arc;
 pub use tagger::embedded::embedded_model;
 
 crate::macros::internal_mods! {
+    binio;
     charnet;
     clusters;
     document;
@@ -90,7 +91,7 @@ impl EntityExtractor {
             source,
         })?;
         let mut model = tagger::Model::from_bytes(&path.display().to_string(), &bytes)?;
-        model.encoder = Some(encoder::Encoder::embedded()?);
+        model.set_encoder(encoder::Encoder::embedded()?);
         Ok(Self {
             model: Arc::new(model),
             gazetteer: gazetteer::Gazetteer::default(),

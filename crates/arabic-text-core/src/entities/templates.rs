@@ -4,6 +4,8 @@
 //! generated from this one list, so they cannot drift apart. A leaf: the
 //! entries are tokens, expanded where a consumer invokes the macro.
 
+use super::binio::fnv1a;
+
 /// Calls `$callback!` with every feature template of the name tagger, in the
 /// order the training path emits them, as `[ID SCOPE BODY]` entries.
 ///
@@ -217,13 +219,22 @@ macro_rules! is_pair {
     };
 }
 
+/// The templates' ids and scopes as data: [`ALL`] and [`TEMPLATE_SET`].
 macro_rules! declare_pairs {
     ($([$id:literal $scope:ident $($body:tt)*])*) => {
         /// Every template, with whether it is a `pair` one.
         const ALL: &[(u8, bool)] = &[$(($id, is_pair!($scope))),*];
+
+        /// Every template's id and scope, `ID SCOPE;` in declaration order.
+        const SCOPES: &str = concat!($(stringify!($id), " ", stringify!($scope), ";"),*);
     };
 }
 for_each_feature_template!(declare_pairs);
+
+/// The identity of the template set ([`fnv1a`] of the ids and scopes): a
+/// tagger model records the set it was trained with, and one trained with
+/// another set (its feature hashes mean other things) is refused at load.
+pub(crate) const TEMPLATE_SET: u64 = fnv1a(SCOPES.as_bytes());
 
 /// How many `pair` templates there are: the memoized hash states of a word
 /// ([`pair_slot`]).

@@ -127,7 +127,7 @@ pub fn units(text: &str, seg: &Segmentation) -> Vec<Unit> {
 fn known(model: &Model, f: &str) -> f32 {
     let k = Knowledge::get();
     let mut z = k.zipf(f);
-    if k.places.contains_key(f) || model.gazetteer.get(f).is_some() {
+    if k.places.contains_key(f) || model.gazetteer().get(f).is_some() {
         z = z.max(5.0);
     }
     z

@@ -19,6 +19,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+use super::binio::{Reader, decoded_once, floats, fnv1a, invalid};
 use crate::error::ModelError;
 
 /// floret's MurmurHash3 seed (fastText's FNV offset basis, reused).
@@ -64,30 +65,20 @@ impl Vectors {
     /// The committed vectors (`models/ner-vectors.bin.gz`), decoded once.
     pub fn embedded() -> Result<Arc<Vectors>, ModelError> {
         static V: OnceLock<Result<Arc<Vectors>, String>> = OnceLock::new();
-        V.get_or_init(|| {
-            Self::from_gz("embedded ner-vectors.bin.gz", EMBEDDED)
-                .map(Arc::new)
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-        .map_err(|reason| ModelError::Invalid {
-            name: "embedded ner-vectors.bin.gz".to_string(),
-            reason,
-        })
+        let name = "embedded ner-vectors.bin.gz";
+        decoded_once(&V, name, || Self::from_gz(name, EMBEDDED))
     }
 
+    /// Reads the decompressed file `raw` (`name` for errors).
     fn from_raw(name: &str, raw: &[u8]) -> Result<Self, ModelError> {
-        let bad = |reason: &str| ModelError::Invalid {
-            name: name.to_string(),
-            reason: reason.to_string(),
-        };
+        let bad = invalid(name);
         let rest = raw
             .strip_prefix(MAGIC.as_slice())
             .ok_or_else(|| bad("not a vectors file"))?;
+        let mut r = Reader::at(rest, 0);
         let mut head = [0usize; 6];
-        for (i, h) in head.iter_mut().enumerate() {
-            let b = rest.get(i * 4..i * 4 + 4).ok_or_else(|| bad("truncated"))?;
-            *h = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+        for h in head.iter_mut() {
+            *h = r.u32().ok_or_else(|| bad("truncated"))? as usize;
         }
         let [dim, rows, minn, maxn, hash_count, meta] = head;
         if !(1..=1024).contains(&dim)
@@ -98,22 +89,13 @@ impl Vectors {
         {
             return Err(bad("settings out of range"));
         }
-        let rest = &rest[24..];
-        let settings = rest.get(..meta).ok_or_else(|| bad("truncated"))?;
+        let settings = r.take(meta).ok_or_else(|| bad("truncated"))?;
         let settings = String::from_utf8(settings.to_vec()).map_err(|_| bad("settings"))?;
-        let rest = &rest[meta..];
+        let rest = r.rest();
         if rest.len() != rows * 4 + rows * dim {
             return Err(bad("table size does not match its header"));
         }
         let (s, v) = rest.split_at(rows * 4);
-        let scales = s
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
-        let values = v.iter().map(|&b| b as i8).collect();
-        let fingerprint = raw.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        });
         Ok(Self {
             dim,
             rows,
@@ -121,9 +103,9 @@ impl Vectors {
             maxn,
             hash_count,
             settings,
-            scales,
-            values,
-            fingerprint,
+            scales: floats(s),
+            values: v.iter().map(|&b| b as i8).collect(),
+            fingerprint: fnv1a(raw),
         })
     }
 
@@ -221,23 +203,18 @@ pub fn murmur3_x64_128(data: &[u8], seed: u64) -> (u64, u64) {
             .rev()
             .fold(0u64, |acc, &x| (acc << 8) | u64::from(x))
     };
+    // One lane of a block: `k` mixed in with constants `ca`, `cb` and
+    // rotation `r`, then the lane stirred with the other one.
+    let lane = |h: u64, k: u64, (ca, cb, r): (u64, u64, u32), (rot, other, add): (u32, u64, u64)| {
+        (h ^ k.wrapping_mul(ca).rotate_left(r).wrapping_mul(cb))
+            .rotate_left(rot)
+            .wrapping_add(other)
+            .wrapping_mul(5)
+            .wrapping_add(add)
+    };
     for b in blocks {
-        let mut k1 = le(&b[..8]);
-        let mut k2 = le(&b[8..]);
-        k1 = k1.wrapping_mul(C1).rotate_left(31).wrapping_mul(C2);
-        h1 ^= k1;
-        h1 = h1
-            .rotate_left(27)
-            .wrapping_add(h2)
-            .wrapping_mul(5)
-            .wrapping_add(0x52dc_e729);
-        k2 = k2.wrapping_mul(C2).rotate_left(33).wrapping_mul(C1);
-        h2 ^= k2;
-        h2 = h2
-            .rotate_left(31)
-            .wrapping_add(h1)
-            .wrapping_mul(5)
-            .wrapping_add(0x3849_5ab5);
+        h1 = lane(h1, le(&b[..8]), (C1, C2, 31), (27, h2, 0x52dc_e729));
+        h2 = lane(h2, le(&b[8..]), (C2, C1, 33), (31, h1, 0x3849_5ab5));
     }
     if tail.len() > 8 {
         let k2 = le(&tail[8..]);
@@ -278,9 +255,9 @@ mod tests {
     /// frequent words and of strings it never saw.
     #[test]
     fn rows_and_vectors_are_the_trainers() {
-        let gz = include_bytes!("../../tests/data/vectors-check.tsv.gz");
-        let text = crate::gz::decompress("check", gz).expect("check file");
-        let text = String::from_utf8(text).expect("utf-8");
+        let text = crate::entities::binio::check_text(include_bytes!(
+            "../../tests/data/vectors-check.tsv.gz"
+        ));
         let v = Vectors::embedded().expect("embedded vectors");
         let (mut n, mut worst) = (0, 0f32);
         let mut got = Vec::new();

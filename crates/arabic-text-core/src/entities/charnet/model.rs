@@ -6,9 +6,11 @@
 // Dense numeric kernels read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
+use rustc_hash::FxHashMap as FxMap;
+
+use crate::entities::binio::{Reader, put_f32s};
 use crate::entities::fold::{fold, fold_into, stem_with_article};
 use crate::entities::knowledge::Knowledge;
-use rustc_hash::FxHashMap as FxMap;
 use crate::entities::labels::L;
 use crate::error::ModelError;
 
@@ -171,6 +173,33 @@ pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
 }
 
 impl CharNet {
+    /// A network of these weights (`table`: [`pack`]ed embedding rows),
+    /// with the projection cache of the frequent forms filled.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(
+        (dim, hidden, bits): (usize, usize, u32),
+        table: Vec<u8>,
+        w1: Vec<f32>,
+        b1: Vec<f32>,
+        w2: Vec<f32>,
+        b2: [f32; L],
+    ) -> Self {
+        CharNet {
+            dim,
+            hidden,
+            bits,
+            table,
+            w1,
+            b1,
+            w2,
+            b2,
+            cache: FxMap::default(),
+            slab: Vec::new(),
+            id: 0,
+        }
+        .with_cache()
+    }
+
     /// The window-layer projections of a token (`POS × hidden` into
     /// `out`) from its input ids; `v` is scratch of `dim`.
     fn project(&self, ids: &[u32], v: &mut [f32], out: &mut [f32]) {
@@ -354,15 +383,10 @@ impl CharNet {
         for row in self.table.chunks_exact(stride) {
             raw.extend_from_slice(&row[4..]);
         }
-        for x in self
-            .w1
-            .iter()
-            .chain(&self.b1)
-            .chain(&self.w2)
-            .chain(&self.b2)
-        {
-            raw.extend_from_slice(&x.to_le_bytes());
+        for part in [&self.w1, &self.b1, &self.w2] {
+            put_f32s(raw, part);
         }
+        put_f32s(raw, &self.b2);
     }
 
     /// Reads what [`CharNet::write`] wrote from `raw[*pos..]`.
@@ -371,49 +395,26 @@ impl CharNet {
             name: name.to_string(),
             reason: "truncated or malformed character network".to_string(),
         };
-        let mut take = |n: usize| -> Result<&[u8], ModelError> {
-            let s = raw
-                .get(*pos..pos.checked_add(n).ok_or_else(bad)?)
-                .ok_or_else(bad)?;
-            *pos += n;
-            Ok(s)
+        let mut r = Reader::at(raw, *pos);
+        let (dim, hidden, bits) = match (r.u32(), r.u32(), r.u32()) {
+            (Some(d), Some(h), Some(b)) => (d as usize, h as usize, b),
+            _ => return Err(bad()),
         };
-        let mut u32_ = || -> Result<u32, ModelError> {
-            Ok(u32::from_le_bytes(take(4)?.try_into().map_err(|_| bad())?))
-        };
-        let (dim, hidden, bits) = (u32_()? as usize, u32_()? as usize, u32_()?);
         if !(1..=512).contains(&dim) || !(1..=1024).contains(&hidden) || !(8..=22).contains(&bits) {
             return Err(bad());
         }
         let rows = 1usize << bits;
-        let floats = |b: &[u8]| -> Vec<f32> {
-            b.chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect()
-        };
-        let scales = take(rows * 4)?;
-        let values = take(rows * dim)?;
+        let scales = r.take(rows * 4).ok_or_else(bad)?;
+        let values = r.take(rows * dim).ok_or_else(bad)?;
         let table = pack(scales, values, dim);
-        let w1 = floats(take(POS * dim * hidden * 4)?);
-        let b1 = floats(take(hidden * 4)?);
-        let w2 = floats(take(hidden * L * 4)?);
-        let b2v = floats(take(L * 4)?);
-        let mut b2 = [0f32; L];
-        b2.copy_from_slice(&b2v);
-        Ok(CharNet {
-            dim,
-            hidden,
-            bits,
-            table,
-            w1,
-            b1,
-            w2,
-            b2,
-            cache: FxMap::default(),
-            slab: Vec::new(),
-            id: 0,
-        }
-        .with_cache())
+        let w1 = r.f32s(POS * dim * hidden).ok_or_else(bad)?;
+        let b1 = r.f32s(hidden).ok_or_else(bad)?;
+        let w2 = r.f32s(hidden * L).ok_or_else(bad)?;
+        let b2 = r.f32s(L).ok_or_else(bad)?;
+        let mut b2a = [0f32; L];
+        b2a.copy_from_slice(&b2);
+        *pos = r.p;
+        Ok(CharNet::new((dim, hidden, bits), table, w1, b1, w2, b2a))
     }
 }
 

@@ -5,8 +5,6 @@
 // Dense numeric kernels read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
-use rustc_hash::FxHashMap as FxMap;
-
 use super::model::{CharNet, POS, WIN, axpy, dot, pack, token_ids};
 use crate::entities::labels::L;
 use crate::entities::labels::Sample;
@@ -221,18 +219,5 @@ pub fn train(samples: &[Sample], cfg: &NetConfig) -> CharNet {
             }
         }
     }
-    CharNet {
-        dim: d,
-        hidden: hd,
-        bits: cfg.bits,
-        table: pack(&emb_scale, &q, d),
-        w1,
-        b1,
-        w2,
-        b2,
-        cache: FxMap::default(),
-        slab: Vec::new(),
-        id: 0,
-    }
-    .with_cache()
+    CharNet::new((d, hd, cfg.bits), pack(&emb_scale, &q, d), w1, b1, w2, b2)
 }

@@ -1,6 +1,6 @@
 //! A context encoder over subword vectors: a scorer whose tag scores, times
 //! a weight, are added to the tagger's emissions before Viterbi
-//! ([`Encoder::add_scores`]).
+//! (the tagger's `Scorer`).
 //!
 //! Each token is its input row: the [`Vectors`](crate::entities::vectors::Vectors) of its folded form and of
 //! its clitic-free stem, and its knowledge facts (wordfreq buckets of both,

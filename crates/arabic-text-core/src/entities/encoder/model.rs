@@ -8,6 +8,7 @@
 
 use std::sync::Arc;
 
+use crate::entities::binio::{Reader, decoded_once, floats, invalid, put_f32s};
 use crate::entities::fold::{fold, shape, stem_with_article};
 use crate::entities::knowledge::Knowledge;
 use crate::entities::labels::L;
@@ -233,17 +234,8 @@ impl Encoder {
     pub fn embedded() -> Result<Arc<Encoder>, ModelError> {
         static E: std::sync::OnceLock<Result<Arc<Encoder>, String>> = std::sync::OnceLock::new();
         static BYTES: &[u8] = include_bytes!("../../../../../models/ner-encoder.bin.gz");
-        E.get_or_init(|| {
-            let v = Vectors::embedded().map_err(|e| e.to_string())?;
-            Encoder::from_gz("embedded ner-encoder.bin.gz", BYTES, v)
-                .map(Arc::new)
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-        .map_err(|reason| ModelError::Invalid {
-            name: "embedded ner-encoder.bin.gz".to_string(),
-            reason,
-        })
+        let name = "embedded ner-encoder.bin.gz";
+        decoded_once(&E, name, || Encoder::from_gz(name, BYTES, Vectors::embedded()?))
     }
 
     /// A copy combined with another weight and O shift (the same weights,
@@ -310,7 +302,7 @@ impl Encoder {
     /// Adds the scores of a sentence, times the weight, to its emissions
     /// `em` (one row per token), and subtracts the O shift: what a tagger
     /// does with this scorer. `proj`: the tokens' [`Projection`]s.
-    pub(crate) fn add_scores(&self, proj: &[&Projection], em: &mut [[f32; L]]) {
+    pub(crate) fn add_scores_of(&self, proj: &[&Projection], em: &mut [[f32; L]]) {
         let (w, shift) = (self.settings.weight, self.settings.o_shift);
         if w == 0.0 && shift == 0.0 {
             return;
@@ -377,17 +369,10 @@ impl Encoder {
         raw.extend_from_slice(&(self.input as u32).to_le_bytes());
         raw.extend_from_slice(&(text.len() as u32).to_le_bytes());
         raw.extend_from_slice(text.as_bytes());
-        for x in self
-            .w1
-            .iter()
-            .chain(&self.b1)
-            .chain(&self.w2)
-            .chain(&self.b2)
-            .chain(&self.w3)
-            .chain(&self.b3)
-        {
-            raw.extend_from_slice(&x.to_le_bytes());
+        for part in [&self.w1, &self.b1, &self.w2, &self.b2, &self.w3] {
+            put_f32s(&mut raw, part);
         }
+        put_f32s(&mut raw, &self.b3);
         raw
     }
 
@@ -403,28 +388,26 @@ impl Encoder {
         Self::from_raw(name, &raw, vectors)
     }
 
-    pub(super) fn from_raw(name: &str, raw: &[u8], vectors: Arc<Vectors>) -> Result<Self, ModelError> {
-        let bad = |reason: String| ModelError::Invalid {
-            name: name.to_string(),
-            reason,
-        };
+    /// Reads the decompressed file `raw` (`name` for errors) on `vectors`.
+    pub(super) fn from_raw(
+        name: &str,
+        raw: &[u8],
+        vectors: Arc<Vectors>,
+    ) -> Result<Self, ModelError> {
+        let bad = invalid(name);
         let rest = raw
             .strip_prefix(MAGIC.as_slice())
-            .ok_or_else(|| bad("not an encoder file".into()))?;
-        let u32_at = |b: &[u8], i: usize| -> Option<usize> {
-            let x = b.get(i..i + 4)?;
-            Some(u32::from_le_bytes([x[0], x[1], x[2], x[3]]) as usize)
-        };
-        let (input, len) = u32_at(rest, 0)
-            .zip(u32_at(rest, 4))
-            .ok_or_else(|| bad("truncated".into()))?;
-        let text = rest
-            .get(8..8 + len)
-            .and_then(|t| std::str::from_utf8(t).ok())
-            .ok_or_else(|| bad("truncated settings".into()))?;
-        let settings = Settings::from_text(text).ok_or_else(|| bad("bad settings".into()))?;
+            .ok_or_else(|| bad("not an encoder file"))?;
+        let mut r = Reader::at(rest, 0);
+        let (input, len) = r
+            .u32()
+            .zip(r.u32())
+            .ok_or_else(|| bad("truncated"))?;
+        let (input, len) = (input as usize, len as usize);
+        let text = r.str(len).ok_or_else(|| bad("truncated settings"))?;
+        let settings = Settings::from_text(text).ok_or_else(|| bad("bad settings"))?;
         if settings.vectors != vectors.fingerprint() {
-            return Err(bad(format!(
+            return Err(bad(&format!(
                 "trained on vectors {:016x}, given {:016x}",
                 settings.vectors,
                 vectors.fingerprint()
@@ -435,35 +418,25 @@ impl Encoder {
             || !(1..=16).contains(&settings.dilation)
             || input != 2 * vectors.dim() + KNOWLEDGE
         {
-            return Err(bad("sizes out of range".into()));
+            return Err(bad("sizes out of range"));
         }
-        let floats: Vec<f32> = rest[8 + len..]
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect();
         let sizes = [K * input * hd, hd, K * hd * hd, hd, hd * L, L];
-        if floats.len() != sizes.iter().sum::<usize>() || (rest.len() - 8 - len) % 4 != 0 {
-            return Err(bad("weights do not match the sizes".into()));
+        if r.rest().len() != 4 * sizes.iter().sum::<usize>() {
+            return Err(bad("weights do not match the sizes"));
         }
-        let mut parts = Vec::with_capacity(sizes.len());
-        let mut at = 0;
-        for s in sizes {
-            parts.push(floats[at..at + s].to_vec());
-            at += s;
-        }
+        let mut parts = sizes.map(|n| floats(r.take(4 * n).unwrap_or_default()));
         let mut b3 = [0f32; L];
         b3.copy_from_slice(&parts[5]);
-        let mut it = parts.into_iter();
-        let mut next = || it.next().unwrap_or_default();
+        let mut next = |i: usize| std::mem::take(&mut parts[i]);
         Ok(Encoder {
             settings,
             vectors,
             input,
-            w1: next(),
-            b1: next(),
-            w2: next(),
-            b2: next(),
-            w3: next(),
+            w1: next(0),
+            b1: next(1),
+            w2: next(2),
+            b2: next(3),
+            w3: next(4),
             b3,
             id: next_id(),
         })

@@ -17,9 +17,9 @@ fn argmax(s: &[f32; L]) -> usize {
 /// memo, is checked in `tagger::emit`).
 #[test]
 fn run_time_scores_are_the_trainers() {
-    let gz = include_bytes!("../../../tests/data/encoder-check.tsv.gz");
-    let text = crate::gz::decompress("check", gz).expect("check file");
-    let text = String::from_utf8(text).expect("utf-8");
+    let text = crate::entities::binio::check_text(include_bytes!(
+        "../../../tests/data/encoder-check.tsv.gz"
+    ));
     let enc = Encoder::embedded().expect("embedded encoder");
     {
         let mut n = 0;

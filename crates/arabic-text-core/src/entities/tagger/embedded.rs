@@ -29,7 +29,7 @@ pub(crate) fn embedded_arc() -> Result<&'static Arc<Model>, ModelError> {
         });
         let mut model = model.map_err(|e| e.to_string())?;
         let encoder = encoder.map_err(|_| "the encoder's loader panicked".to_string())?;
-        model.encoder = Some(encoder.map_err(|e| e.to_string())?);
+        model.set_encoder(encoder.map_err(|e| e.to_string())?);
         Ok(Arc::new(model))
     })
     .as_ref()

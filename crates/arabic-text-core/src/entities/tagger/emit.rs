@@ -13,29 +13,28 @@
 //! Features pairing a word's string with a neighbour's start from a hash
 //! state memoized with the first word ([`H`] is FNV-1a, a left fold).
 //!
-//! The character network's projections of a word are memoized with the word
-//! the same way ([`CharNet::projection`]).
-//!
 //! The split must list exactly the features [`sentence_features`] does; the
 //! tests compare the two on many sentences.
 //!
+//! Here too [`Model::emissions`]: the sum of the model's scorers, in order.
+//!
 //! [`sentence_features`]: crate::entities::features::sentence_features
-//! [`CharNet::projection`]: crate::entities::charnet::CharNet::projection
 
+use std::any::Any;
 use std::rc::Rc;
 
-use super::rows::{Rows, Tag};
 use super::model::Model;
-use crate::entities::charnet::WordFacts;
-use crate::entities::encoder::{Encoder, Projection, WordInput};
+use super::perceptron::Perceptron;
+use super::rows::{Rows, Tag};
+use super::scorer::{PERCEPTRON, Scorer, Sentence};
 #[cfg(test)]
 use crate::entities::features::sentence_features;
 use crate::entities::features::{
-    Ctx, Here, MAX_GAZ_WORDS, Near, PART, Sink, apply, cluster_features, cluster_prefix, head,
-    mark_matches_by, tail, CLUSTER_PREFIXES,
+    CLUSTER_PREFIXES, Ctx, Here, Near, PART, Sink, apply, cluster_prefix, head, sentence_marks,
+    tail,
 };
 use crate::entities::hash::{H, prefix, suffix};
-use crate::entities::knowledge::{Knowledge, MAX_PLACE_WORDS};
+use crate::entities::knowledge::Knowledge;
 use crate::entities::labels::L;
 use crate::entities::templates::{PAIRS, for_each_feature_template, if_scope, pair_slot};
 use crate::entities::word::{Tok, Word, word};
@@ -51,63 +50,82 @@ thread_local! {
 const AHEAD: usize = 8;
 
 impl Model {
-    /// Emission scores of every token of a sentence: the weights of its
-    /// features (`features::sentence_features`),
-    /// plus the network's logits times `net_weight`, less `o_bias` on O.
+    /// Emission scores of every token of a sentence: the sum of its
+    /// scorers' (`Model::scorers`), in order, over the sentence's word
+    /// analyses.
     pub fn emissions(&self, tokens: &[&str]) -> Vec<[f32; L]> {
-        emissions(self, tokens)
+        self.sum_scores(tokens, |scorer, s, em| scorer.add_scores(s, em))
     }
 
-    /// [`Model::emissions`] computed the plain way, feature by feature: what
-    /// the memoized computation must equal bit for bit.
+    /// The emissions of `tokens` from zero, `add(scorer, sentence, em)`
+    /// adding each scorer's scores in order.
+    fn sum_scores(
+        &self,
+        tokens: &[&str],
+        add: impl Fn(&dyn Scorer, &Sentence<'_>, &mut [[f32; L]]),
+    ) -> Vec<[f32; L]> {
+        let k = Knowledge::get();
+        let words: Vec<Rc<Word>> = tokens.iter().map(|t| word(t, k)).collect();
+        let s = Sentence {
+            tokens,
+            words: &words,
+        };
+        let mut em = vec![[0f32; L]; tokens.len()];
+        for scorer in self.scorers() {
+            add(&**scorer, &s, em.as_mut_slice());
+        }
+        em
+    }
+
+    /// [`Model::emissions`] computed the plain way: the perceptron feature
+    /// by feature, the character network on the tokens without the word
+    /// memo; what the memoized computation must equal bit for bit.
     #[cfg(test)]
     pub(super) fn emissions_reference(&self, tokens: &[&str]) -> Vec<[f32; L]> {
-        let mut feats = Vec::with_capacity(tokens.len() * 48);
-        let mut ends = Vec::with_capacity(tokens.len());
-        sentence_features(tokens, &self.gazetteer, &mut feats, &mut ends);
-        let mut out = Vec::with_capacity(tokens.len());
-        let logits = match &self.charnet {
-            Some(net) if self.net_weight != 0.0 => net.logits(tokens),
-            _ => Vec::new(),
-        };
-        let mut begin = 0;
-        for (t, &end) in ends.iter().enumerate() {
-            let mut acc = [0i32; L];
-            for &f in feats.get(begin..end).unwrap_or(&[]) {
-                if let Some(w) = self.row(f) {
-                    for (a, &x) in acc.iter_mut().zip(w) {
-                        *a += i32::from(x);
+        self.sum_scores(tokens, |scorer, s, em| {
+            let any = scorer.as_any();
+            if let Some(p) = any.downcast_ref::<Perceptron>() {
+                let mut feats = Vec::with_capacity(tokens.len() * 48);
+                let mut ends = Vec::with_capacity(tokens.len());
+                sentence_features(tokens, &p.gazetteer, p.clusters, &mut feats, &mut ends);
+                let mut begin = 0;
+                for (e, &end) in em.iter_mut().zip(&ends) {
+                    let mut acc = [0i32; L];
+                    for &f in feats.get(begin..end).unwrap_or(&[]) {
+                        if let Some(w) = p.row(f) {
+                            for (a, &x) in acc.iter_mut().zip(w) {
+                                *a += i32::from(x);
+                            }
+                        }
+                    }
+                    for (x, a) in e.iter_mut().zip(acc) {
+                        *x += a as f32 * p.scale;
+                    }
+                    begin = end;
+                }
+            } else if let Some(n) = any.downcast_ref::<super::scorer::NetScorer>() {
+                if n.weight != 0.0 {
+                    for (e, g) in em.iter_mut().zip(n.net.logits(tokens)) {
+                        for (x, y) in e.iter_mut().zip(g) {
+                            *x += n.weight * y;
+                        }
                     }
                 }
+            } else {
+                scorer.add_scores(s, em);
             }
-            let mut e = acc.map(|a| a as f32 * self.scale);
-            if let Some(g) = logits.get(t) {
-                for (x, y) in e.iter_mut().zip(g) {
-                    *x += self.net_weight * y;
-                }
-            }
-            e[0] -= self.o_bias;
-            out.push(e);
-            begin = end;
-        }
-        if let Some(enc) = &self.encoder {
-            let k = crate::entities::knowledge::Knowledge::get();
-            let words: Vec<_> = tokens.iter().map(|t| word(t, k)).collect();
-            add_encoder_scores(enc, &words, &mut out);
-        }
-        out
+        })
     }
+}
 
+impl Perceptron {
     /// Adds the weight rows of `feats` to `acc`.
     /// `ahead`: the features that follow `feats` (the next groups of the
     /// same buffer), prefetched too.
     fn add_rows(&self, feats: &[u64], ahead: &[u64], acc: &mut [i32; L]) {
         for (i, &f) in feats.iter().enumerate() {
             let next = i + AHEAD;
-            if let Some(&g) = feats
-                .get(next)
-                .or_else(|| ahead.get(next - feats.len()))
-            {
+            if let Some(&g) = feats.get(next).or_else(|| ahead.get(next - feats.len())) {
                 self.prefetch(g);
             }
             if let Some(w) = self.row(f) {
@@ -118,8 +136,8 @@ impl Model {
         }
     }
 
-
-    /// The memoized [`Rows`] of word `w` (token text `raw`) under this model.
+    /// The memoized [`Rows`] of word `w` (token text `raw`) under this
+    /// perceptron.
     fn rows_of(&self, raw: &str, w: &Word, tag: Tag, buf: &mut Vec<u64>) -> Rc<Rows> {
         if let Some(r) = w.rows.borrow().as_ref().filter(|r| r.tag == tag) {
             return Rc::clone(r);
@@ -162,6 +180,23 @@ impl Model {
         });
         *w.rows.borrow_mut() = Some(Rc::clone(&r));
         r
+    }
+}
+
+/// The perceptron's scores: its weights of the sentence's features
+/// (`features::sentence_features`), from memoized per-word sums and the
+/// context features.
+impl Scorer for Perceptron {
+    fn name(&self) -> &'static str {
+        PERCEPTRON
+    }
+
+    fn add_scores(&self, s: &Sentence<'_>, em: &mut [[f32; L]]) {
+        add_perceptron_scores(self, s, em);
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
@@ -224,15 +259,14 @@ macro_rules! fast_path {
 }
 for_each_feature_template!(fast_path);
 
-/// [`Model::emissions`]: the perceptron's scores from memoized per-word
-/// sums and the context features, plus the network's logits.
-pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
+/// [`Perceptron`]'s scores of sentence `s` added into `em`.
+fn add_perceptron_scores(model: &Perceptron, s: &Sentence<'_>, em: &mut [[f32; L]]) {
+    let (tokens, words) = (s.tokens, s.words);
     let k = Knowledge::get();
-    let clusters = cluster_features();
+    let clusters = model.clusters;
     let gaz = &model.gazetteer;
     let tag = (model.id, gaz.id(), clusters);
     let mut buf = Vec::with_capacity(64);
-    let words: Vec<Rc<Word>> = tokens.iter().map(|w| word(w, k)).collect();
     let rows: Vec<Rc<Rows>> = words
         .iter()
         .zip(tokens)
@@ -240,23 +274,18 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
         .collect();
     // What `sentence_toks` makes of the sentence, from the memos.
     let stems: Vec<&str> = words.iter().map(|w| w.stem.as_str()).collect();
-    let mut places = vec![0u8; words.len()];
-    mark_matches_by(
+    let (places, gz) = sentence_marks(
         &stems,
-        MAX_PLACE_WORDS,
-        |i| usize::from(words[i].place_longest),
-        |i| words[i].place_single.then_some(1),
-        |p| k.places.contains_key(p).then_some(1),
-        &mut places,
-    );
-    let mut gz = vec![0u8; words.len()];
-    mark_matches_by(
-        &stems,
-        MAX_GAZ_WORDS,
-        |i| usize::from(rows[i].gaz_longest),
-        |i| rows[i].gaz_single,
-        |p| gaz.get(p),
-        &mut gz,
+        (
+            |i: usize| usize::from(words[i].place_longest),
+            |i: usize| words[i].place_single.then_some(1),
+        ),
+        (
+            |i: usize| usize::from(rows[i].gaz_longest),
+            |i: usize| rows[i].gaz_single,
+        ),
+        gaz,
+        k,
     );
     let mined = k.mined.marks(&stems);
     let toks: Vec<Tok> = words
@@ -292,37 +321,8 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
         context_features(&c, |d| rows_at(i, d), &mut feats);
         ends.push(feats.len());
     }
-    let logits = match &model.charnet {
-        Some(net) if model.net_weight != 0.0 => {
-            let proj: Vec<Rc<_>> = toks
-                .iter()
-                .map(|t| {
-                    let memo = t.word.projection.borrow().clone();
-                    match memo.filter(|p| net.owns(p)) {
-                        Some(p) => p,
-                        None => {
-                            let w = &t.word;
-                            let facts = WordFacts {
-                                form_freq: w.form_freq,
-                                stem_freq: w.stem_freq,
-                                stem_name: w.stem_name,
-                                stem_place: w.place_single,
-                            };
-                            let p = Rc::new(net.projection(&w.folded, &w.stem, &facts));
-                            *t.word.projection.borrow_mut() = Some(Rc::clone(&p));
-                            p
-                        }
-                    }
-                })
-                .collect();
-            let values: Vec<&[f32]> = proj.iter().map(|p| net.values(p)).collect();
-            net.logits_of(&values)
-        }
-        _ => Vec::new(),
-    };
-    let mut out = Vec::with_capacity(tokens.len());
     let mut begin = 0;
-    for (i, &end) in ends.iter().enumerate() {
+    for ((i, &end), e) in ends.iter().enumerate().zip(em.iter_mut()) {
         let mut acc = rows_at(i, 0).here;
         for (d, part) in [(-1, 0), (-2, 1), (1, 2), (2, 3)] {
             let r = rows_at(i, d);
@@ -341,54 +341,20 @@ pub(crate) fn emissions(model: &Model, tokens: &[&str]) -> Vec<[f32; L]> {
             feats.get(end..).unwrap_or(&[]),
             &mut acc,
         );
-        let mut e = acc.map(|a| a as f32 * model.scale);
-        if let Some(g) = logits.get(i) {
-            for (x, y) in e.iter_mut().zip(g) {
-                *x += model.net_weight * y;
-            }
+        for (x, a) in e.iter_mut().zip(acc) {
+            *x += a as f32 * model.scale;
         }
-        e[0] -= model.o_bias;
-        out.push(e);
         begin = end;
     }
-    if let Some(enc) = &model.encoder {
-        add_encoder_scores(enc, &words, &mut out);
-    }
-    out
-}
-
-/// The encoder's projection of `w`, memoized with the word.
-fn encoded(enc: &Encoder, w: &Word) -> Rc<Projection> {
-    if let Some(p) = w.encoded.borrow().as_ref().filter(|p| enc.owns(p)) {
-        return Rc::clone(p);
-    }
-    let input = WordInput {
-        folded: &w.folded,
-        stem: &w.stem,
-        form_freq: w.form_freq,
-        stem_freq: w.stem_freq,
-        stem_name: w.stem_name,
-        place: w.place_single,
-    };
-    let p = Rc::new(enc.projection(&input));
-    *w.encoded.borrow_mut() = Some(Rc::clone(&p));
-    p
-}
-
-/// Adds the encoder's scores of the sentence of `words` to `em`, from the
-/// words' memoized projections.
-pub(crate) fn add_encoder_scores(enc: &Encoder, words: &[Rc<Word>], em: &mut [[f32; L]]) {
-    let proj: Vec<Rc<Projection>> = words.iter().map(|w| encoded(enc, w)).collect();
-    let refs: Vec<&Projection> = proj.iter().map(|p| &**p).collect();
-    enc.add_scores(&refs, em);
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::entities::tagger::embedded::embedded_model;
-    use crate::entities::fold::fold;
-    use crate::entities::word::clear_word_memo;
     use super::*;
+    use crate::entities::encoder::Encoder;
+    use crate::entities::fold::fold;
+    use crate::entities::tagger::embedded::embedded_model;
+    use crate::entities::word::clear_word_memo;
 
     /// Sentences with boundaries, clitics, gazetteer and place names,
     /// digits, Latin, punctuation and repeated words.
@@ -426,13 +392,14 @@ mod tests {
         }
         // A copy of the model with other weights does not reuse the first
         // one's sums.
-        let mut other = model.clone();
-        other.id = crate::entities::tagger::model::next_id();
-        other.scale *= 2.0;
-        other
-            .table
+        let mut p = model.perceptron().expect("a perceptron").clone();
+        p.id = crate::entities::tagger::perceptron::next_id();
+        p.scale *= 2.0;
+        p.table
             .iter_mut()
             .for_each(|s| s.w.iter_mut().for_each(|w| *w /= 2));
+        let mut other = model.clone();
+        other.put(std::sync::Arc::new(p));
         let toks: Vec<&str> = SENTENCES[0].split(' ').collect();
         let _ = model.emissions(&toks);
         assert_eq!(other.emissions(&toks), other.emissions_reference(&toks));
@@ -444,9 +411,9 @@ mod tests {
     /// file): the same tags, scores within 1e-4, cold and warm.
     #[test]
     fn encoder_scores_through_the_word_memo_are_the_trainers() {
-        let gz = include_bytes!("../../../tests/data/encoder-check.tsv.gz");
-        let text = crate::gz::decompress("check", gz).expect("check file");
-        let text = String::from_utf8(text).expect("utf-8");
+        let text = crate::entities::binio::check_text(include_bytes!(
+            "../../../tests/data/encoder-check.tsv.gz"
+        ));
         let enc = Encoder::embedded().expect("embedded encoder");
         let unit = enc.clone_with(1.0, 0.0);
         let k = Knowledge::get();
@@ -462,7 +429,11 @@ mod tests {
                 let want: Vec<f32> = nums.split(' ').map(|x| x.parse().expect("score")).collect();
                 let words: Vec<Rc<Word>> = toks.iter().map(|t| word(t, k)).collect();
                 let mut em = vec![[0f32; L]; toks.len()];
-                add_encoder_scores(&unit, &words, &mut em);
+                let s = Sentence {
+                    tokens: &toks,
+                    words: &words,
+                };
+                unit.add_scores(&s, &mut em);
                 assert_eq!(em.len() * L, want.len(), "{toks:?}");
                 for (g, w) in em.iter().zip(want.chunks_exact(L)) {
                     for (a, b) in g.iter().zip(w) {
@@ -478,7 +449,7 @@ mod tests {
 
     #[test]
     fn the_split_features_are_those_of_sentence_features() {
-        use crate::entities::features::{TrainGazetteer, sentence_features_with, sentence_toks};
+        use crate::entities::features::{TrainGazetteer, sentence_toks};
         let k = Knowledge::get();
         let gaz: TrainGazetteer = [
             ("جورج بوش".to_string(), 1),
@@ -491,7 +462,7 @@ mod tests {
             for s in SENTENCES {
                 let toks: Vec<&str> = s.split(' ').collect();
                 let (mut feats, mut ends) = (Vec::new(), Vec::new());
-                sentence_features_with(&toks, &gaz, clusters, &mut feats, &mut ends);
+                sentence_features(&toks, &gaz, clusters, &mut feats, &mut ends);
                 // The same features, token by token, from the split.
                 let tk = sentence_toks(&toks, &gaz, k);
                 let per_word = |raw: &str, w: &Word| {

@@ -1,155 +1,155 @@
-//! The tagger [`Model`] and its decoding: Viterbi, marginals and the
-//! name-head rule (the emissions are `emit`'s).
+//! The tagger [`Model`]: an ordered list of scorers ([`Scorer`]) whose
+//! summed emissions are decoded with the transition scores, and its
+//! decoding: Viterbi, marginals and the name-head rule.
 
 // Dense numeric kernels over the 9 labels read best with index loops.
 #![allow(clippy::needless_range_loop)]
 
 use std::sync::Arc;
 
+use super::perceptron::Perceptron;
+use super::scorer::{NetScorer, OBias, ORDER, Scorer};
+use super::settings::Settings;
 use crate::entities::charnet::CharNet;
 use crate::entities::encoder::Encoder;
 use crate::entities::features::TrainGazetteer;
 use crate::entities::labels::{L, allowed, chunks, viterbi};
-use crate::entities::prefetch::prefetch;
 
 /// A trained model ready for tagging.
 #[derive(Debug, Clone)]
 pub struct Model {
-    /// Open-addressing table (linear probing, capacity 2^k) of the feature
-    /// hashes and their quantized weights, side by side so a look-up
-    /// touches one cache line.
-    pub(super) table: Vec<Slot>,
-    /// Number of features in `table`.
-    pub(super) features: usize,
-    /// Multiplier from quantized to real weights.
-    pub(super) scale: f32,
+    /// The scorers whose label scores are summed into the emissions, in
+    /// [`ORDER`]: the perceptron, the character network, the O bias, the
+    /// context encoder (each may be left out). Shared: clones are cheap.
+    scorers: Vec<Arc<dyn Scorer>>,
     /// Transition scores prev×cur.
     pub(super) trans: [[f32; L]; L],
     /// Start scores.
     pub(super) start: [f32; L],
     /// Softmax temperature for confidences (fit on the dev part).
     pub temperature: f32,
-    /// Subtracted from the O score of every token: trades precision for
-    /// recall (fit on the dev part).
-    pub o_bias: f32,
-    /// Train-split entity phrases used as features.
-    pub gazetteer: TrainGazetteer,
-    /// The character-aware network whose logits, times `net_weight`, are
-    /// added to the emissions (shared: clones of a model are cheap).
-    pub charnet: Option<Arc<CharNet>>,
-    /// Weight of the network's logits (fit by cross-validation on train).
-    pub net_weight: f32,
-    /// The context encoder, a scorer of its own file whose scores (times
-    /// its own weight) are added to the emissions before Viterbi.
-    pub encoder: Option<Arc<Encoder>>,
-    /// Identifies the feature weights in per-word memos
-    /// (`emit`): new for every model built or read, kept by
-    /// clones (same weights).
-    pub(super) id: u64,
-}
-
-/// A slot of [`Model::table`]: a feature hash (0 = empty) and its weight
-/// row, 32 bytes, so a slot never straddles two cache lines.
-#[derive(Clone, Copy, Debug, Default)]
-#[repr(C, align(32))]
-pub(super) struct Slot {
-    /// The feature hash.
-    pub(super) key: u64,
-    /// Its quantized weights.
-    pub(super) w: [i16; L],
-}
-
-/// A fresh model identity ([`Model::id`]).
-pub(super) fn next_id() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    /// Every setting it was trained with (its file's settings block).
+    pub settings: Settings,
 }
 
 impl Model {
-    /// A model from the trainer's real-valued weights, quantized to i16.
-    #[cfg(feature = "train")]
-    pub(super) fn build(
-        feats: Vec<(u64, [f32; L])>,
-        trans: [[f32; L]; L],
-        start: [f32; L],
-        gazetteer: TrainGazetteer,
-    ) -> Model {
-        let max = feats
-            .iter()
-            .flat_map(|(_, w)| w.iter())
-            .fold(0f32, |m, w| m.max(w.abs()));
-        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-        let mut kept = Vec::new();
-        for (k, w) in feats {
-            let q: [i16; L] = w.map(|x| (x / scale).round() as i16);
-            if q.iter().any(|&x| x != 0) {
-                kept.push((k, q));
-            }
-        }
-        Self::from_rows(kept, scale, trans, start, 1.0, gazetteer)
-    }
-
-    pub(super) fn from_rows(
-        rows_in: Vec<(u64, [i16; L])>,
-        scale: f32,
+    /// A model of `perceptron` and a zero O bias.
+    pub(super) fn new(
+        perceptron: Perceptron,
         trans: [[f32; L]; L],
         start: [f32; L],
         temperature: f32,
-        gazetteer: TrainGazetteer,
+        settings: Settings,
     ) -> Model {
-        let cap = (rows_in.len() * 2).next_power_of_two().max(16);
-        let mut table = vec![Slot::default(); cap];
-        let features = rows_in.len();
-        for (k, w) in rows_in {
-            let mut slot = (k as usize) & (cap - 1);
-            while table[slot].key != 0 {
-                slot = (slot + 1) & (cap - 1);
-            }
-            table[slot] = Slot { key: k, w };
-        }
         Model {
-            table,
-            features,
-            scale,
+            scorers: vec![Arc::new(perceptron), Arc::new(OBias(0.0))],
             trans,
             start,
             temperature,
-            o_bias: 0.0,
-            gazetteer,
-            charnet: None,
-            net_weight: 0.0,
-            encoder: None,
-            id: next_id(),
+            settings,
         }
     }
 
-    /// Number of stored feature rows.
+    /// The scorers, in the order their scores are summed.
+    pub fn scorers(&self) -> &[Arc<dyn Scorer>] {
+        &self.scorers
+    }
+
+    /// Adds `scorer`, or replaces the one of its name, at its place in
+    /// [`ORDER`].
+    pub fn put(&mut self, scorer: Arc<dyn Scorer>) {
+        let rank = |name: &str| ORDER.iter().position(|&n| n == name);
+        let name = scorer.name();
+        if let Some(s) = self.scorers.iter_mut().find(|s| s.name() == name) {
+            *s = scorer;
+            return;
+        }
+        let at = self
+            .scorers
+            .iter()
+            .position(|s| rank(s.name()) > rank(name))
+            .unwrap_or(self.scorers.len());
+        self.scorers.insert(at, scorer);
+    }
+
+    /// Leaves out the scorer named `name` (an ablation).
+    pub fn remove(&mut self, name: &str) {
+        self.scorers.retain(|s| s.name() != name);
+    }
+
+    /// The model with its first `k` scorers that are not constant, and the
+    /// constant ones (the O bias) among and after them: the ablation rows
+    /// (1 the perceptron alone, 2 with the character network, 3 with the
+    /// encoder).
+    pub fn first(&self, k: usize) -> Model {
+        let mut kept = 0;
+        let mut m = self.clone();
+        m.scorers.retain(|s| {
+            if s.is_constant() {
+                return true;
+            }
+            kept += 1;
+            kept <= k
+        });
+        m
+    }
+
+    /// The scorer of type `T`, if the model has one.
+    pub fn find<T: 'static>(&self) -> Option<&T> {
+        self.scorers.iter().find_map(|s| s.as_any().downcast_ref())
+    }
+
+    /// The perceptron, if the model has one.
+    pub fn perceptron(&self) -> Option<&Perceptron> {
+        self.find()
+    }
+
+    /// Number of stored feature rows of the perceptron.
     pub fn num_features(&self) -> usize {
-        self.features
+        self.perceptron().map_or(0, Perceptron::num_features)
     }
 
-    /// Starts loading the table slot of feature `k` into the cache.
-    #[inline]
-    pub(super) fn prefetch(&self, k: u64) {
-        let slot = (k as usize) & (self.table.len() - 1);
-        if let Some(s) = self.table.get(slot) {
-            prefetch(s);
+    /// The train gazetteer of the perceptron (empty without one).
+    pub fn gazetteer(&self) -> &TrainGazetteer {
+        match self.perceptron() {
+            Some(p) => p.gazetteer(),
+            None => Perceptron::no_gazetteer(),
         }
     }
 
-    pub(super) fn row(&self, k: u64) -> Option<&[i16]> {
-        let mask = self.table.len() - 1;
-        let mut slot = (k as usize) & mask;
-        loop {
-            let s = self.table.get(slot)?;
-            if s.key == 0 {
-                return None;
-            }
-            if s.key == k {
-                return Some(&s.w);
-            }
-            slot = (slot + 1) & mask;
-        }
+    /// The O bias (0 without one).
+    pub fn o_bias(&self) -> f32 {
+        self.find::<OBias>().map_or(0.0, |b| b.0)
+    }
+
+    /// Sets the O bias.
+    pub fn set_o_bias(&mut self, bias: f32) {
+        self.put(Arc::new(OBias(bias)));
+    }
+
+    /// The character network and its weight, if the model has one.
+    pub fn charnet(&self) -> Option<&NetScorer> {
+        self.find()
+    }
+
+    /// Adds or replaces the character network, its logits times `weight`.
+    pub fn set_charnet(&mut self, net: Arc<CharNet>, weight: f32) {
+        self.put(Arc::new(NetScorer { net, weight }));
+    }
+
+    /// The context encoder, if the model has one.
+    pub fn encoder(&self) -> Option<&Encoder> {
+        self.find()
+    }
+
+    /// Adds or replaces the context encoder.
+    pub fn set_encoder(&mut self, encoder: Arc<Encoder>) {
+        self.put(encoder);
+    }
+
+    /// The names of the scorers, in order (for reports).
+    pub fn scorer_names(&self) -> Vec<&'static str> {
+        self.scorers.iter().map(|s| s.name()).collect()
     }
 
     /// The best label sequence for the emissions.

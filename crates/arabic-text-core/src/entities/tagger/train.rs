@@ -12,7 +12,11 @@
 use rustc_hash::FxHashMap as FxMap;
 
 use super::model::Model;
-use crate::entities::features::{PART, TrainGazetteer, sentence_features};
+use super::perceptron::Perceptron;
+use super::settings::Settings;
+use crate::entities::features::{
+    DEFAULT_CLUSTER_FEATURES, PART, TrainGazetteer, sentence_features,
+};
 use crate::entities::fold::{fold, stem_with_article};
 use crate::entities::labels::{L, Sample, chunks, viterbi};
 use crate::entities::rng::SplitMix;
@@ -34,6 +38,24 @@ pub struct TrainConfig {
     /// Multiplier of the margin for labelling an entity token O, because a
     /// missed name costs more than a mistyped one in recall.
     pub miss_cost: f32,
+    /// The word-cluster templates of the features
+    /// ([`DEFAULT_CLUSTER_FEATURES`]; recorded in the model).
+    pub clusters: u8,
+}
+
+impl TrainConfig {
+    /// The settings of a model trained with this configuration (the rest
+    /// is recorded by whoever chooses it: `train-ner`).
+    pub fn settings(&self) -> Settings {
+        Settings {
+            epochs: self.epochs,
+            seed: self.seed,
+            folds: self.folds,
+            margin: self.margin,
+            miss_cost: self.miss_cost,
+            ..Settings::current(self.clusters)
+        }
+    }
 }
 
 impl Default for TrainConfig {
@@ -44,6 +66,7 @@ impl Default for TrainConfig {
             folds: 10,
             margin: 8.0,
             miss_cost: 2.0,
+            clusters: DEFAULT_CLUSTER_FEATURES,
         }
     }
 }
@@ -98,7 +121,8 @@ struct Trainer {
 }
 
 impl Trainer {
-    fn averaged(&self, gazetteer: TrainGazetteer) -> Model {
+    /// The model of the averaged weights, trained with `cfg`.
+    fn averaged(&self, gazetteer: TrainGazetteer, cfg: &TrainConfig) -> Model {
         let mut feats = Vec::with_capacity(self.ids.len());
         for (&k, &id) in &self.ids {
             let r = id as usize * L;
@@ -117,7 +141,8 @@ impl Trainer {
             }
             start[i] = self.start[i] - self.start_sums[i] / self.step;
         }
-        Model::build(feats, trans, start, gazetteer)
+        let p = Perceptron::build(feats, gazetteer, cfg.clusters);
+        Model::new(p, trans, start, 1.0, cfg.settings())
     }
 }
 
@@ -164,7 +189,8 @@ pub fn train(
         feats.clear();
         ends.clear();
         let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
-        sentence_features(&toks, &fold_gaz[i % folds], &mut feats, &mut ends);
+        let gaz = &fold_gaz[i % folds];
+        sentence_features(&toks, gaz, cfg.clusters, &mut feats, &mut ends);
         let ids: Vec<u32> = feats
             .iter()
             .map(|f| {
@@ -264,10 +290,10 @@ pub fn train(
             t.step += 1.0;
         }
         if epoch < cfg.epochs {
-            on_epoch(epoch, &t.averaged(full_gaz.clone()));
+            on_epoch(epoch, &t.averaged(full_gaz.clone(), cfg));
         }
     }
-    let model = t.averaged(full_gaz);
+    let model = t.averaged(full_gaz, cfg);
     on_epoch(cfg.epochs, &model);
     model
 }
@@ -304,6 +330,7 @@ mod tests {
             epochs: 10,
             seed: 1,
             folds: 1,
+            clusters: 2,
             ..TrainConfig::default()
         };
         let model = train(&data, &cfg, |_, _| {});
@@ -312,10 +339,11 @@ mod tests {
             assert_eq!(model.tag(&toks), s.labels, "{:?}", s.tokens);
         }
         let mut biased = model.clone();
-        biased.o_bias = 0.25;
+        biased.set_o_bias(0.25);
         let again = Model::from_bytes("toy", &biased.to_bytes().expect("bytes")).expect("roundtrip");
-        assert_eq!(again.o_bias, 0.25);
-        assert!(again.charnet.is_none());
+        assert_eq!(again.o_bias(), 0.25);
+        assert!(again.charnet().is_none());
+        assert_eq!(again.settings, cfg.settings());
         // With a character network: its weighted logits join the emissions
         // and survive serialization.
         let net_cfg = crate::entities::charnet::NetConfig {
@@ -326,14 +354,15 @@ mod tests {
             ..Default::default()
         };
         let mut with_net = biased.clone();
-        with_net.charnet = Some(Arc::new(crate::entities::charnet::train(
-            &data, &net_cfg,
-        )));
-        with_net.net_weight = 0.5;
+        let net = crate::entities::charnet::train(&data, &net_cfg);
+        with_net.set_charnet(Arc::new(net), 0.5);
+        assert_eq!(with_net.scorer_names(), ["perceptron", "charnet", "O bias"]);
+        // The ablation keeps the O bias.
+        assert_eq!(with_net.first(1).scorer_names(), ["perceptron", "O bias"]);
         let toks: Vec<&str> = data[1].tokens.iter().map(String::as_str).collect();
         assert_ne!(with_net.emissions(&toks), biased.emissions(&toks));
         let read = Model::from_bytes("toy+net", &with_net.to_bytes().expect("bytes")).expect("roundtrip");
-        assert_eq!(read.net_weight, 0.5);
+        assert_eq!(read.charnet().map(|n| n.weight), Some(0.5));
         assert_eq!(read.emissions(&toks), with_net.emissions(&toks));
         let toks: Vec<&str> = data[0].tokens.iter().map(String::as_str).collect();
         assert_eq!(again.tag(&toks), data[0].labels);
