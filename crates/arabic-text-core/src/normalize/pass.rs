@@ -1,0 +1,381 @@
+//! The bookkeeping of one normalization pass, shared by the engine and the
+//! reference engine of the tests: the output so far, the alignment edits
+//! (merged when adjacent), whitespace runs, and the rules applied to a
+//! character outside U+0600..U+06FF. What the reference exists to check stays
+//! in each engine: the block scan (SIMD or portable), the U+0600..U+06FF
+//! table lookups and the inlined fast path; only the output buffer differs
+//! here, behind [`Output`].
+
+use std::borrow::Cow;
+
+use super::normalized::{AlignmentEdit, Normalized};
+use super::out::Out;
+use super::rules::NormalizeOptions;
+use super::rules::{Fold, fold_char, is_line_break, is_whitespace, presentation_expansion};
+use crate::offsets::Span;
+
+/// An output buffer a pass appends to: the engine's [`Out`], or a plain
+/// `String` for the reference, so the two buffers are checked against each
+/// other.
+pub(super) trait Output: Default {
+    /// The buffer allocated at the first change of a text of `len` bytes.
+    fn for_text(len: usize) -> Self;
+    /// Bytes of output so far.
+    fn len(&self) -> usize;
+    /// Appends `s`.
+    fn push_str(&mut self, s: &str);
+    /// Appends `c`.
+    fn push_char(&mut self, c: char);
+    /// Appends `text[from..to]` (nothing when off char boundaries).
+    fn push_range(&mut self, text: &str, from: usize, to: usize);
+    /// The output as a `String`.
+    fn into_string(self) -> String;
+}
+
+impl Output for Out {
+    /// The text's length: most rules shrink or keep it.
+    #[inline]
+    fn for_text(len: usize) -> Self {
+        Out::with_capacity(len)
+    }
+
+    #[inline(always)]
+    fn len(&self) -> usize {
+        Out::len(self)
+    }
+
+    #[inline(always)]
+    fn push_str(&mut self, s: &str) {
+        Out::push_str(self, s);
+    }
+
+    #[inline(always)]
+    fn push_char(&mut self, c: char) {
+        Out::push_char(self, c);
+    }
+
+    #[inline(always)]
+    fn push_range(&mut self, text: &str, from: usize, to: usize) {
+        Out::push_range(self, text, from, to);
+    }
+
+    #[inline]
+    fn into_string(self) -> String {
+        Out::into_string(self)
+    }
+}
+
+impl Output for String {
+    /// The text's length and a little more.
+    fn for_text(len: usize) -> Self {
+        String::with_capacity(len + 16)
+    }
+
+    fn len(&self) -> usize {
+        String::len(self)
+    }
+
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+
+    fn push_char(&mut self, c: char) {
+        self.push(c);
+    }
+
+    fn push_range(&mut self, text: &str, from: usize, to: usize) {
+        if let Some(piece) = text.get(from..to) {
+            String::push_str(self, piece);
+        }
+    }
+
+    fn into_string(self) -> String {
+        self
+    }
+}
+
+/// An open whitespace run (whitespace and characters deleted inside it).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Run {
+    /// Original byte offset where the run starts.
+    pub(super) start: usize,
+    /// Whether it holds a line break.
+    pub(super) has_break: bool,
+}
+
+/// The state of one normalization pass over `text`, writing to `O`.
+pub(super) struct Pass<'a, 'o, O> {
+    /// The original text.
+    pub(super) text: &'a str,
+    /// The enabled rules.
+    pub(super) options: &'o NormalizeOptions,
+    /// Rule bits of the enabled rules.
+    pub(super) mask: u16,
+    /// Whether whitespace runs are collapsed.
+    pub(super) collapse: bool,
+    /// The output up to `copied`; empty until the first change.
+    pub(super) out: O,
+    /// Original bytes before this offset are in `out` (or edited away).
+    pub(super) copied: usize,
+    /// End of the last character looked at; the characters between it and
+    /// the next flagged one are unchanged and not whitespace runs.
+    pub(super) cursor: usize,
+    /// The edits so far, merged when adjacent.
+    pub(super) edits: Vec<AlignmentEdit>,
+    /// The open whitespace run, if any.
+    pub(super) run: Option<Run>,
+    /// Whether `out` has been allocated (something changed).
+    pub(super) changed: bool,
+}
+
+impl<'a, 'o, O: Output> Pass<'a, 'o, O> {
+    /// A pass over `text`.
+    pub(super) fn new(text: &'a str, options: &'o NormalizeOptions, mask: u16) -> Self {
+        Self {
+            text,
+            options,
+            mask,
+            collapse: options.collapse_whitespace,
+            out: O::default(),
+            copied: 0,
+            cursor: 0,
+            edits: Vec::new(),
+            run: None,
+            changed: false,
+        }
+    }
+
+    /// Output length once the original text up to `at` is accounted for.
+    #[inline]
+    pub(super) fn out_pos(&self, at: usize) -> usize {
+        self.out.len() + at.saturating_sub(self.copied)
+    }
+
+    /// Starts an edit at original `start`: copies the unchanged text before it.
+    #[inline]
+    pub(super) fn begin_edit(&mut self, start: usize) -> usize {
+        if !self.changed {
+            self.first_change();
+        }
+        self.out.push_range(self.text, self.copied, start);
+        self.out.len()
+    }
+
+    /// Allocates the output at the first change ([`Output::for_text`]) and
+    /// an edit per 16 bytes (news text under every rule has one per 22).
+    #[cold]
+    fn first_change(&mut self) {
+        self.changed = true;
+        self.out = O::for_text(self.text.len());
+        self.edits.reserve((self.text.len() / 16).max(8));
+    }
+
+    /// Ends an edit: original `start..end` became `out[out_start..]`.
+    #[inline]
+    pub(super) fn end_edit(&mut self, start: usize, end: usize, out_start: usize) {
+        self.copied = end;
+        let out_end = self.out.len();
+        // Adjacent edits merge into one run, except that a deletion and a
+        // replacement stay apart, so a word mapped back to the original does
+        // not take in the deleted characters (spaces, marks) before or after it.
+        if let Some(last) = self.edits.last_mut()
+            && last.original.end == start
+            && last.normalized.end == out_start
+            && last.normalized.is_empty() == (out_start == out_end)
+        {
+            last.original.end = end;
+            last.normalized.end = out_end;
+            return;
+        }
+        self.edits.push(AlignmentEdit {
+            original: Span::new(start, end),
+            normalized: Span::new(out_start, out_end),
+        });
+    }
+
+    /// Replaces original `start..end` by `replacement`.
+    fn edit(&mut self, start: usize, end: usize, replacement: &str) {
+        let out_start = self.begin_edit(start);
+        self.out.push_str(replacement);
+        self.end_edit(start, end, out_start);
+    }
+
+    /// Closes the open run before the character at `at`; `at_end` when the
+    /// text ends there (trailing runs are trimmed).
+    pub(super) fn close_run(&mut self, at: usize, at_end: bool) {
+        let Some(run) = self.run.take() else {
+            return;
+        };
+        let replacement = if at_end || self.out_pos(run.start) == 0 {
+            ""
+        } else if run.has_break {
+            "\n"
+        } else {
+            " "
+        };
+        let Some(run_text) = self.text.get(run.start..at) else {
+            return;
+        };
+        if run_text == replacement {
+            return;
+        }
+        if !replacement.is_empty() && run_text.starts_with(replacement) {
+            // Keep the canonical first character; delete the rest of the run.
+            self.edit(run.start + replacement.len(), at, "");
+        } else {
+            self.edit(run.start, at, replacement);
+        }
+    }
+
+    /// Before looking at the character at `p`: an open run takes in the
+    /// unflagged text since the last character looked at. That text holds at
+    /// most one leading canonical `' '`/`'\n'` (flagged otherwise), then
+    /// non-whitespace that ends the run.
+    #[inline]
+    pub(super) fn settle_run(&mut self, p: usize) {
+        if self.run.is_none() || self.cursor >= p {
+            return;
+        }
+        let bytes = self.text.as_bytes();
+        if let Some(&b) = bytes.get(self.cursor)
+            && (b == b' ' || b == b'\n')
+        {
+            if let Some(run) = &mut self.run {
+                run.has_break |= b == b'\n';
+            }
+            self.cursor += 1;
+        }
+        if self.cursor < p {
+            self.close_run(self.cursor, false);
+        }
+    }
+
+    /// The unflagged `' '` or `'\n'` just before `p`, if any (`seen` is where
+    /// the characters not yet looked at start): `Some(is_break)`.
+    #[inline]
+    pub(super) fn space_before(&self, p: usize, seen: usize) -> Option<bool> {
+        let b = p.checked_sub(1).filter(|&b| b >= seen)?;
+        match self.text.as_bytes().get(b) {
+            Some(b' ') => Some(false),
+            Some(b'\n') => Some(true),
+            _ => None,
+        }
+    }
+
+    /// Opens a run for a deletion or whitespace at `p` if none is open,
+    /// starting at an unflagged `' '`/`'\n'` just before `p` if there is one.
+    #[inline]
+    pub(super) fn open_run(&mut self, p: usize, is_break: bool, seen: usize) {
+        if let Some(run) = &mut self.run {
+            run.has_break |= is_break;
+            return;
+        }
+        let (start, prev_break) = match self.space_before(p, seen) {
+            Some(prev_break) => (p - 1, prev_break),
+            None => (p, false),
+        };
+        self.run = Some(Run {
+            start,
+            has_break: prev_break || is_break,
+        });
+    }
+
+    /// Whether the character at `p` is looked at: not already passed, and
+    /// (when collapsing) after the open run has taken in what precedes it.
+    #[inline]
+    pub(super) fn enter(&mut self, p: usize) -> bool {
+        if p < self.cursor {
+            return false;
+        }
+        if self.collapse {
+            self.settle_run(p);
+        }
+        true
+    }
+
+    /// Applies `fold`, what the rules make of the character `p..q`.
+    #[inline]
+    pub(super) fn apply(&mut self, p: usize, q: usize, seen: usize, fold: Fold) {
+        match fold {
+            Fold::Keep => self.close_run(p, false),
+            Fold::Delete => self.delete(p, q, seen),
+            Fold::Char(d) => {
+                self.close_run(p, false);
+                let out_start = self.begin_edit(p);
+                self.out.push_char(d);
+                self.end_edit(p, q, out_start);
+            }
+        }
+    }
+
+    /// Applies the rules to the flagged character starting at `p`, one
+    /// outside U+0600..U+06FF (the engines look those up in their tables).
+    pub(super) fn visit_char(&mut self, p: usize) {
+        let Some(c) = self.text.get(p..).and_then(|s| s.chars().next()) else {
+            return;
+        };
+        let q = p + c.len_utf8();
+        let seen = self.cursor;
+        self.cursor = q;
+        if self.collapse && is_whitespace(c) {
+            self.open_run(p, is_line_break(c), seen);
+            return;
+        }
+        let options = self.options;
+        if options.decompose_presentation_forms
+            && let Some(expansion) = presentation_expansion(c)
+        {
+            if expansion
+                .chars()
+                .all(|e| fold_char(e, options) == Fold::Delete)
+            {
+                self.delete(p, q, seen);
+                return;
+            }
+            self.close_run(p, false);
+            let out_start = self.begin_edit(p);
+            for e in expansion.chars() {
+                match fold_char(e, options) {
+                    Fold::Keep => self.out.push_char(e),
+                    Fold::Delete => {}
+                    Fold::Char(d) => self.out.push_char(d),
+                }
+            }
+            self.end_edit(p, q, out_start);
+            return;
+        }
+        self.apply(p, q, seen, fold_char(c, options));
+    }
+
+    /// Deletes `p..q`. When collapsing, a deletion next to whitespace or at
+    /// the start of the output joins a run, so no double or leading space
+    /// is left behind.
+    pub(super) fn delete(&mut self, p: usize, q: usize, seen: usize) {
+        if self.collapse
+            && (self.run.is_some() || self.space_before(p, seen).is_some() || self.out_pos(p) == 0)
+        {
+            self.open_run(p, false, seen);
+            return;
+        }
+        self.edit(p, q, "");
+    }
+
+    /// The result, once every flagged character has been looked at: the
+    /// open run is settled and trimmed at the end of the text.
+    pub(super) fn finish(mut self) -> Normalized<'a> {
+        let n = self.text.len();
+        self.settle_run(n);
+        self.close_run(n, true);
+        if !self.changed {
+            return Normalized {
+                text: Cow::Borrowed(self.text),
+                alignment: Vec::new(),
+            };
+        }
+        self.out.push_range(self.text, self.copied, n);
+        Normalized {
+            text: Cow::Owned(self.out.into_string()),
+            alignment: self.edits,
+        }
+    }
+}
