@@ -12,6 +12,7 @@ use super::normalized::{AlignmentEdit, Normalized};
 use super::out::Out;
 use super::rules::NormalizeOptions;
 use super::rules::{Fold, fold_char, is_line_break, is_whitespace, presentation_expansion};
+use super::scan::{BLOCK, arabic_index};
 use crate::offsets::Span;
 
 /// An output buffer a pass appends to: the engine's [`Out`], or a plain
@@ -94,6 +95,55 @@ impl Output for String {
     }
 }
 
+/// Calls `visit(w, base, keep)` for each block of `bytes`: `w` holds the
+/// `BLOCK` bytes from `base` and the byte after them (a character's second
+/// byte), `keep` the positions that lie in the text. The last block is the
+/// tail padded with a space and zeros: the end of the text acts as
+/// whitespace after it, so a trailing space is flagged (and trimmed).
+#[inline(always)]
+pub(super) fn for_each_block(bytes: &[u8], mut visit: impl FnMut(&[u8; BLOCK + 1], usize, u64)) {
+    let mut base = 0;
+    while base + BLOCK < bytes.len() {
+        let Some(Ok(w)) = bytes
+            .get(base..base + BLOCK + 1)
+            .map(<&[u8; BLOCK + 1]>::try_from)
+        else {
+            break;
+        };
+        visit(w, base, u64::MAX);
+        base += BLOCK;
+    }
+    let mut w = [0u8; BLOCK + 1];
+    let tail = bytes.get(base..).unwrap_or_default();
+    if let Some(head) = w.get_mut(..tail.len()) {
+        head.copy_from_slice(tail);
+    }
+    if let Some(slot) = w.get_mut(tail.len()) {
+        *slot = b' ';
+    }
+    let keep = u64::MAX.checked_shr(BLOCK as u32 - tail.len().min(BLOCK) as u32);
+    visit(&w, base, keep.unwrap_or(0));
+}
+
+/// Calls `visit(p, b0, b1)` for each position `j` whose bit is set in
+/// `candidates`, from the lowest: `p = base + j` in the text, `b0 b1` the
+/// bytes `w[j]` and `w[j + 1]`.
+#[inline(always)]
+pub(super) fn for_each_candidate(
+    w: &[u8; BLOCK + 1],
+    base: usize,
+    mut candidates: u64,
+    mut visit: impl FnMut(usize, u8, u8),
+) {
+    while candidates != 0 {
+        let j = candidates.trailing_zeros() as usize;
+        candidates &= candidates - 1;
+        if let (Some(&b0), Some(&b1)) = (w.get(j), w.get(j + 1)) {
+            visit(base + j, b0, b1);
+        }
+    }
+}
+
 /// An open whitespace run (whitespace and characters deleted inside it).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Run {
@@ -108,7 +158,7 @@ pub(super) struct Pass<'a, 'o, O> {
     /// The original text.
     pub(super) text: &'a str,
     /// The enabled rules.
-    pub(super) options: &'o NormalizeOptions,
+    options: &'o NormalizeOptions,
     /// Rule bits of the enabled rules.
     pub(super) mask: u16,
     /// Whether whitespace runs are collapsed.
@@ -116,16 +166,16 @@ pub(super) struct Pass<'a, 'o, O> {
     /// The output up to `copied`; empty until the first change.
     pub(super) out: O,
     /// Original bytes before this offset are in `out` (or edited away).
-    pub(super) copied: usize,
+    copied: usize,
     /// End of the last character looked at; the characters between it and
     /// the next flagged one are unchanged and not whitespace runs.
     pub(super) cursor: usize,
     /// The edits so far, merged when adjacent.
-    pub(super) edits: Vec<AlignmentEdit>,
+    edits: Vec<AlignmentEdit>,
     /// The open whitespace run, if any.
     pub(super) run: Option<Run>,
     /// Whether `out` has been allocated (something changed).
-    pub(super) changed: bool,
+    changed: bool,
 }
 
 impl<'a, 'o, O: Output> Pass<'a, 'o, O> {
@@ -280,17 +330,46 @@ impl<'a, 'o, O: Output> Pass<'a, 'o, O> {
         });
     }
 
-    /// Whether the character at `p` is looked at: not already passed, and
-    /// (when collapsing) after the open run has taken in what precedes it.
+    /// Whether the text starts with a `' '` or `'\n'` to trim: the filters
+    /// flag a canonical space only before whitespace, so a leading one must
+    /// be visited on its own.
+    pub(super) fn leading_space(&self) -> bool {
+        self.collapse && matches!(self.text.as_bytes().first(), Some(b' ' | b'\n'))
+    }
+
+    /// Moves the cursor past the two-byte character at `p` (U+0600..U+06FF):
+    /// its end `q`, and `seen`, where the characters not yet looked at
+    /// started.
+    #[inline(always)]
+    pub(super) fn take_pair(&mut self, p: usize) -> (usize, usize) {
+        let seen = self.cursor;
+        self.cursor = p + 2;
+        (p + 2, seen)
+    }
+
+    /// Applies the rules to the flagged character starting at `p`, unless
+    /// already passed: a U+0600..U+06FF character through `arabic(self, p, q,
+    /// seen, index)` (each engine has its table; see [`Self::take_pair`] and
+    /// [`arabic_index`]), any other through [`Self::visit_char`].
     #[inline]
-    pub(super) fn enter(&mut self, p: usize) -> bool {
+    pub(super) fn visit(
+        &mut self,
+        p: usize,
+        arabic: impl FnOnce(&mut Self, usize, usize, usize, usize),
+    ) {
         if p < self.cursor {
-            return false;
+            return;
         }
         if self.collapse {
             self.settle_run(p);
         }
-        true
+        let bytes = self.text.as_bytes();
+        if let (Some(&b0 @ 0xD8..=0xDB), Some(&b1)) = (bytes.get(p), bytes.get(p + 1)) {
+            let (q, seen) = self.take_pair(p);
+            arabic(self, p, q, seen, arabic_index(b0, b1));
+            return;
+        }
+        self.visit_char(p);
     }
 
     /// Applies `fold`, what the rules make of the character `p..q`.
@@ -310,7 +389,7 @@ impl<'a, 'o, O: Output> Pass<'a, 'o, O> {
 
     /// Applies the rules to the flagged character starting at `p`, one
     /// outside U+0600..U+06FF (the engines look those up in their tables).
-    pub(super) fn visit_char(&mut self, p: usize) {
+    fn visit_char(&mut self, p: usize) {
         let Some(c) = self.text.get(p..).and_then(|s| s.chars().next()) else {
             return;
         };

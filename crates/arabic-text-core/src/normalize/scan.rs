@@ -215,6 +215,13 @@ pub(super) fn pair_bits(b0: u8, b1: u8) -> u16 {
 /// Bytes scanned per block.
 pub(super) const BLOCK: usize = 64;
 
+/// The U+0600..U+06FF character starting with `b0 b1` (`b0` in D8..DB) as an
+/// index into the 256-entry tables ([`arabic_out`], `arabic_fold`).
+#[inline(always)]
+pub(super) fn arabic_index(b0: u8, b1: u8) -> usize {
+    (usize::from(b0 & 3) << 6) | usize::from(b1 & 0x3F)
+}
+
 /// The rules that fold letters of U+0621..U+064A (alef, alef maksura, teh
 /// marbuta, hamza): with none of them on, the common letters need no look.
 pub(super) const LETTER_FOLDS: u16 = ALEF | MAKS | TEH | HAMZ;
