@@ -4,7 +4,7 @@
 
 use super::normalized::Normalized;
 use super::out::Out;
-use super::pass::{Pass, for_each_block, for_each_candidate};
+use super::pass::{Blocks, Candidates, Pass};
 use super::rules::NormalizeOptions;
 use super::scan::{BLOCK, LETTER_FOLDS, Simd, arabic_index, arabic_out, pair_bits};
 
@@ -47,7 +47,7 @@ impl<'a, 'o> Engine<'a, 'o> {
     /// whose bits are set in `candidates` and that an enabled rule can touch.
     #[inline(always)]
     fn visit_block(&mut self, w: &[u8; BLOCK + 1], base: usize, candidates: u64) {
-        for_each_candidate(w, base, candidates, |p, b0, b1| {
+        for (p, b0, b1) in Candidates::new(w, base, candidates) {
             let pass = &mut self.pass;
             if (0xD8..=0xDB).contains(&b0) && pass.run.is_none() && p >= pass.cursor {
                 // U+0600..U+06FF outside a whitespace run, the bulk of the
@@ -55,7 +55,7 @@ impl<'a, 'o> Engine<'a, 'o> {
                 let (q, seen) = pass.take_pair(p);
                 let index = arabic_index(b0, b1);
                 let Some((bytes, len)) = arabic_out(index, pass.mask) else {
-                    return;
+                    continue;
                 };
                 // A deletion is `delete` inlined (no run is open here): one
                 // path for deletions and replacements, so a mix of marks and
@@ -75,7 +75,7 @@ impl<'a, 'o> Engine<'a, 'o> {
             } else if pair_bits(b0, b1) & pass.mask != 0 {
                 self.visit(p);
             }
-        });
+        }
     }
 
     /// [`Self::run`] with the candidate filter for `LETTERS`.
@@ -83,13 +83,13 @@ impl<'a, 'o> Engine<'a, 'o> {
         if self.pass.leading_space() {
             self.visit(0);
         }
-        let text = self.pass.text;
-        for_each_block(text.as_bytes(), |w, base, keep| {
+        let mut blocks = Blocks::new(self.pass.text.as_bytes());
+        while let Some((w, base, keep)) = blocks.next_block() {
             let candidates = self.simd.candidates::<LETTERS>(w) & keep;
             if candidates != 0 {
                 self.visit_block(w, base, candidates);
             }
-        });
+        }
         self.pass.finish()
     }
 

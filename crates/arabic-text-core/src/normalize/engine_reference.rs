@@ -7,7 +7,7 @@
 //! common.
 
 use super::normalized::Normalized;
-use super::pass::{Pass, for_each_block, for_each_candidate};
+use super::pass::{Blocks, Candidates, Pass};
 use super::rules::NormalizeOptions;
 use super::scan::{
     BLOCK, LETTER_FOLDS, arabic_fold, block_candidates_portable as block_candidates, pair_bits,
@@ -42,11 +42,11 @@ impl<'a, 'o> ReferenceEngine<'a, 'o> {
     /// whose bits are set in `candidates` and that an enabled rule can touch,
     /// each through [`Self::visit`]: the reference has no inlined fast path.
     fn visit_block(&mut self, w: &[u8; BLOCK + 1], base: usize, candidates: u64) {
-        for_each_candidate(w, base, candidates, |p, b0, b1| {
+        for (p, b0, b1) in Candidates::new(w, base, candidates) {
             if pair_bits(b0, b1) & self.pass.mask != 0 {
                 self.visit(p);
             }
-        });
+        }
     }
 
     /// [`Self::run`] with the candidate filter for `LETTERS`.
@@ -54,13 +54,13 @@ impl<'a, 'o> ReferenceEngine<'a, 'o> {
         if self.pass.leading_space() {
             self.visit(0);
         }
-        let text = self.pass.text;
-        for_each_block(text.as_bytes(), |w, base, keep| {
+        let mut blocks = Blocks::new(self.pass.text.as_bytes());
+        while let Some((w, base, keep)) = blocks.next_block() {
             let candidates = block_candidates::<LETTERS>(w) & keep;
             if candidates != 0 {
                 self.visit_block(w, base, candidates);
             }
-        });
+        }
         self.pass.finish()
     }
 
