@@ -134,6 +134,9 @@ proptest! {
     }
 }
 
+/// A rule of [`reference`]: whether it is on, and what it does to a char.
+type Step<T> = (bool, fn(char) -> T);
+
 /// An independent, obviously-correct (slow) implementation of the rules:
 /// map every character, then collapse whitespace on the result.
 fn reference(text: &str, o: &NormalizeOptions) -> String {
@@ -144,13 +147,13 @@ fn reference(text: &str, o: &NormalizeOptions) -> String {
     };
     // The deleting rules, then the mapping rules in their composing order
     // (the module docs of `normalize`), each with whether it is on.
-    let deletes: [(bool, fn(char) -> bool); 4] = [
+    let deletes: [Step<bool>; 4] = [
         (o.remove_invisible, chars::is_invisible),
         (o.remove_diacritics, chars::is_diacritic),
         (o.remove_quranic_marks, chars::is_quranic_mark),
         (o.remove_tatweel, |c| c == chars::TATWEEL),
     ];
-    let maps: [(bool, fn(char) -> char); 7] = [
+    let maps: [Step<char>; 7] = [
         (o.normalize_persian_letters, persian_letter),
         (
             o.normalize_alef,

@@ -315,8 +315,10 @@ fn segmentation_check_rejects_dropped_text_overlaps_and_gaps() {
 fn normalization_check_rejects_bad_alignments() {
     let text = "أب";
     let options = NormalizeOptions::preset(Preset::Search);
-    // (why it is wrong, normalized text, edits as (original, normalized)).
-    let bad: [(&str, &str, &[((usize, usize), (usize, usize))]); 3] = [
+    // An edit as ((original start, end), (normalized start, end)).
+    type Edit = ((usize, usize), (usize, usize));
+    // (why it is wrong, normalized text, edits).
+    let bad: [(&str, &str, &[Edit]); 3] = [
         ("owned without edits", text, &[]),
         // The edit claims bytes 0..2 changed, but the text after it differs.
         ("wrong tail", "اخ", &[((0, 2), (0, 2))]),
