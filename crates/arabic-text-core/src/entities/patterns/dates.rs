@@ -128,18 +128,10 @@ impl Scanner<'_> {
         };
         for s in self.senses(j) {
             match *s {
-                Sense::Month { n, ambiguous } => {
+                Sense::Month { n, ambiguous } | Sense::Hijri { n, ambiguous } => {
                     return Some(MonthName {
                         n: u32::from(n),
-                        hijri: false,
-                        next: j + 1,
-                        ambiguous,
-                    });
-                }
-                Sense::Hijri { n, ambiguous } => {
-                    return Some(MonthName {
-                        n: u32::from(n),
-                        hijri: true,
+                        hijri: matches!(s, Sense::Hijri { .. }),
                         next: j + 1,
                         ambiguous,
                     });
