@@ -36,6 +36,7 @@ mod engine;
 mod engine_reference;
 mod normalized;
 mod out;
+mod pass;
 mod presentation;
 mod rules;
 mod scan;

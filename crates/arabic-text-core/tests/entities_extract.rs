@@ -234,45 +234,21 @@ fn another_model_file_loads_and_a_bad_one_is_refused() {
 #[test]
 fn presentation_forms_and_persian_letters_are_tagged_as_their_letters() {
     let plain = "قال المحلل إن قادة الفصائل غادروا بغداد إلى طهران أمس";
-    assert!(
-        surfaces(
-            plain,
-            &extract(plain, &EntityOptions::default()),
-            EntityKind::Location
-        )
-        .contains(&"بغداد".to_string())
-    );
-    // The issue's case: ﺑﻐﺪﺍﺩ (U+FE91 U+FED0 U+FEAA U+FE8D U+FEA9).
-    let forms = plain.replace("بغداد", "ﺑﻐﺪﺍﺩ");
-    let locs = surfaces(
-        &forms,
-        &extract(&forms, &EntityOptions::default()),
-        EntityKind::Location,
-    );
-    assert!(locs.contains(&"ﺑﻐﺪﺍﺩ".to_string()), "{locs:?}");
-    // After an attached proclitic the span still leaves it out.
-    let attached = plain.replace("غادروا بغداد", "غادروا وﺑﻐﺪﺍﺩ");
-    let locs = surfaces(
-        &attached,
-        &extract(&attached, &EntityOptions::default()),
-        EntityKind::Location,
-    );
-    assert!(locs.contains(&"ﺑﻐﺪﺍﺩ".to_string()), "{locs:?}");
-    // Persian kaf and yeh: کرکوک is كركوك.
     let arabic = "وصل الوفد إلى كركوك أمس قادما من بغداد";
-    let persian = arabic.replace("كركوك", "کرکوک");
-    let want = surfaces(
-        arabic,
-        &extract(arabic, &EntityOptions::default()),
-        EntityKind::Location,
-    );
-    assert!(want.contains(&"كركوك".to_string()), "{want:?}");
-    let locs = surfaces(
-        &persian,
-        &extract(&persian, &EntityOptions::default()),
-        EntityKind::Location,
-    );
-    assert!(locs.contains(&"کرکوک".to_string()), "{locs:?}");
+    for (text, want) in [
+        (plain.to_string(), "بغداد"),
+        // The issue's case: ﺑﻐﺪﺍﺩ (U+FE91 U+FED0 U+FEAA U+FE8D U+FEA9).
+        (plain.replace("بغداد", "ﺑﻐﺪﺍﺩ"), "ﺑﻐﺪﺍﺩ"),
+        // After an attached proclitic the span still leaves it out.
+        (plain.replace("غادروا بغداد", "غادروا وﺑﻐﺪﺍﺩ"), "ﺑﻐﺪﺍﺩ"),
+        // Persian kaf and yeh: کرکوک is كركوك.
+        (arabic.to_string(), "كركوك"),
+        (arabic.replace("كركوك", "کرکوک"), "کرکوک"),
+    ] {
+        let es = extract(&text, &EntityOptions::default());
+        let locs = surfaces(&text, &es, EntityKind::Location);
+        assert!(locs.iter().any(|l| l == want), "{text}: {locs:?}");
+    }
 }
 
 /// Issue 14 item 9, gazetteers: a phrase matches text written in
@@ -309,22 +285,14 @@ fn patterns_after_a_proclitic_keep_their_whole_value() {
             .map(|m| (m.span.slice(text).to_string(), m.value.clone()))
             .collect()
     };
-    assert_eq!(
-        value(EntityKind::Money),
-        [("١٠٠ ريال".to_string(), Some("100 SAR".to_string()))]
-    );
-    assert_eq!(
-        value(EntityKind::Percent),
-        [("4.5%".to_string(), Some("4.5%".to_string()))]
-    );
-    assert_eq!(
-        value(EntityKind::Date),
-        [("22 يناير 2024".to_string(), Some("2024-01-22".to_string()))]
-    );
-    assert_eq!(
-        value(EntityKind::Mention),
-        [("@محمد_علي".to_string(), Some("محمد_علي".to_string()))]
-    );
+    for (kind, span, v) in [
+        (EntityKind::Money, "١٠٠ ريال", "100 SAR"),
+        (EntityKind::Percent, "4.5%", "4.5%"),
+        (EntityKind::Date, "22 يناير 2024", "2024-01-22"),
+        (EntityKind::Mention, "@محمد_علي", "محمد_علي"),
+    ] {
+        assert_eq!(value(kind), [(span.to_string(), Some(v.to_string()))]);
+    }
     assert!(value(EntityKind::Organization).is_empty(), "{es:?}");
 }
 
@@ -349,20 +317,25 @@ fn values_beyond_years_0001_to_9999_keep_their_relative_form() {
     const FIRST_DAY: i64 = -719_162;
     const LAST_DAY: i64 = 2_932_896;
     let v = relative_values;
-    assert_eq!(v("اليوم", FIRST_DAY, 0), ["0001-01-01"]);
-    assert_eq!(v("أمس", FIRST_DAY, 0), ["P-1D"]);
-    assert_eq!(v("غدا", FIRST_DAY, 0), ["0001-01-02"]);
-    assert_eq!(v("العام الماضي", FIRST_DAY, 0), ["P-1Y"]);
-    assert_eq!(v("الشهر الماضي", FIRST_DAY, 0), ["P-1M"]);
-    assert_eq!(v("يوم الخميس الماضي", FIRST_DAY, 0), ["P-1W-4"]);
-    assert_eq!(v("قبل ساعتين", FIRST_DAY, 3600), ["PT-2H"]);
-    assert_eq!(v("اليوم", LAST_DAY, 0), ["9999-12-31"]);
-    assert_eq!(v("غدا", LAST_DAY, 0), ["P1D"]);
-    assert_eq!(v("العام المقبل", LAST_DAY, 0), ["P1Y"]);
-    assert_eq!(v("الشهر المقبل", LAST_DAY, 0), ["P1M"]);
-    assert_eq!(v("الأسبوع المقبل", LAST_DAY, 0), ["P1W"]);
-    assert_eq!(v("بعد ساعتين", LAST_DAY, 23 * 3600), ["PT2H"]);
-    assert_eq!(v("القرن المقبل", LAST_DAY, 0), ["P100Y"]);
+    // (text, reference day, seconds into it, value).
+    for (text, day, seconds, want) in [
+        ("اليوم", FIRST_DAY, 0, "0001-01-01"),
+        ("أمس", FIRST_DAY, 0, "P-1D"),
+        ("غدا", FIRST_DAY, 0, "0001-01-02"),
+        ("العام الماضي", FIRST_DAY, 0, "P-1Y"),
+        ("الشهر الماضي", FIRST_DAY, 0, "P-1M"),
+        ("يوم الخميس الماضي", FIRST_DAY, 0, "P-1W-4"),
+        ("قبل ساعتين", FIRST_DAY, 3600, "PT-2H"),
+        ("اليوم", LAST_DAY, 0, "9999-12-31"),
+        ("غدا", LAST_DAY, 0, "P1D"),
+        ("العام المقبل", LAST_DAY, 0, "P1Y"),
+        ("الشهر المقبل", LAST_DAY, 0, "P1M"),
+        ("الأسبوع المقبل", LAST_DAY, 0, "P1W"),
+        ("بعد ساعتين", LAST_DAY, 23 * 3600, "PT2H"),
+        ("القرن المقبل", LAST_DAY, 0, "P100Y"),
+    ] {
+        assert_eq!(v(text, day, seconds), [want], "{text} on day {day}");
+    }
     // A huge count resolves nowhere, and never overflows.
     assert_eq!(v("منذ 999999999999 يوم", 19_744, 0), ["P-999999999999D"]);
     for value in v("منذ 999999999999 قرن", 19_744, 0) {

@@ -134,6 +134,9 @@ proptest! {
     }
 }
 
+/// A rule of [`reference`]: whether it is on, and what it does to a char.
+type Step<T> = (bool, fn(char) -> T);
+
 /// An independent, obviously-correct (slow) implementation of the rules:
 /// map every character, then collapse whitespace on the result.
 fn reference(text: &str, o: &NormalizeOptions) -> String {
@@ -142,40 +145,39 @@ fn reference(text: &str, o: &NormalizeOptions) -> String {
         ascii_digit, ascii_punctuation, is_alef_variant, is_line_break, is_whitespace,
         persian_letter, presentation_expansion,
     };
+    // The deleting rules, then the mapping rules in their composing order
+    // (the module docs of `normalize`), each with whether it is on.
+    let deletes: [Step<bool>; 4] = [
+        (o.remove_invisible, chars::is_invisible),
+        (o.remove_diacritics, chars::is_diacritic),
+        (o.remove_quranic_marks, chars::is_quranic_mark),
+        (o.remove_tatweel, |c| c == chars::TATWEEL),
+    ];
+    let maps: [Step<char>; 7] = [
+        (o.normalize_persian_letters, persian_letter),
+        (
+            o.normalize_alef,
+            |c| if is_alef_variant(c) { 'ا' } else { c },
+        ),
+        (o.normalize_alef_maksura, |c| if c == 'ى' { 'ي' } else { c }),
+        (o.normalize_teh_marbuta, |c| if c == 'ة' { 'ه' } else { c }),
+        (o.normalize_hamza, |c| match c {
+            'ؤ' => 'و',
+            'ئ' => 'ي',
+            _ => c,
+        }),
+        (o.normalize_digits, ascii_digit),
+        (o.normalize_punctuation, ascii_punctuation),
+    ];
     let fold = |c: char, out: &mut String| {
-        if (o.remove_invisible && chars::is_invisible(c))
-            || (o.remove_diacritics && chars::is_diacritic(c))
-            || (o.remove_quranic_marks && chars::is_quranic_mark(c))
-            || (o.remove_tatweel && c == chars::TATWEEL)
-        {
+        if deletes.iter().any(|&(on, deleted)| on && deleted(c)) {
             return;
         }
-        let mut d = c;
-        if o.normalize_persian_letters {
-            d = persian_letter(d);
-        }
-        if o.normalize_alef && is_alef_variant(d) {
-            d = 'ا';
-        }
-        if o.normalize_alef_maksura && d == 'ى' {
-            d = 'ي';
-        }
-        if o.normalize_teh_marbuta && d == 'ة' {
-            d = 'ه';
-        }
-        if o.normalize_hamza && d == 'ؤ' {
-            d = 'و';
-        }
-        if o.normalize_hamza && d == 'ئ' {
-            d = 'ي';
-        }
-        if o.normalize_digits {
-            d = ascii_digit(d);
-        }
-        if o.normalize_punctuation {
-            d = ascii_punctuation(d);
-        }
-        out.push(d);
+        out.push(
+            maps.iter()
+                .filter(|&&(on, _)| on)
+                .fold(c, |d, &(_, map)| map(d)),
+        );
     };
     let mut mapped = String::new();
     for c in text.chars() {

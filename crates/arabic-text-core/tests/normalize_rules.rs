@@ -2,212 +2,233 @@
 
 use std::borrow::Cow;
 
-use arabic_text_core::normalize::{NormalizeOptions, Preset, normalize, normalize_str};
+use arabic_text_core::normalize::{
+    NormalizeOptions, Normalized, Preset, Rule, normalize, normalize_str,
+};
 
-/// No rule enabled.
-fn none() -> NormalizeOptions {
-    NormalizeOptions::preset(Preset::None)
+/// Normalizes each input of `cases` under `rules` alone and compares it with
+/// the expected output.
+fn check(rules: &[Rule], cases: &[(&str, &str)]) {
+    let mut o = NormalizeOptions::preset(Preset::None);
+    for &rule in rules {
+        o.set(rule, true);
+    }
+    for &(input, expected) in cases {
+        assert_eq!(normalize_str(input, &o), expected, "{rules:?} on {input:?}");
+    }
 }
 
-/// Normalizes under `options` and returns the text.
-fn run(text: &str, options: NormalizeOptions) -> String {
-    normalize_str(text, &options).into_owned()
+/// The alignment's edits as ((original start, end), (normalized start, end)).
+fn spans(n: &Normalized) -> Vec<((usize, usize), (usize, usize))> {
+    n.alignment
+        .iter()
+        .map(|e| {
+            (
+                (e.original.start, e.original.end),
+                (e.normalized.start, e.normalized.end),
+            )
+        })
+        .collect()
 }
 
 #[test]
 fn remove_diacritics_deletes_harakat_tanween_shadda_sukun_and_dagger_alef() {
-    let o = NormalizeOptions {
-        remove_diacritics: true,
-        ..none()
-    };
-    assert_eq!(run("كَتَبَ", o), "كتب");
-    assert_eq!(run("مُحَمَّدٌ كِتَابًا بِسْمِ", o), "محمد كتابا بسم");
-    assert_eq!(run("هٰذا الرحمٰن", o), "هذا الرحمن");
-    // Not CAMeL's set: maddah/hamza above, Quranic marks, tatweel stay.
-    assert_eq!(
-        run("ب\u{0653}ب\u{0654}ب\u{06DB}ـ", o),
-        "ب\u{0653}ب\u{0654}ب\u{06DB}ـ"
+    check(
+        &[Rule::RemoveDiacritics],
+        &[
+            ("كَتَبَ", "كتب"),
+            ("مُحَمَّدٌ كِتَابًا بِسْمِ", "محمد كتابا بسم"),
+            ("هٰذا الرحمٰن", "هذا الرحمن"),
+            // Not CAMeL's set: maddah/hamza above, Quranic marks, tatweel stay.
+            (
+                "ب\u{0653}ب\u{0654}ب\u{06DB}ـ",
+                "ب\u{0653}ب\u{0654}ب\u{06DB}ـ",
+            ),
+        ],
     );
 }
 
 #[test]
 fn remove_quranic_marks_deletes_the_other_arabic_marks_only() {
-    let o = NormalizeOptions {
-        remove_quranic_marks: true,
-        ..none()
-    };
-    assert_eq!(run("لَا رَيْبَ ۛ فِيهِ ۛ", o), "لَا رَيْبَ  فِيهِ ");
-    assert_eq!(run("محمد\u{0610}", o), "محمد");
-    assert_eq!(run("ا\u{0654}", o), "ا");
-    // End of ayah U+06DD, rub el hizb U+06DE, small waw U+06E5 are not marks.
-    assert_eq!(
-        run("\u{06DD}١ \u{06DE} \u{06E5}", o),
-        "\u{06DD}١ \u{06DE} \u{06E5}"
+    check(
+        &[Rule::RemoveQuranicMarks],
+        &[
+            ("لَا رَيْبَ ۛ فِيهِ ۛ", "لَا رَيْبَ  فِيهِ "),
+            ("محمد\u{0610}", "محمد"),
+            ("ا\u{0654}", "ا"),
+            // End of ayah U+06DD, rub el hizb U+06DE, small waw U+06E5 are not marks.
+            ("\u{06DD}١ \u{06DE} \u{06E5}", "\u{06DD}١ \u{06DE} \u{06E5}"),
+            ("كَتَبَ", "كَتَبَ"),
+        ],
     );
-    assert_eq!(run("كَتَبَ", o), "كَتَبَ");
 }
 
 #[test]
 fn remove_tatweel_deletes_kashida() {
-    let o = NormalizeOptions {
-        remove_tatweel: true,
-        ..none()
-    };
-    assert_eq!(run("العـــربية ـ", o), "العربية ");
-    assert_eq!(run("ـَ", o), "َ");
+    check(
+        &[Rule::RemoveTatweel],
+        &[("العـــربية ـ", "العربية "), ("ـَ", "َ")],
+    );
 }
 
 #[test]
 fn normalize_alef_maps_hamza_madda_and_wasla_alefs() {
-    let o = NormalizeOptions {
-        normalize_alef: true,
-        ..none()
-    };
-    assert_eq!(run("أحمد إلى آمن ٱلله", o), "احمد الى امن الله");
-    assert_eq!(run("ٲ ٳ ٵ", o), "ٲ ٳ ٵ");
+    check(
+        &[Rule::NormalizeAlef],
+        &[
+            ("أحمد إلى آمن ٱلله", "احمد الى امن الله"),
+            ("ٲ ٳ ٵ", "ٲ ٳ ٵ"),
+        ],
+    );
 }
 
 #[test]
 fn normalize_alef_maksura_maps_to_yeh() {
-    let o = NormalizeOptions {
-        normalize_alef_maksura: true,
-        ..none()
-    };
-    assert_eq!(run("على مستشفى", o), "علي مستشفي");
-    assert_eq!(run("ی", o), "ی");
+    check(
+        &[Rule::NormalizeAlefMaksura],
+        &[("على مستشفى", "علي مستشفي"), ("ی", "ی")],
+    );
 }
 
 #[test]
 fn normalize_teh_marbuta_maps_to_heh() {
-    let o = NormalizeOptions {
-        normalize_teh_marbuta: true,
-        ..none()
-    };
-    assert_eq!(run("مدرسة جميلةٌ", o), "مدرسه جميلهٌ");
-    assert_eq!(run("ۃ", o), "ۃ");
+    check(
+        &[Rule::NormalizeTehMarbuta],
+        &[("مدرسة جميلةٌ", "مدرسه جميلهٌ"), ("ۃ", "ۃ")],
+    );
 }
 
 #[test]
 fn normalize_hamza_maps_waw_and_yeh_carriers() {
-    let o = NormalizeOptions {
-        normalize_hamza: true,
-        ..none()
-    };
-    assert_eq!(run("مؤمن رئيس ء أ", o), "مومن رييس ء أ");
+    check(
+        &[Rule::NormalizeHamza],
+        &[("مؤمن رئيس ء أ", "مومن رييس ء أ")],
+    );
 }
 
 #[test]
 fn normalize_digits_maps_arabic_indic_and_persian_digits_and_separators() {
-    let o = NormalizeOptions {
-        normalize_digits: true,
-        ..none()
-    };
-    assert_eq!(run("٠١٢٣٤٥٦٧٨٩", o), "0123456789");
-    assert_eq!(run("۰۱۲۳۴۵۶۷۸۹", o), "0123456789");
-    assert_eq!(run("٣٫١٤ و١٬٠٠٠", o), "3.14 و1,000");
-    assert_eq!(run("٪", o), "٪");
+    check(
+        &[Rule::NormalizeDigits],
+        &[
+            ("٠١٢٣٤٥٦٧٨٩", "0123456789"),
+            ("۰۱۲۳۴۵۶۷۸۹", "0123456789"),
+            ("٣٫١٤ و١٬٠٠٠", "3.14 و1,000"),
+            ("٪", "٪"),
+        ],
+    );
 }
 
 #[test]
 fn normalize_persian_letters_uses_the_documented_table() {
-    let o = NormalizeOptions {
-        normalize_persian_letters: true,
-        ..none()
-    };
-    assert_eq!(run("ک ڪ", o), "ك ك");
-    assert_eq!(run("ی ۍ ێ ې ے ۓ", o), "ي ي ي ي ي ئ");
-    assert_eq!(run("ھ ۀ ہ ۂ ە ۃ", o), "ه ه ه ه ه ة");
-    // Letters for sounds Arabic lacks are kept.
-    assert_eq!(run("پ چ ژ گ ڤ ٹ ڈ ڑ ں", o), "پ چ ژ گ ڤ ٹ ڈ ڑ ں");
+    check(
+        &[Rule::NormalizePersianLetters],
+        &[
+            ("ک ڪ", "ك ك"),
+            ("ی ۍ ێ ې ے ۓ", "ي ي ي ي ي ئ"),
+            ("ھ ۀ ہ ۂ ە ۃ", "ه ه ه ه ه ة"),
+            // Letters for sounds Arabic lacks are kept.
+            ("پ چ ژ گ ڤ ٹ ڈ ڑ ں", "پ چ ژ گ ڤ ٹ ڈ ڑ ں"),
+        ],
+    );
 }
 
 #[test]
 fn decompose_presentation_forms_expands_letters_and_ligatures() {
-    let o = NormalizeOptions {
-        decompose_presentation_forms: true,
-        ..none()
-    };
-    assert_eq!(run("ﻻ ﻷ ﻹ ﻵ", o), "لا لأ لإ لآ");
-    assert_eq!(run("ﷲ", o), "الله");
-    assert_eq!(run("ﷺ", o), "صلى الله عليه وسلم");
-    assert_eq!(run("ﷻ", o), "جل جلاله");
-    assert_eq!(run("﷼ ﷽", o), "ريال بسم الله الرحمن الرحيم");
-    assert_eq!(run("ﺑﺒﺐﺏ", o), "بببب");
-    assert_eq!(run("ﺍﻟﻌﺮﺑﻴﺔ", o), "العربية");
-    assert_eq!(run("\u{FE70}\u{FE7C}", o), "\u{064B}\u{0651}");
-    assert_eq!(run("﴿نص﴾", o), "(نص)");
-    // BOM is an invisible character, not a presentation form.
-    assert_eq!(run("\u{FEFF}", o), "\u{FEFF}");
+    check(
+        &[Rule::DecomposePresentationForms],
+        &[
+            ("ﻻ ﻷ ﻹ ﻵ", "لا لأ لإ لآ"),
+            ("ﷲ", "الله"),
+            ("ﷺ", "صلى الله عليه وسلم"),
+            ("ﷻ", "جل جلاله"),
+            ("﷼ ﷽", "ريال بسم الله الرحمن الرحيم"),
+            ("ﺑﺒﺐﺏ", "بببب"),
+            ("ﺍﻟﻌﺮﺑﻴﺔ", "العربية"),
+            ("\u{FE70}\u{FE7C}", "\u{064B}\u{0651}"),
+            ("﴿نص﴾", "(نص)"),
+            // BOM is an invisible character, not a presentation form.
+            ("\u{FEFF}", "\u{FEFF}"),
+        ],
+    );
 }
 
 #[test]
 fn presentation_forms_compose_with_the_letter_rules() {
-    let o = NormalizeOptions {
-        decompose_presentation_forms: true,
-        normalize_alef: true,
-        normalize_alef_maksura: true,
-        remove_diacritics: true,
-        ..none()
-    };
-    assert_eq!(run("ﻷ ﷺ \u{FC5E}x", o), "لا صلي الله عليه وسلم x");
+    check(
+        &[
+            Rule::DecomposePresentationForms,
+            Rule::NormalizeAlef,
+            Rule::NormalizeAlefMaksura,
+            Rule::RemoveDiacritics,
+        ],
+        &[("ﻷ ﷺ \u{FC5E}x", "لا صلي الله عليه وسلم x")],
+    );
 }
 
 #[test]
 fn remove_invisible_deletes_format_characters() {
-    let o = NormalizeOptions {
-        remove_invisible: true,
-        ..none()
-    };
     let input = "\u{FEFF}مي\u{200C}خواهم \u{200E}abc\u{200F} \u{061C}\u{202B}x\u{202C}\u{2067}y\u{2069}\u{00AD}\u{2060}\u{200B}\u{200D}\u{180E}";
-    assert_eq!(run(input, o), "ميخواهم abc xy");
-    // Variation selectors are not format controls.
-    assert_eq!(run("©\u{FE0F}", o), "©\u{FE0F}");
+    check(
+        &[Rule::RemoveInvisible],
+        &[
+            (input, "ميخواهم abc xy"),
+            // Variation selectors are not format controls.
+            ("©\u{FE0F}", "©\u{FE0F}"),
+        ],
+    );
 }
 
 #[test]
 fn normalize_punctuation_maps_arabic_marks_to_ascii() {
-    let o = NormalizeOptions {
-        normalize_punctuation: true,
-        ..none()
-    };
-    assert_eq!(run("نعم، لا؛ لماذا؟ ٥٪ ختم۔", o), "نعم, لا; لماذا? ٥% ختم.");
-    assert_eq!(run("٫ ٭", o), "٫ ٭");
+    check(
+        &[Rule::NormalizePunctuation],
+        &[
+            ("نعم، لا؛ لماذا؟ ٥٪ ختم۔", "نعم, لا; لماذا? ٥% ختم."),
+            ("٫ ٭", "٫ ٭"),
+        ],
+    );
 }
 
 #[test]
 fn collapse_whitespace_folds_runs_and_trims() {
-    let o = NormalizeOptions {
-        collapse_whitespace: true,
-        ..none()
-    };
-    assert_eq!(run("  كتب \t قرأ  ", o), "كتب قرأ");
-    assert_eq!(run("سطر \r\n  سطر\n\n\nسطر", o), "سطر\nسطر\nسطر");
-    assert_eq!(run("a\u{00A0}b\u{2009}\u{3000}c\u{2028}d", o), "a b c\nd");
-    assert_eq!(run(" \t\n ", o), "");
-    assert_eq!(run("a\u{200B} b", o), "a\u{200B} b");
+    check(
+        &[Rule::CollapseWhitespace],
+        &[
+            ("  كتب \t قرأ  ", "كتب قرأ"),
+            ("سطر \r\n  سطر\n\n\nسطر", "سطر\nسطر\nسطر"),
+            ("a\u{00A0}b\u{2009}\u{3000}c\u{2028}d", "a b c\nd"),
+            (" \t\n ", ""),
+            ("a\u{200B} b", "a\u{200B} b"),
+        ],
+    );
 }
 
 #[test]
 fn deleted_characters_inside_whitespace_leave_one_space() {
-    let o = NormalizeOptions {
-        remove_invisible: true,
-        remove_diacritics: true,
-        collapse_whitespace: true,
-        ..none()
-    };
-    assert_eq!(run("a \u{200B} \u{064E} b", o), "a b");
-    assert_eq!(run("\u{200B} a \u{200B}", o), "a");
+    check(
+        &[
+            Rule::RemoveInvisible,
+            Rule::RemoveDiacritics,
+            Rule::CollapseWhitespace,
+        ],
+        &[
+            ("a \u{200B} \u{064E} b", "a b"),
+            ("\u{200B} a \u{200B}", "a"),
+        ],
+    );
 }
 
 #[test]
 fn rules_compose_persian_then_letter_folds() {
-    let o = NormalizeOptions {
-        normalize_persian_letters: true,
-        normalize_teh_marbuta: true,
-        normalize_hamza: true,
-        ..none()
-    };
-    assert_eq!(run("ۃ ۓ", o), "ه ي");
+    check(
+        &[
+            Rule::NormalizePersianLetters,
+            Rule::NormalizeTehMarbuta,
+            Rule::NormalizeHamza,
+        ],
+        &[("ۃ ۓ", "ه ي")],
+    );
 }
 
 #[test]
@@ -251,23 +272,13 @@ fn alignment_lists_merged_changes_in_both_texts() {
     let o = NormalizeOptions {
         remove_diacritics: true,
         normalize_teh_marbuta: true,
-        ..none()
+        ..NormalizeOptions::preset(Preset::None)
     };
     let n = normalize(text, &o);
     assert_eq!(n.text, "كتب ه");
-    let spans: Vec<_> = n
-        .alignment
-        .iter()
-        .map(|e| {
-            (
-                (e.original.start, e.original.end),
-                (e.normalized.start, e.normalized.end),
-            )
-        })
-        .collect();
     // كَ|تَ|بَ: each fatha deleted (separate edits), ة → ه.
     assert_eq!(
-        spans,
+        spans(&n),
         vec![
             ((2, 4), (2, 2)),
             ((6, 8), (4, 4)),
@@ -298,19 +309,9 @@ fn adjacent_replacements_merge_but_deletions_stay_apart() {
     let o = NormalizeOptions::preset(Preset::Search);
     let n = normalize("ةأ\u{064E}  x", &o);
     assert_eq!(n.text, "ها x");
-    let spans: Vec<_> = n
-        .alignment
-        .iter()
-        .map(|e| {
-            (
-                (e.original.start, e.original.end),
-                (e.normalized.start, e.normalized.end),
-            )
-        })
-        .collect();
     // ة أ merge; the fatha and the second space are one deletion.
     assert_eq!(
-        spans,
+        spans(&n),
         vec![((0, 4), (0, 4)), ((4, 6), (4, 4)), ((7, 8), (5, 5))]
     );
 }
@@ -319,7 +320,6 @@ fn adjacent_replacements_merge_but_deletions_stay_apart() {
 /// rule once, with the presets that turn it on, as the declaration does.
 #[test]
 fn the_docs_rules_table_matches_the_declaration() {
-    use arabic_text_core::normalize::Rule;
     let root = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     let mut pages = vec![root.join("README.md")];
     if let Ok(dir) = std::fs::read_dir(root.join("docs")) {

@@ -315,29 +315,32 @@ fn segmentation_check_rejects_dropped_text_overlaps_and_gaps() {
 fn normalization_check_rejects_bad_alignments() {
     let text = "أب";
     let options = NormalizeOptions::preset(Preset::Search);
-    let owned_without_edits = Normalized {
-        text: std::borrow::Cow::Owned(text.to_owned()),
-        alignment: Vec::new(),
-    };
-    assert!(check_normalized(text, &options, &owned_without_edits).is_err());
-    // The edit claims bytes 0..2 changed, but the text after it differs.
-    let wrong_tail = Normalized {
-        text: std::borrow::Cow::Owned("اخ".to_owned()),
-        alignment: vec![AlignmentEdit {
-            original: Span::new(0, 2),
-            normalized: Span::new(0, 2),
-        }],
-    };
-    assert!(check_normalized(text, &options, &wrong_tail).is_err());
-    // Out of bounds on the normalized side.
-    let out_of_bounds = Normalized {
-        text: std::borrow::Cow::Owned("اب".to_owned()),
-        alignment: vec![AlignmentEdit {
-            original: Span::new(0, 2),
-            normalized: Span::new(0, 9),
-        }],
-    };
-    assert!(check_normalized(text, &options, &out_of_bounds).is_err());
+    // An edit as ((original start, end), (normalized start, end)).
+    type Edit = ((usize, usize), (usize, usize));
+    // (why it is wrong, normalized text, edits).
+    let bad: [(&str, &str, &[Edit]); 3] = [
+        ("owned without edits", text, &[]),
+        // The edit claims bytes 0..2 changed, but the text after it differs.
+        ("wrong tail", "اخ", &[((0, 2), (0, 2))]),
+        (
+            "out of bounds on the normalized side",
+            "اب",
+            &[((0, 2), (0, 9))],
+        ),
+    ];
+    for (why, normalized, edits) in bad {
+        let n = Normalized {
+            text: std::borrow::Cow::Owned(normalized.to_owned()),
+            alignment: edits
+                .iter()
+                .map(|&((a, b), (c, d))| AlignmentEdit {
+                    original: Span::new(a, b),
+                    normalized: Span::new(c, d),
+                })
+                .collect(),
+        };
+        assert!(check_normalized(text, &options, &n).is_err(), "{why}");
+    }
 }
 
 #[test]

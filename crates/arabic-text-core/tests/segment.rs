@@ -12,11 +12,7 @@ fn seg() -> &'static Segmenter {
 
 /// Token texts of `text`.
 fn tokens(text: &str) -> Vec<&str> {
-    let s = seg().segment(text, &SegmentOptions::default());
-    s.tokens
-        .iter()
-        .map(|t| &text[t.span.start..t.span.end])
-        .collect()
+    kinds(text).into_iter().map(|(t, _)| t).collect()
 }
 
 /// Token texts with kinds.
@@ -24,17 +20,14 @@ fn kinds(text: &str) -> Vec<(&str, TokenKind)> {
     let s = seg().segment(text, &SegmentOptions::default());
     s.tokens
         .iter()
-        .map(|t| (&text[t.span.start..t.span.end], t.kind))
+        .map(|t| (t.span.slice(text), t.kind))
         .collect()
 }
 
 /// Sentence texts of `text`.
 fn sentences(text: &str) -> Vec<&str> {
     let s = seg().segment(text, &SegmentOptions::default());
-    s.sentences
-        .iter()
-        .map(|t| &text[t.span.start..t.span.end])
-        .collect()
+    s.sentences.iter().map(|t| t.span.slice(text)).collect()
 }
 
 /// Segments of one word as `surface[/form]` strings.

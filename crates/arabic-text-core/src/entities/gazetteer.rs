@@ -183,6 +183,12 @@ fn phrase_parts(phrase: &str) -> Vec<Part> {
     parts
 }
 
+/// The folded units of an entry's phrase ([`phrase_parts`]): the key the
+/// matcher stores it under.
+fn folded_parts(phrase: &str) -> Vec<String> {
+    phrase_parts(phrase).into_iter().map(|p| p.folded).collect()
+}
+
 /// The text words that match a phrase whose first word is `head`, with the
 /// rank of that reading (lower wins when one text word reads as two
 /// phrases) and the number of proclitic chars the span leaves out: `head`
@@ -331,19 +337,11 @@ impl Automaton {
         let mut queue = std::collections::VecDeque::from([ROOT]);
         while let Some(u) = queue.pop_front() {
             for &(s, v) in children.get(u as usize).map_or(&[][..], Vec::as_slice) {
+                // The fail link: where the node's fail state goes on `s`.
                 let fail = if u == ROOT {
                     ROOT
                 } else {
-                    let mut f = self.fail(u);
-                    loop {
-                        if let Some(&x) = self.edges.get(&edge_key(f, s)) {
-                            break x;
-                        }
-                        if f == ROOT {
-                            break ROOT;
-                        }
-                        f = self.fail(f);
-                    }
+                    self.step(self.fail(u), s, &mut 0)
                 };
                 let out = match self.nodes.get(v as usize).and_then(|n| n.hit) {
                     Some(_) => v,
@@ -465,10 +463,7 @@ impl Gazetteer {
     /// the automaton: call it once with every entry, not per entry.
     pub fn extend(&mut self, entries: &[GazetteerEntry]) {
         for e in entries {
-            let parts: Vec<String> = phrase_parts(&e.phrase)
-                .into_iter()
-                .map(|p| p.folded)
-                .collect();
+            let parts = folded_parts(&e.phrase);
             if !parts.is_empty() {
                 self.phrases.insert(parts, e.kind);
             }

@@ -14,10 +14,7 @@ fn reference_find(
     let mut map: FxMap<String, EntityKind> = FxMap::default();
     let mut max_units = 0;
     for e in entries {
-        let parts: Vec<String> = phrase_parts(&e.phrase)
-            .into_iter()
-            .map(|p| p.folded)
-            .collect();
+        let parts = folded_parts(&e.phrase);
         if !parts.is_empty() {
             max_units = max_units.max(parts.len());
             map.insert(parts.join(" "), e.kind);

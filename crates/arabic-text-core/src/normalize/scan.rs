@@ -56,6 +56,16 @@ const fn char_bits(cp: u32) -> u16 {
     bits
 }
 
+/// The lead bytes of the 2- and 3-byte characters a rule can touch:
+/// U+0080..U+00BF (C2), U+0600..U+06FF (D8..DB), and the 3-byte rows with
+/// spaces, invisible characters and presentation forms (E1..E3, EF). The
+/// `k`-th has row `MULTI_ROW + k` of [`PAIR_BITS`].
+const MULTI_LEADS: [u8; 9] = [0xC2, 0xD8, 0xD9, 0xDA, 0xDB, 0xE1, 0xE2, 0xE3, 0xEF];
+
+/// Row of [`PAIR_BITS`] of the first of [`MULTI_LEADS`]; rows 1 and 2 are
+/// `' '`/`'\n'` and the other ASCII whitespace.
+const MULTI_ROW: usize = 3;
+
 /// Row of [`PAIR_BITS`] for each first byte; 0 (all clear) for bytes that
 /// start no touchable character, and for continuation bytes.
 static LEAD_ROW: [u8; 256] = {
@@ -66,15 +76,11 @@ static LEAD_ROW: [u8; 256] = {
     t[0x0B] = 2;
     t[0x0C] = 2;
     t[0x0D] = 2;
-    t[0xC2] = 3;
-    t[0xD8] = 4;
-    t[0xD9] = 5;
-    t[0xDA] = 6;
-    t[0xDB] = 7;
-    t[0xE1] = 8;
-    t[0xE2] = 9;
-    t[0xE3] = 10;
-    t[0xEF] = 11;
+    let mut k = 0;
+    while k < MULTI_LEADS.len() {
+        t[MULTI_LEADS[k] as usize] = (MULTI_ROW + k) as u8;
+        k += 1;
+    }
     t
 };
 
@@ -97,42 +103,29 @@ static PAIR_BITS: [[u16; 256]; 16] = {
         t[2][b] = WSPC;
         b += 1;
     }
-    // Two-byte characters U+0080..U+00BF (C2) and U+0600..U+06FF (D8..DB).
-    let two = [
-        (3usize, 0x80u32),
-        (4, 0x600),
-        (5, 0x640),
-        (6, 0x680),
-        (7, 0x6C0),
-    ];
-    let mut r = 0;
-    while r < two.len() {
-        let (row, base) = two[r];
+    let mut k = 0;
+    while k < MULTI_LEADS.len() {
+        let lead = MULTI_LEADS[k] as u32;
+        let row = MULTI_ROW + k;
         let mut b1 = 0x80;
         while b1 < 0xC0 {
-            t[row][b1] = char_bits(base + (b1 as u32 & 0x3F));
+            t[row][b1] = if lead < 0xE0 {
+                // A two-byte character: exact.
+                char_bits(((lead & 0x1F) << 6) | (b1 as u32 & 0x3F))
+            } else {
+                // A three-byte one: union over the 64-code-point block.
+                let base = ((lead & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6);
+                let mut bits = 0;
+                let mut c = 0;
+                while c < 64 {
+                    bits |= char_bits(base + c);
+                    c += 1;
+                }
+                bits
+            };
             b1 += 1;
         }
-        r += 1;
-    }
-    // Three-byte characters: union over the 64-code-point block.
-    let three = [(8usize, 0xE1u32), (9, 0xE2), (10, 0xE3), (11, 0xEF)];
-    let mut r = 0;
-    while r < three.len() {
-        let (row, lead) = three[r];
-        let mut b1 = 0x80;
-        while b1 < 0xC0 {
-            let base = ((lead & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6);
-            let mut bits = 0;
-            let mut k = 0;
-            while k < 64 {
-                bits |= char_bits(base + k);
-                k += 1;
-            }
-            t[row][b1] = bits;
-            b1 += 1;
-        }
-        r += 1;
+        k += 1;
     }
     t
 };
@@ -221,6 +214,13 @@ pub(super) fn pair_bits(b0: u8, b1: u8) -> u16 {
 
 /// Bytes scanned per block.
 pub(super) const BLOCK: usize = 64;
+
+/// The U+0600..U+06FF character starting with `b0 b1` (`b0` in D8..DB) as an
+/// index into the 256-entry tables ([`arabic_out`], `arabic_fold`).
+#[inline(always)]
+pub(super) fn arabic_index(b0: u8, b1: u8) -> usize {
+    (usize::from(b0 & 3) << 6) | usize::from(b1 & 0x3F)
+}
 
 /// The rules that fold letters of U+0621..U+064A (alef, alef maksura, teh
 /// marbuta, hamza): with none of them on, the common letters need no look.

@@ -110,10 +110,9 @@ mod tests {
     use crate::segment::segmenter::Segmenter;
     use crate::segment::types::{CliticMode, SegmentOptions};
 
-    #[test]
-    fn pud_style_writes_clitics_as_tokens_without_space() {
+    /// `text` segmented with its clitics and written in `style`.
+    fn conllu(text: &str, style: Style) -> String {
         let seg = Segmenter::embedded().unwrap();
-        let text = "وقال الرئيس.";
         let s = seg.segment(
             text,
             &SegmentOptions {
@@ -121,8 +120,13 @@ mod tests {
             },
         );
         let mut out = Vec::new();
-        write(&mut out, text, &s, Style::Pud).unwrap();
-        let out = String::from_utf8(out).unwrap();
+        write(&mut out, text, &s, style).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn pud_style_writes_clitics_as_tokens_without_space() {
+        let out = conllu("وقال الرئيس.", Style::Pud);
         assert!(
             out.contains("1\tو\t_\t_\t_\t_\t0\troot\t_\tSpaceAfter=No\n"),
             "{out}"
@@ -133,17 +137,7 @@ mod tests {
 
     #[test]
     fn padt_style_writes_multiword_tokens_with_restored_forms() {
-        let seg = Segmenter::embedded().unwrap();
-        let text = "للعاصمة";
-        let s = seg.segment(
-            text,
-            &SegmentOptions {
-                clitics: CliticMode::Clitics,
-            },
-        );
-        let mut out = Vec::new();
-        write(&mut out, text, &s, Style::Padt).unwrap();
-        let out = String::from_utf8(out).unwrap();
+        let out = conllu("للعاصمة", Style::Padt);
         assert!(out.contains("1-2\tللعاصمة\t"), "{out}");
         assert!(out.contains("2\tالعاصمة\t"), "{out}");
     }

@@ -18,6 +18,19 @@ pub(super) struct MonthName {
     ambiguous: bool,
 }
 
+/// The ISO 8601 spelling of a date with an optional year and day:
+/// `2024-01-22`, `2024-01`, `--01-22` or `--01`.
+fn iso(y: Option<i64>, m: u32, d: Option<u32>) -> String {
+    match (y, d) {
+        (Some(y), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+        (Some(y), None) => format!("{y:04}-{m:02}"),
+        (None, Some(d)) => format!("--{m:02}-{d:02}"),
+        (None, None) => format!("--{m:02}"),
+    }
+}
+
+/// The value of a Gregorian date ([`iso`]), or `None` when the month, the
+/// day or the whole date does not exist.
 fn ymd(y: Option<i64>, m: u32, d: Option<u32>) -> Option<String> {
     if !(1..=12).contains(&m) || d.is_some_and(|d| !(1..=31).contains(&d)) {
         return None;
@@ -27,24 +40,17 @@ fn ymd(y: Option<i64>, m: u32, d: Option<u32>) -> Option<String> {
     {
         return None;
     }
-    Some(match (y, d) {
-        (Some(y), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
-        (Some(y), None) => format!("{y:04}-{m:02}"),
-        (None, Some(d)) => format!("--{m:02}-{d:02}"),
-        (None, None) => format!("--{m:02}"),
-    })
+    Some(iso(y, m, d))
 }
 
+/// The value of a Hijri date: [`iso`] with ` AH`, and the Gregorian day
+/// after it when the date is complete; `None` when the month or day does
+/// not exist.
 fn hijri_value(y: Option<i64>, m: u32, d: Option<u32>) -> Option<String> {
     if !(1..=12).contains(&m) || d.is_some_and(|d| !(1..=30).contains(&d)) {
         return None;
     }
-    let base = match (y, d) {
-        (Some(y), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
-        (Some(y), None) => format!("{y:04}-{m:02}"),
-        (None, Some(d)) => format!("--{m:02}-{d:02}"),
-        (None, None) => format!("--{m:02}"),
-    };
+    let base = iso(y, m, d);
     Some(match (y, d) {
         // The Gregorian date, when it has a four-digit year.
         (Some(y), Some(d)) => match iso_day_in_range(days_from_hijri(y, m, d)) {
@@ -54,6 +60,33 @@ fn hijri_value(y: Option<i64>, m: u32, d: Option<u32>) -> Option<String> {
         _ => format!("{base} AH"),
     })
 }
+
+/// The value of a date read with a month name: Hijri ([`hijri_value`]) when
+/// the month or the year's era is Hijri, Gregorian ([`ymd`]) otherwise.
+fn calendar_value(hijri: bool, y: Option<i64>, m: u32, d: Option<u32>) -> Option<String> {
+    if hijri {
+        hijri_value(y, m, d)
+    } else {
+        ymd(y, m, d)
+    }
+}
+
+/// The two-word month names: (Hijri, first word's [`Sense::LevantHead`] or
+/// [`Sense::HijriHead`], second word's [`Sense::MonthTail`], month).
+const TWO_WORD_MONTHS: [(bool, u8, u8, u32); 10] = [
+    // كانون الأول/الثاني, تشرين الأول/الثاني
+    (false, 0, 1, 12),
+    (false, 0, 2, 1),
+    (false, 1, 1, 10),
+    (false, 1, 2, 11),
+    // ربيع الأول/الآخر, جمادى الأولى/الآخرة, ذو القعدة/الحجة
+    (true, 3, 1, 3),
+    (true, 3, 2, 4),
+    (true, 5, 1, 5),
+    (true, 5, 2, 6),
+    (true, 11, 11, 11),
+    (true, 11, 12, 12),
+];
 
 impl Scanner<'_> {
     pub(super) fn is_prep_before(&self, i: usize) -> bool {
@@ -95,52 +128,23 @@ impl Scanner<'_> {
         };
         for s in self.senses(j) {
             match *s {
-                Sense::Month { n, ambiguous } => {
+                Sense::Month { n, ambiguous } | Sense::Hijri { n, ambiguous } => {
                     return Some(MonthName {
                         n: u32::from(n),
-                        hijri: false,
+                        hijri: matches!(s, Sense::Hijri { .. }),
                         next: j + 1,
                         ambiguous,
                     });
                 }
-                Sense::Hijri { n, ambiguous } => {
-                    return Some(MonthName {
-                        n: u32::from(n),
-                        hijri: true,
-                        next: j + 1,
-                        ambiguous,
-                    });
-                }
-                Sense::LevantHead(h) => {
+                Sense::LevantHead(h) | Sense::HijriHead(h) => {
+                    let hijri = matches!(s, Sense::HijriHead(_));
                     let t = tail(j + 1)?;
-                    let n = match (h, t) {
-                        (0, 1) => 12,
-                        (0, 2) => 1,
-                        (1, 1) => 10,
-                        (1, 2) => 11,
-                        _ => return None,
-                    };
+                    let &(.., n) = TWO_WORD_MONTHS
+                        .iter()
+                        .find(|m| (m.0, m.1, m.2) == (hijri, h, t))?;
                     return Some(MonthName {
                         n,
-                        hijri: false,
-                        next: j + 2,
-                        ambiguous: false,
-                    });
-                }
-                Sense::HijriHead(h) => {
-                    let t = tail(j + 1)?;
-                    let n = match (h, t) {
-                        (3, 1) => 3,
-                        (3, 2) => 4,
-                        (5, 1) => 5,
-                        (5, 2) => 6,
-                        (11, 11) => 11,
-                        (11, 12) => 12,
-                        _ => return None,
-                    };
-                    return Some(MonthName {
-                        n,
-                        hijri: true,
+                        hijri,
                         next: j + 2,
                         ambiguous: false,
                     });
@@ -236,11 +240,7 @@ impl Scanner<'_> {
                 if y.is_none() && self.has(next, |s| matches!(s, Sense::RelMod(_))) {
                     next += 1;
                 }
-                let value = if mn.hijri || era_hijri {
-                    hijri_value(y, mn.n, Some(d))
-                } else {
-                    ymd(y, mn.n, Some(d))
-                };
+                let value = calendar_value(mn.hijri || era_hijri, y, mn.n, Some(d));
                 if let Some(v) = value {
                     return Some((self.hit(i, next, EntityKind::Date, Some(v)), Shape::Day));
                 }
@@ -255,11 +255,7 @@ impl Scanner<'_> {
         if let Some(mn) = self.month_name(k) {
             let (y, era_hijri, next) = self.year_after(mn.next);
             if y.is_some() || cue || !mn.ambiguous || (licensed && mn.next == k + 1) {
-                let value = if mn.hijri || era_hijri {
-                    hijri_value(y, mn.n, None)
-                } else {
-                    ymd(y, mn.n, None)
-                };
+                let value = calendar_value(mn.hijri || era_hijri, y, mn.n, None);
                 let shape = if y.is_some() {
                     Shape::Month
                 } else {
@@ -380,11 +376,7 @@ impl Scanner<'_> {
             && let Some(d) = o.value.as_deref().and_then(|v| v.parse::<u32>().ok())
         {
             let (y, era_hijri, next) = self.year_after(mn.next);
-            let value = if mn.hijri || era_hijri {
-                hijri_value(y, mn.n, Some(d))
-            } else {
-                ymd(y, mn.n, Some(d))
-            };
+            let value = calendar_value(mn.hijri || era_hijri, y, mn.n, Some(d));
             if value.is_some() {
                 return Some(self.hit(i, next, EntityKind::Date, value));
             }

@@ -104,28 +104,19 @@ pub fn find(text: &str) -> Vec<PatternMatch> {
                 m.as_str().to_string(),
             );
         }
-        for c in w.mention.captures_iter(text) {
-            if let Some(m) = c.name("m") {
-                let v = m.as_str().trim_start_matches('@').to_string();
-                push(
-                    &mut out,
-                    Span::new(m.start(), m.end()),
-                    EntityKind::Mention,
-                    v,
-                );
-            }
-        }
     }
-    if text.contains('#') {
-        for c in w.hashtag.captures_iter(text) {
+    // A mention or hashtag's value is its name without the mark.
+    for (re, kind, mark) in [
+        (&w.mention, EntityKind::Mention, '@'),
+        (&w.hashtag, EntityKind::Hashtag, '#'),
+    ] {
+        if !text.contains(mark) {
+            continue;
+        }
+        for c in re.captures_iter(text) {
             if let Some(m) = c.name("m") {
-                let v = m.as_str().trim_start_matches('#').to_string();
-                push(
-                    &mut out,
-                    Span::new(m.start(), m.end()),
-                    EntityKind::Hashtag,
-                    v,
-                );
+                let v = m.as_str().trim_start_matches(mark).to_string();
+                push(&mut out, Span::new(m.start(), m.end()), kind, v);
             }
         }
     }
