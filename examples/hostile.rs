@@ -77,11 +77,7 @@ async fn raw(addr: &str, path: &str, body: Option<Vec<u8>>) -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let addr = args
-        .next()
-        .unwrap_or_else(|| "http://127.0.0.1:50051".into());
-    let pid: u32 = args.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let (addr, pid, mut args) = probe::args();
     let metrics_port = args.next().unwrap_or_default();
     let channel = Channel::from_shared(addr.clone())?.connect().await?;
     let mut client =

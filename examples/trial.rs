@@ -80,11 +80,7 @@ fn row(pid: u32, case: &str, attacker: &str, other: &str) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let addr = args
-        .next()
-        .unwrap_or_else(|| "http://127.0.0.1:50051".into());
-    let pid: u32 = args.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let (addr, pid, _) = probe::args();
     let host = addr.trim_start_matches("http://").to_owned();
     println!(
         "| case | attacker saw | other caller's Normalize | RSS after (MiB) | peak RSS (MiB) |"

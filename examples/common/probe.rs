@@ -3,6 +3,18 @@
 
 use arabic_text::pb;
 
+/// The command line both examples take: the server's address
+/// (`http://127.0.0.1:50051` when absent), its pid (0 when absent: the RSS
+/// columns then read 0) and what follows, for the example to read.
+pub fn args() -> (String, u32, std::iter::Skip<std::env::Args>) {
+    let mut args = std::env::args().skip(1);
+    let addr = args
+        .next()
+        .unwrap_or_else(|| "http://127.0.0.1:50051".into());
+    let pid = args.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    (addr, pid, args)
+}
+
 /// `VmRSS` and `VmHWM` (the peak so far) of `pid` in MiB; 0 when unknown:
 /// the tables report the server's memory after each case and its peak.
 pub fn rss(pid: u32) -> (u64, u64) {
